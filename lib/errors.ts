@@ -1,0 +1,53 @@
+/**
+ * Errors whose message is exactly what an MCP client reads in an `isError` result.
+ * The wording of the seed-compatible ones is kept so prompts written for the Python server still match.
+ *
+ * @module
+ */
+
+/** Base class: a failure the client caused or should be told about, never a server bug. */
+export class ToolError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The job id is unknown, or the job was already dropped by the cleanup. */
+export class JobNotFoundError extends ToolError {
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} not found`);
+  }
+}
+
+/** The command line was refused before anything ran. */
+export class InvalidCommandError extends ToolError {
+  constructor(readonly reason: string, options?: ErrorOptions) {
+    super(`Invalid command: ${reason}`, options);
+  }
+}
+
+/** Every job slot is taken by a running job. */
+export class JobLimitError extends ToolError {
+  constructor(readonly limit: number) {
+    super(`Job limit reached: Maximum concurrent jobs limit (${limit}) reached`);
+  }
+}
+
+/** Input was sent to a job that has already ended. */
+export class JobNotRunningError extends ToolError {
+  constructor(readonly jobId: string, options?: ErrorOptions) {
+    super(`Job ${jobId} is not running and cannot accept input`, options);
+  }
+}
+
+/** The program could not be started (missing, not executable, or not permitted). */
+export class SpawnError extends ToolError {}
+
+/** A configuration value is invalid; the server refuses to start. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, readonly value: string, readonly valid: string) {
+    super(`Invalid ${variable}=${JSON.stringify(value)}: expected ${valid}`);
+    this.name = "ConfigError";
+  }
+}

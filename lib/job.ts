@@ -1,0 +1,244 @@
+/**
+ * One background job: its process, its two output buffers, its stdin, and its status.
+ *
+ * @module
+ */
+import { OutputBuffer } from "./output_buffer.ts";
+import type { GroupSignaller } from "./process_group.ts";
+import { JobNotRunningError, SpawnError } from "./errors.ts";
+
+/** Where a job is in its life. `failed` means a non-zero exit or death by a signal we did not send. */
+export type JobStatus = "running" | "completed" | "failed" | "killed";
+
+/** Who stopped a killed job. */
+export type KillReason = "user" | "timeout" | "shutdown";
+
+/** What {@linkcode Job.kill} found. */
+export type KillOutcome = "killed" | "already_terminated";
+
+/** Everything needed to start a job. */
+export interface JobOptions {
+  readonly id: string;
+  /** The command line as the client wrote it. */
+  readonly command: string;
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  /** The environment; `undefined` inherits the server's. */
+  readonly env?: Record<string, string>;
+  readonly maxOutputSize: number;
+  readonly signaller: GroupSignaller;
+  /** Milliseconds between SIGTERM and SIGKILL. */
+  readonly killGraceMs: number;
+}
+
+// After the leader exits, output still in the pipes is drained for at most this long.
+const DRAIN_AFTER_EXIT_MS = 250;
+const encoder = new TextEncoder();
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Describes why `Deno.Command` could not start `program`, in words a client can act on. */
+function spawnFailure(program: string, error: unknown): SpawnError {
+  if (error instanceof Deno.errors.NotFound) {
+    return new SpawnError(`Cannot start "${program}": program not found`, { cause: error });
+  }
+  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+    return new SpawnError(
+      `Cannot start "${program}": ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return new SpawnError(`Cannot start "${program}": ${(error as Error).message}`, { cause: error });
+}
+
+/** A running or finished process with bounded output. Create one with {@linkcode Job.start}. */
+export class Job {
+  readonly id: string;
+  readonly command: string;
+  readonly argv: readonly string[];
+  readonly started: Date = new Date();
+  readonly stdout: OutputBuffer;
+  readonly stderr: OutputBuffer;
+  /** Resolves once the status is no longer `running`. */
+  readonly done: Promise<void>;
+
+  #status: JobStatus = "running";
+  #exitCode: number | null = null;
+  #signal: Deno.Signal | null = null;
+  #ended: Date | null = null;
+  #killReason: KillReason | null = null;
+  #killing: Promise<KillOutcome> | undefined;
+  readonly #child: Deno.ChildProcess;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #signaller: GroupSignaller;
+  readonly #killGraceMs: number;
+  readonly #listeners = new Set<() => void>();
+
+  private constructor(options: JobOptions, child: Deno.ChildProcess) {
+    this.id = options.id;
+    this.command = options.command;
+    this.argv = options.argv;
+    this.stdout = new OutputBuffer(options.maxOutputSize);
+    this.stderr = new OutputBuffer(options.maxOutputSize);
+    this.#child = child;
+    this.#signaller = options.signaller;
+    this.#killGraceMs = options.killGraceMs;
+    this.#stdin = child.stdin.getWriter();
+    // A job that never reads stdin makes our writes fail later; that is reported per write.
+    this.#stdin.closed.catch(() => {});
+    const drained = Promise.all([
+      this.#pump(child.stdout, this.stdout),
+      this.#pump(child.stderr, this.stderr),
+    ]);
+    this.done = child.status.then(async (status) => {
+      await Promise.race([drained, delay(DRAIN_AFTER_EXIT_MS)]);
+      this.#finish(status);
+      // Anything the job left running in its group goes with it: no process left behind.
+      await this.#endGroup();
+    });
+  }
+
+  /**
+   * Spawns `options.argv` in its own process group with piped stdio.
+   *
+   * @throws {SpawnError} when the program is missing, not executable or not permitted.
+   */
+  static start(options: JobOptions): Job {
+    const [program, ...args] = options.argv;
+    if (program === undefined) throw new SpawnError("Cannot start an empty command");
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(program, {
+        args,
+        cwd: options.cwd,
+        env: options.env,
+        clearEnv: options.env !== undefined,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+        detached: true,
+      }).spawn();
+    } catch (error) {
+      throw spawnFailure(program, error);
+    }
+    return new Job(options, child);
+  }
+
+  get status(): JobStatus {
+    return this.#status;
+  }
+  get pid(): number {
+    return this.#child.pid;
+  }
+  get exitCode(): number | null {
+    return this.#exitCode;
+  }
+  /** The signal that ended the process, if one did. */
+  get signal(): Deno.Signal | null {
+    return this.#signal;
+  }
+  get ended(): Date | null {
+    return this.#ended;
+  }
+  get killReason(): KillReason | null {
+    return this.#killReason;
+  }
+
+  /** Calls `listener` after each chunk of output and once when the job ends; returns an unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Writes `text` to the job's stdin.
+   *
+   * @throws {JobNotRunningError} when the job has ended or its stdin is closed.
+   */
+  async write(text: string): Promise<void> {
+    if (this.#status !== "running") throw new JobNotRunningError(this.id);
+    try {
+      await this.#stdin.write(encoder.encode(text));
+    } catch (error) {
+      throw new JobNotRunningError(this.id, { cause: error });
+    }
+  }
+
+  /** Closes stdin so the job reads end-of-file. */
+  async closeStdin(): Promise<void> {
+    if (this.#status !== "running") throw new JobNotRunningError(this.id);
+    try {
+      await this.#stdin.close();
+    } catch (error) {
+      throw new JobNotRunningError(this.id, { cause: error });
+    }
+  }
+
+  /** Sends `signal` to the job's process group. */
+  async sendSignal(signal: Deno.Signal): Promise<void> {
+    if (this.#status !== "running") throw new JobNotRunningError(this.id);
+    await this.#signaller.signal(this.#child, signal);
+  }
+
+  /**
+   * Stops the job and its process group: SIGTERM, then SIGKILL after the grace period.
+   * Concurrent calls share one kill; the first reason given is the one recorded.
+   */
+  kill(reason: KillReason): Promise<KillOutcome> {
+    if (this.#status !== "running") return Promise.resolve("already_terminated");
+    this.#killReason ??= reason;
+    this.#killing ??= this.#terminate();
+    return this.#killing;
+  }
+
+  async #terminate(): Promise<KillOutcome> {
+    await this.#signaller.signal(this.#child, "SIGTERM");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const graceOver = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), this.#killGraceMs);
+    });
+    const outcome = await Promise.race([this.done.then(() => "done" as const), graceOver]);
+    clearTimeout(timer);
+    if (outcome === "timeout") await this.#signaller.signal(this.#child, "SIGKILL");
+    await this.done;
+    return "killed";
+  }
+
+  async #pump(stream: ReadableStream<Uint8Array>, buffer: OutputBuffer): Promise<void> {
+    try {
+      for await (const chunk of stream) {
+        buffer.append(chunk);
+        this.#emit();
+      }
+    } catch (error) {
+      // A read error ends this stream only; what was read so far stays in the buffer.
+      console.error(`job ${this.id}: output stream failed:`, error);
+    }
+  }
+
+  #finish(status: Deno.CommandStatus): void {
+    this.#exitCode = status.signal === null ? status.code : null;
+    this.#signal = status.signal;
+    this.#ended = new Date();
+    if (this.#killReason !== null) this.#status = "killed";
+    else this.#status = status.success ? "completed" : "failed";
+    this.#stdin.close().catch(() => {
+      // Already closed by the client, or broken because the process is gone.
+    });
+    this.#emit();
+  }
+
+  async #endGroup(): Promise<void> {
+    try {
+      await this.#signaller.signal(this.#child, "SIGKILL");
+    } catch (error) {
+      console.error(`job ${this.id}: could not stop leftover processes:`, error);
+    }
+  }
+
+  #emit(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}

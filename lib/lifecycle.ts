@@ -1,0 +1,25 @@
+/**
+ * Ending the server: every path out (client gone, SIGTERM, SIGINT) stops every job and its
+ * descendants first, exactly once.
+ *
+ * @module
+ */
+import type { JobManager } from "./job_manager.ts";
+
+/** Returns a function that shuts `manager` down and exits; signals are wired to it too. */
+export function installShutdown(manager: JobManager, log: (line: string) => void): () => void {
+  let shuttingDown = false;
+  const shutdown = (why: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const running = manager.runningCount;
+    log(`shutting down (${why}): stopping ${running} running job(s)`);
+    manager.shutdown().catch((error) => log(`shutdown error: ${error}`)).finally(() =>
+      Deno.exit(0)
+    );
+  };
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    Deno.addSignalListener(signal, () => shutdown(signal));
+  }
+  return () => shutdown("client disconnected");
+}

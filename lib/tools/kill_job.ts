@@ -1,0 +1,28 @@
+/**
+ * `kill_job`: stop a job and every process it started.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { McpServer } from "../mcp_server.ts";
+import type { JobManager } from "../job_manager.ts";
+import { jsonResult, runTool } from "./tool_result.ts";
+import { jobIdSchema } from "./job_view.ts";
+
+/** Registers `kill_job` on `server`. */
+export function registerKillJob(server: McpServer, manager: JobManager): void {
+  server.registerTool(
+    "kill_job",
+    {
+      title: "Kill a job",
+      description:
+        "Stop a job and its whole process group: SIGTERM, then SIGKILL after a grace period. " +
+        "Returns killed, already_terminated or not_found.",
+      inputSchema: z.strictObject({ job_id: jobIdSchema }),
+      outputSchema: z.object({ status: z.enum(["killed", "already_terminated", "not_found"]) }),
+      annotations: { destructiveHint: true, readOnlyHint: false, idempotentHint: true },
+    },
+    ({ job_id }) =>
+      runTool("kill_job", async () => jsonResult({ status: await manager.kill(job_id) })),
+  );
+}

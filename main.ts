@@ -1,0 +1,56 @@
+/**
+ * mcp-background-job: an MCP server that runs shell commands as background jobs.
+ * Flags and environment → configuration → transport; no other logic lives here.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { loadConfig } from "./lib/config.ts";
+import { ConfigError } from "./lib/errors.ts";
+import { JobManager } from "./lib/job_manager.ts";
+import { createServer } from "./lib/server.ts";
+import { installShutdown } from "./lib/lifecycle.ts";
+import { serveStdio } from "./lib/transports/stdio.ts";
+import { describeConfig } from "./lib/describe_config.ts";
+import { VERSION } from "./lib/version.ts";
+
+const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
+
+async function main(args: string[]): Promise<number | undefined> {
+  const { values } = parseArgs({
+    args,
+    options: { help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "V" } },
+    strict: true,
+  });
+  if (values.version) {
+    console.log(VERSION);
+    return 0;
+  }
+  if (values.help) {
+    console.log("Usage: mcp-background-job [--help] [--version]\nServes MCP over stdio.");
+    return 0;
+  }
+  const config = loadConfig(Deno.env.toObject(), Deno.cwd());
+  const manager = new JobManager(config);
+  const shutdown = installShutdown(manager, log);
+  await serveStdio(createServer(manager), shutdown);
+  log(`ready on stdio; ${describeConfig(config, manager.signalMethod)}`);
+  return undefined;
+}
+
+if (import.meta.main) {
+  try {
+    const code = await main(Deno.args);
+    if (code !== undefined) Deno.exit(code);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log(`cannot start: ${error.message}`);
+      Deno.exit(2);
+    }
+    if (error instanceof TypeError && "code" in error) {
+      log(`${error.message}; run with --help for usage`);
+      Deno.exit(2);
+    }
+    throw error;
+  }
+}

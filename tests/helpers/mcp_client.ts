@@ -1,0 +1,131 @@
+/**
+ * Test harness: the real server (`main.ts`) in a child Deno process, driven by the SDK's
+ * `Client` over a real stdio transport.
+ *
+ * @module
+ */
+// @ts-types="@modelcontextprotocol/sdk/client/index"
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/stdio"
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { waitUntilGone } from "./processes.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** How to start the server under test. */
+export interface ServerOptions {
+  /** Extra environment (e.g. `MCP_BG_*`), on top of the SDK's safe default environment. */
+  readonly env?: Record<string, string>;
+  /** Deno permission flags; default `["-A"]`. */
+  readonly permissions?: readonly string[];
+  /** Arguments after `main.ts`. */
+  readonly args?: readonly string[];
+  /** The entry point to run; default `main.ts`. */
+  readonly entry?: string;
+}
+
+/** A tool call's outcome, unpacked. */
+export interface ToolOutcome<T = Record<string, unknown>> {
+  readonly isError: boolean;
+  /** The first text block. */
+  readonly text: string;
+  /** `structuredContent`, when the call succeeded. */
+  readonly data: T;
+}
+
+/** A connected client plus what the tests need to inspect the server process. */
+export class TestServer implements AsyncDisposable {
+  readonly client: Client;
+  readonly #transport: StdioClientTransport;
+  #stderr = "";
+
+  private constructor(client: Client, transport: StdioClientTransport) {
+    this.client = client;
+    this.#transport = transport;
+    transport.stderr?.on("data", (chunk: Uint8Array) => {
+      this.#stderr += new TextDecoder().decode(chunk);
+    });
+  }
+
+  /** Starts `main.ts` and completes `initialize`. */
+  static async start(options: ServerOptions = {}): Promise<TestServer> {
+    const transport = new StdioClientTransport({
+      command: Deno.execPath(),
+      args: [
+        "run",
+        ...(options.permissions ?? ["-A"]),
+        options.entry ?? MAIN,
+        ...(options.args ?? []),
+      ],
+      env: { NO_COLOR: "1", ...options.env },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "mcp-background-job-tests", version: "1.0.0" });
+    const server = new TestServer(client, transport);
+    await client.connect(transport);
+    return server;
+  }
+
+  /** The server process id. */
+  get pid(): number {
+    const pid = this.#transport.pid;
+    if (pid === null) throw new Error("Server process has no pid");
+    return pid;
+  }
+
+  /** Everything the server wrote to stderr so far. */
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  /** Calls tool `name` and unpacks the result. */
+  async call<T = Record<string, unknown>>(
+    name: string,
+    args: Record<string, unknown> = {},
+  ): Promise<ToolOutcome<T>> {
+    const result = await this.client.callTool({ name, arguments: args });
+    const content = result.content as { type: string; text?: string }[];
+    return {
+      isError: result.isError === true,
+      text: content.find((block) => block.type === "text")?.text ?? "",
+      data: result.structuredContent as T,
+    };
+  }
+
+  /** Calls tool `name`, failing the test if it reports an error. */
+  async ok<T = Record<string, unknown>>(
+    name: string,
+    args: Record<string, unknown> = {},
+  ): Promise<T> {
+    const outcome = await this.call<T>(name, args);
+    if (outcome.isError) throw new Error(`${name} failed: ${outcome.text}`);
+    return outcome.data;
+  }
+
+  /** Starts `command` and returns its job id. */
+  async start(command: string): Promise<string> {
+    return (await this.ok<{ job_id: string }>("execute_command", { command })).job_id;
+  }
+
+  /** Polls `get_job_status` until the job is no longer running. */
+  async waitForEnd(jobId: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const status = await this.ok("get_job_status", { job_id: jobId });
+      if (status.status !== "running") return status;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`Job ${jobId} still running after ${timeoutMs} ms`);
+  }
+
+  /** Closes the client (the server sees end-of-file and shuts down) and waits for it to exit. */
+  async close(): Promise<void> {
+    const pid = this.#transport.pid;
+    await this.client.close();
+    if (pid !== null) await waitUntilGone(pid, 10_000);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

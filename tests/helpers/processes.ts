@@ -1,0 +1,38 @@
+/**
+ * Test helpers that look at real processes through /proc.
+ *
+ * @module
+ */
+
+/** Whether `pid` is a live process (a zombie counts as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // The state letter follows the parenthesised command name, which may itself contain spaces.
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state !== "Z" && state !== "X";
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** Waits until `pid` is gone; throws if it is still alive after `timeoutMs`. */
+export async function waitUntilGone(pid: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`Process ${pid} still alive after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Kills `pid` if a test failed before it could stop it, so no test leaves a process behind. */
+export function killIfAlive(pid: number): void {
+  if (!isAlive(pid)) return;
+  try {
+    Deno.kill(pid, "SIGKILL");
+  } catch (error) {
+    // It exited between the check and the kill.
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
