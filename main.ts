@@ -11,6 +11,13 @@ import { JobManager } from "./lib/job_manager.ts";
 import { createServer } from "./lib/server.ts";
 import { installShutdown } from "./lib/lifecycle.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
+import {
+  DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
+  parsePort,
+  serveHttp,
+} from "./lib/transports/http.ts";
 import { describeConfig } from "./lib/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
 
@@ -19,7 +26,15 @@ const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 async function main(args: string[]): Promise<number | undefined> {
   const { values } = parseArgs({
     args,
-    options: { help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "V" } },
+    options: {
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "V" },
+      // Streamable HTTP transport (lib/transports/http.ts).
+      http: { type: "boolean" },
+      port: { type: "string", default: String(DEFAULT_HTTP_PORT) },
+      host: { type: "string", default: DEFAULT_HTTP_HOST },
+      "idle-timeout": { type: "string", default: String(DEFAULT_IDLE_TIMEOUT_SECONDS) },
+    },
     strict: true,
   });
   if (values.version) {
@@ -32,6 +47,23 @@ async function main(args: string[]): Promise<number | undefined> {
   }
   const config = loadConfig(Deno.env.toObject(), Deno.cwd());
   const manager = new JobManager(config);
+  if (values.http) {
+    const idleSeconds = Number(values["idle-timeout"]);
+    if (!(idleSeconds > 0)) {
+      throw new ConfigError("--idle-timeout", values["idle-timeout"], "a number of seconds > 0");
+    }
+    const http = await serveHttp(manager, {
+      host: values.host,
+      port: parsePort(values.port),
+      token: Deno.env.get("MCP_BG_HTTP_TOKEN") || undefined,
+      allowedHosts: Deno.env.get("MCP_BG_HTTP_ALLOWED_HOSTS")?.split(",").filter((h) => h !== ""),
+      idleTimeoutMs: idleSeconds * 1000,
+      log,
+    });
+    installShutdown(manager, log, { afterJobs: () => http.close() });
+    log(`ready on ${http.url}; ${describeConfig(config, manager.signalMethod)}`);
+    return undefined;
+  }
   const shutdown = installShutdown(manager, log);
   await serveStdio(createServer(manager), shutdown);
   log(`ready on stdio; ${describeConfig(config, manager.signalMethod)}`);

@@ -13,6 +13,8 @@ import { registerGetJobOutput } from "./tools/get_job_output.ts";
 import { registerTailJobOutput } from "./tools/tail_job_output.ts";
 import { registerInteractWithJob } from "./tools/interact_with_job.ts";
 import { registerKillJob } from "./tools/kill_job.ts";
+import { registerJobResources } from "./job_resources.ts";
+import { registerJobLogging } from "./job_logging.ts";
 
 /**
  * Creates an MCP server whose tools act on `manager`'s jobs.
@@ -27,7 +29,9 @@ import { registerKillJob } from "./tools/kill_job.ts";
  * ```
  */
 export function createServer(manager: JobManager): McpServer {
-  const server = new McpServer({ name: "mcp-background-job", version: VERSION });
+  const server = new McpServer({ name: "mcp-background-job", version: VERSION }, {
+    capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } },
+  });
   registerExecuteCommand(server, manager);
   registerListJobs(server, manager);
   registerGetJobStatus(server, manager);
@@ -35,5 +39,7 @@ export function createServer(manager: JobManager): McpServer {
   registerTailJobOutput(server, manager);
   registerInteractWithJob(server, manager);
   registerKillJob(server, manager);
+  registerJobResources(server, manager);
+  registerJobLogging(server, manager);
   return server;
 }

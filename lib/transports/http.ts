@@ -1,0 +1,222 @@
+/**
+ * The Streamable HTTP transport: MCP at `/mcp`, one session (and one MCP server) per client, every
+ * session sharing one job table.
+ *
+ * @module
+ */
+// @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { JobManager } from "../job_manager.ts";
+import type { McpServer } from "../mcp_server.ts";
+import { createServer } from "../server.ts";
+import { ConfigError } from "../errors.ts";
+import { assertSafeBinding, createGuard } from "./http_guard.ts";
+
+/** The port `--http` listens on when `--port` is not given. */
+export const DEFAULT_HTTP_PORT = 3939;
+/** The address `--http` listens on when `--host` is not given. */
+export const DEFAULT_HTTP_HOST = "127.0.0.1";
+/** Seconds a session may go without a request or an open stream before it is closed. */
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 1800;
+
+/** How to serve MCP over HTTP. */
+export interface HttpOptions {
+  /** Address to bind; a non-loopback one needs `token`. */
+  readonly host: string;
+  /** Port to bind; 0 picks a free one (read it from {@linkcode HttpServer.url}). */
+  readonly port: number;
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  readonly token?: string;
+  /** Extra host names clients may reach the server by (see `GuardOptions.allowedHosts`). */
+  readonly allowedHosts?: readonly string[];
+  /** Milliseconds of inactivity after which a session is closed. */
+  readonly idleTimeoutMs?: number;
+  readonly log: (line: string) => void;
+}
+
+/** A running HTTP server. */
+export interface HttpServer {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:3939/mcp`. */
+  readonly url: string;
+  /** Sessions currently open. */
+  readonly sessionCount: number;
+  /** Closes every session, then stops listening. Jobs are the caller's to end. */
+  close(): Promise<void>;
+}
+
+interface Session {
+  readonly server: McpServer;
+  readonly transport: WebStandardStreamableHTTPServerTransport;
+  lastActive: number;
+  /** Response bodies (SSE streams included) still being sent. */
+  openStreams: number;
+}
+
+/**
+ * Parses a `--port` value.
+ *
+ * @throws {ConfigError} unless it is an integer from 0 to 65535.
+ */
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    throw new ConfigError("--port", text, "an integer from 0 to 65535");
+  }
+  return port;
+}
+
+function jsonRpcError(status: number, code: number, message: string): Response {
+  return new Response(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+/**
+ * Serves MCP over Streamable HTTP at `/mcp`. Each session gets its own server from
+ * {@linkcode createServer}, all on `manager`.
+ *
+ * @throws {ConfigError} for a non-loopback `host` without a token.
+ */
+export async function serveHttp(manager: JobManager, options: HttpOptions): Promise<HttpServer> {
+  assertSafeBinding(options.host, options.token);
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_SECONDS * 1000;
+  const sessions = new Map<string, Session>();
+  // The guard needs the port actually bound, known only once listening.
+  const checks: { guard?: (request: Request) => Response | undefined } = {};
+
+  const closeSession = async (id: string, why: string) => {
+    const session = sessions.get(id);
+    if (session === undefined) return;
+    sessions.delete(id);
+    options.log(`session ${id} closed (${why})`);
+    await session.server.close();
+  };
+
+  const openSession = async (request: Request): Promise<Response> => {
+    const server = createServer(manager);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => crypto.randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { server, transport, lastActive: Date.now(), openStreams: 0 });
+        options.log(`session ${id} opened`);
+      },
+      onsessionclosed: (id) => closeSession(id, "client ended it"),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId !== undefined) void closeSession(transport.sessionId, "closed");
+    };
+    await server.connect(transport);
+    const response = await transport.handleRequest(request);
+    const session = transport.sessionId === undefined
+      ? undefined
+      : sessions.get(transport.sessionId);
+    // Anything but a successful initialize leaves no session behind.
+    if (session === undefined) await server.close();
+    return session === undefined ? response : track(response, session);
+  };
+
+  const handle = async (request: Request): Promise<Response> => {
+    if (checks.guard === undefined) return jsonRpcError(503, -32000, "Server is starting");
+    const refused = checks.guard(request);
+    if (refused !== undefined) return refused;
+    if (new URL(request.url).pathname !== "/mcp") {
+      return jsonRpcError(404, -32000, "Not found: the MCP endpoint is /mcp");
+    }
+    const id = request.headers.get("mcp-session-id");
+    if (id === null) {
+      if (request.method !== "POST") {
+        return jsonRpcError(400, -32000, "Bad request: Mcp-Session-Id header is required");
+      }
+      return await openSession(request);
+    }
+    const session = sessions.get(id);
+    if (session === undefined) return jsonRpcError(404, -32001, "Session not found");
+    session.lastActive = Date.now();
+    return track(await session.transport.handleRequest(request), session);
+  };
+
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: options.host,
+    port: options.port,
+    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
+    onError: (error) => {
+      options.log(`request failed: ${error instanceof Error ? error.stack : error}`);
+      return jsonRpcError(500, -32603, "Internal error");
+    },
+  }, handle);
+  const addr = await listening.promise;
+  checks.guard = createGuard({
+    host: options.host,
+    port: addr.port,
+    token: options.token,
+    allowedHosts: options.allowedHosts,
+  });
+
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [id, session] of sessions) {
+      if (session.openStreams === 0 && now - session.lastActive > idleTimeoutMs) {
+        void closeSession(id, `idle for ${Math.round(idleTimeoutMs / 1000)} s`);
+      }
+    }
+  }, Math.max(100, Math.min(idleTimeoutMs / 4, 30_000)));
+
+  const hostPart = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  return {
+    url: `http://${hostPart}:${addr.port}/mcp`,
+    get sessionCount() {
+      return sessions.size;
+    },
+    async close() {
+      clearInterval(sweep);
+      await Promise.all([...sessions.keys()].map((id) => closeSession(id, "server shutting down")));
+      // Streams the sessions held are closed now; a stuck connection must not hold the exit.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stuck = new Promise((resolve) => timer = setTimeout(resolve, 2000));
+      await Promise.race([server.shutdown(), stuck]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Counts `response`'s body as an open stream of `session` until it ends or is cancelled. */
+function track(response: Response, session: Session): Response {
+  const body = response.body;
+  if (body === null) return response;
+  session.openStreams++;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    session.openStreams--;
+    session.lastActive = Date.now();
+  };
+  const reader = body.getReader();
+  const tracked = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          finish();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        finish();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      finish();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(tracked, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
