@@ -33,49 +33,12 @@ export interface ToolOutcome<T = Record<string, unknown>> {
   readonly data: T;
 }
 
-/** A connected client plus what the tests need to inspect the server process. */
-export class TestServer implements AsyncDisposable {
+/** A connected client with shortcuts for the server's tools, over any transport. */
+export class ToolClient {
   readonly client: Client;
-  readonly #transport: StdioClientTransport;
-  #stderr = "";
 
-  private constructor(client: Client, transport: StdioClientTransport) {
+  constructor(client: Client) {
     this.client = client;
-    this.#transport = transport;
-    transport.stderr?.on("data", (chunk: Uint8Array) => {
-      this.#stderr += new TextDecoder().decode(chunk);
-    });
-  }
-
-  /** Starts `main.ts` and completes `initialize`. */
-  static async start(options: ServerOptions = {}): Promise<TestServer> {
-    const transport = new StdioClientTransport({
-      command: Deno.execPath(),
-      args: [
-        "run",
-        ...(options.permissions ?? ["-A"]),
-        options.entry ?? MAIN,
-        ...(options.args ?? []),
-      ],
-      env: { NO_COLOR: "1", ...options.env },
-      stderr: "pipe",
-    });
-    const client = new Client({ name: "mcp-background-job-tests", version: "1.0.0" });
-    const server = new TestServer(client, transport);
-    await client.connect(transport);
-    return server;
-  }
-
-  /** The server process id. */
-  get pid(): number {
-    const pid = this.#transport.pid;
-    if (pid === null) throw new Error("Server process has no pid");
-    return pid;
-  }
-
-  /** Everything the server wrote to stderr so far. */
-  get stderr(): string {
-    return this.#stderr;
   }
 
   /** Calls tool `name` and unpacks the result. */
@@ -116,6 +79,51 @@ export class TestServer implements AsyncDisposable {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     throw new Error(`Job ${jobId} still running after ${timeoutMs} ms`);
+  }
+}
+
+/** A connected client plus what the tests need to inspect the server process. */
+export class TestServer extends ToolClient implements AsyncDisposable {
+  readonly #transport: StdioClientTransport;
+  #stderr = "";
+
+  private constructor(client: Client, transport: StdioClientTransport) {
+    super(client);
+    this.#transport = transport;
+    transport.stderr?.on("data", (chunk: Uint8Array) => {
+      this.#stderr += new TextDecoder().decode(chunk);
+    });
+  }
+
+  /** Starts `main.ts` and completes `initialize`. */
+  static async start(options: ServerOptions = {}): Promise<TestServer> {
+    const transport = new StdioClientTransport({
+      command: Deno.execPath(),
+      args: [
+        "run",
+        ...(options.permissions ?? ["-A"]),
+        options.entry ?? MAIN,
+        ...(options.args ?? []),
+      ],
+      env: { NO_COLOR: "1", ...options.env },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "mcp-background-job-tests", version: "1.0.0" });
+    const server = new TestServer(client, transport);
+    await client.connect(transport);
+    return server;
+  }
+
+  /** The server process id. */
+  get pid(): number {
+    const pid = this.#transport.pid;
+    if (pid === null) throw new Error("Server process has no pid");
+    return pid;
+  }
+
+  /** Everything the server wrote to stderr so far. */
+  get stderr(): string {
+    return this.#stderr;
   }
 
   /** Closes the client (the server sees end-of-file and shuts down) and waits for it to exit. */
