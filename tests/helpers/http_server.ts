@@ -1,0 +1,191 @@
+/**
+ * Test harness for the HTTP transport: the real server (`main.ts --http --port 0`) in a child Deno
+ * process, SDK clients over real Streamable HTTP, and raw requests for the checks clients never make.
+ *
+ * @module
+ */
+// @ts-types="@modelcontextprotocol/sdk/client/index"
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ToolClient } from "./mcp_client.ts";
+import { killIfAlive, waitUntilGone } from "./processes.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const READY = /ready on (http:\/\/\S+\/mcp);/;
+
+/** How to start the HTTP server under test. */
+export interface HttpServerOptions {
+  /** Extra environment (e.g. `MCP_BG_HTTP_TOKEN`). */
+  readonly env?: Record<string, string>;
+  /** Arguments after `main.ts --http --port 0`. */
+  readonly args?: readonly string[];
+}
+
+/** An SDK client connected over Streamable HTTP. */
+export class HttpClient extends ToolClient {
+  readonly transport: StreamableHTTPClientTransport;
+
+  constructor(client: Client, transport: StreamableHTTPClientTransport) {
+    super(client);
+    this.transport = transport;
+  }
+
+  /** The session id the server gave this client. */
+  get sessionId(): string {
+    const id = this.transport.sessionId;
+    if (id === undefined) throw new Error("Client has no session");
+    return id;
+  }
+}
+
+/** The server process, its endpoint, and the clients a test connected to it. */
+export class HttpTestServer implements AsyncDisposable {
+  readonly url: string;
+  readonly #child: Deno.ChildProcess;
+  readonly #stderrDone: Promise<void>;
+  readonly #clients: HttpClient[] = [];
+  #stderr: { text: string };
+
+  private constructor(
+    url: string,
+    child: Deno.ChildProcess,
+    stderr: { text: string },
+    stderrDone: Promise<void>,
+  ) {
+    this.url = url;
+    this.#child = child;
+    this.#stderr = stderr;
+    this.#stderrDone = stderrDone;
+  }
+
+  /** Starts `main.ts --http --port 0` and waits for its ready line. */
+  static async start(options: HttpServerOptions = {}): Promise<HttpTestServer> {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, "--http", "--port", "0", ...(options.args ?? [])],
+      env: { NO_COLOR: "1", ...options.env },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderr = { text: "" };
+    const ready = Promise.withResolvers<string>();
+    const stderrDone = (async () => {
+      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+        stderr.text += chunk;
+        const match = READY.exec(stderr.text);
+        if (match) ready.resolve(match[1]);
+      }
+      ready.reject(new Error(`Server exited before it was ready:\n${stderr.text}`));
+    })();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("Server not ready after 30 s")), 30_000);
+    });
+    try {
+      const url = await Promise.race([ready.promise, late]);
+      return new HttpTestServer(url, child, stderr, stderrDone);
+    } catch (error) {
+      killIfAlive(child.pid);
+      await child.status;
+      await stderrDone;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The server process id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** The port the server listens on. */
+  get port(): number {
+    return Number(new URL(this.url).port);
+  }
+
+  /** Everything the server wrote to stderr so far. */
+  get stderr(): string {
+    return this.#stderr.text;
+  }
+
+  /** Connects a new SDK client (a new session), sending `headers` with every request. */
+  async connect(headers: Record<string, string> = {}): Promise<HttpClient> {
+    const transport = new StreamableHTTPClientTransport(new URL(this.url), {
+      requestInit: { headers },
+    });
+    const client = new Client({ name: "mcp-background-job-http-tests", version: "1.0.0" });
+    await client.connect(transport);
+    const connected = new HttpClient(client, transport);
+    this.#clients.push(connected);
+    return connected;
+  }
+
+  /** Sends SIGTERM and waits until the server has exited; returns its exit code. */
+  async stop(): Promise<number> {
+    for (const connected of this.#clients) await connected.client.close();
+    this.#clients.length = 0;
+    try {
+      this.#child.kill("SIGTERM");
+    } catch (error) {
+      // It already exited (a test may have stopped it before).
+      if (!(error instanceof TypeError)) throw error;
+    }
+    const status = await this.#child.status;
+    await this.#stderrDone;
+    await waitUntilGone(this.#child.pid, 10_000);
+    return status.code;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+/** The `initialize` request a raw client sends. */
+export const INITIALIZE = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "raw", version: "1.0.0" },
+  },
+});
+
+/** Headers every raw MCP POST needs. */
+export const MCP_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+};
+
+/**
+ * Sends one HTTP/1.1 request over a plain TCP connection, so the `Host` header is exactly
+ * `host` (`fetch` always derives it from the URL). Returns the status code.
+ */
+export async function rawStatus(port: number, host: string, body = INITIALIZE): Promise<number> {
+  const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const request = [
+      "POST /mcp HTTP/1.1",
+      `Host: ${host}`,
+      "Content-Type: application/json",
+      "Accept: application/json, text/event-stream",
+      `Content-Length: ${new TextEncoder().encode(body).length}`,
+      "Connection: close",
+      "",
+      body,
+    ].join("\r\n");
+    await connection.write(new TextEncoder().encode(request));
+    const buffer = new Uint8Array(1024);
+    const read = await connection.read(buffer);
+    const head = new TextDecoder().decode(buffer.subarray(0, read ?? 0));
+    const match = /^HTTP\/1\.1 (\d{3})/.exec(head);
+    if (match === null) throw new Error(`Not an HTTP response: ${JSON.stringify(head)}`);
+    return Number(match[1]);
+  } finally {
+    connection.close();
+  }
+}
