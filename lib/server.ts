@@ -13,6 +13,10 @@ import { registerGetJobOutput } from "./tools/get_job_output.ts";
 import { registerTailJobOutput } from "./tools/tail_job_output.ts";
 import { registerInteractWithJob } from "./tools/interact_with_job.ts";
 import { registerKillJob } from "./tools/kill_job.ts";
+import { registerWaitForJob } from "./tools/wait_for_job.ts";
+import { registerReadJobOutput } from "./tools/read_job_output.ts";
+import { registerSendSignal } from "./tools/send_signal.ts";
+import { registerCloseStdin } from "./tools/close_stdin.ts";
 
 /**
  * Creates an MCP server whose tools act on `manager`'s jobs.
@@ -35,5 +39,9 @@ export function createServer(manager: JobManager): McpServer {
   registerTailJobOutput(server, manager);
   registerInteractWithJob(server, manager);
   registerKillJob(server, manager);
+  registerWaitForJob(server, manager);
+  registerReadJobOutput(server, manager);
+  registerSendSignal(server, manager);
+  registerCloseStdin(server, manager);
   return server;
 }
