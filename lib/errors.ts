@@ -41,6 +41,13 @@ export class JobNotRunningError extends ToolError {
   }
 }
 
+/** Input was sent to a running job whose stdin the client closed (or never opened). */
+export class StdinClosedError extends ToolError {
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} has its stdin closed and cannot accept input`);
+  }
+}
+
 /** The program could not be started (missing, not executable, or not permitted). */
 export class SpawnError extends ToolError {}
 

@@ -5,13 +5,16 @@
  */
 import { OutputBuffer } from "./output_buffer.ts";
 import type { GroupSignaller } from "./process_group.ts";
-import { JobNotRunningError, SpawnError } from "./errors.ts";
+import { JobNotRunningError, SpawnError, StdinClosedError } from "./errors.ts";
 
 /** Where a job is in its life. `failed` means a non-zero exit or death by a signal we did not send. */
 export type JobStatus = "running" | "completed" | "failed" | "killed";
 
 /** Who stopped a killed job. */
 export type KillReason = "user" | "timeout" | "shutdown";
+
+/** Whether a job's stdin is a pipe the client writes to, or closed from the start (EOF at once). */
+export type StdinMode = "pipe" | "closed";
 
 /** What {@linkcode Job.kill} found. */
 export type KillOutcome = "killed" | "already_terminated";
@@ -25,6 +28,12 @@ export interface JobOptions {
   readonly cwd: string;
   /** The environment; `undefined` inherits the server's. */
   readonly env?: Record<string, string>;
+  /** Variables set on top of `env` (or of the inherited environment). */
+  readonly envAdditions?: Record<string, string>;
+  /** A label the client chose, shown in listings. */
+  readonly name?: string | null;
+  /** Default `pipe`. */
+  readonly stdin?: StdinMode;
   readonly maxOutputSize: number;
   readonly signaller: GroupSignaller;
   /** Milliseconds between SIGTERM and SIGKILL. */
@@ -58,6 +67,7 @@ export class Job {
   readonly id: string;
   readonly command: string;
   readonly argv: readonly string[];
+  readonly name: string | null;
   readonly started: Date = new Date();
   readonly stdout: OutputBuffer;
   readonly stderr: OutputBuffer;
@@ -71,7 +81,8 @@ export class Job {
   #killReason: KillReason | null = null;
   #killing: Promise<KillOutcome> | undefined;
   readonly #child: Deno.ChildProcess;
-  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array> | null;
+  #stdinClosed: boolean;
   readonly #signaller: GroupSignaller;
   readonly #killGraceMs: number;
   readonly #listeners = new Set<() => void>();
@@ -80,14 +91,16 @@ export class Job {
     this.id = options.id;
     this.command = options.command;
     this.argv = options.argv;
+    this.name = options.name ?? null;
     this.stdout = new OutputBuffer(options.maxOutputSize);
     this.stderr = new OutputBuffer(options.maxOutputSize);
     this.#child = child;
     this.#signaller = options.signaller;
     this.#killGraceMs = options.killGraceMs;
-    this.#stdin = child.stdin.getWriter();
+    this.#stdinClosed = options.stdin === "closed";
+    this.#stdin = this.#stdinClosed ? null : child.stdin.getWriter();
     // A job that never reads stdin makes our writes fail later; that is reported per write.
-    this.#stdin.closed.catch(() => {});
+    this.#stdin?.closed.catch(() => {});
     const drained = Promise.all([
       this.#pump(child.stdout, this.stdout),
       this.#pump(child.stderr, this.stderr),
@@ -113,9 +126,9 @@ export class Job {
       child = new Deno.Command(program, {
         args,
         cwd: options.cwd,
-        env: options.env,
+        env: { ...options.env, ...options.envAdditions },
         clearEnv: options.env !== undefined,
-        stdin: "piped",
+        stdin: options.stdin === "closed" ? "null" : "piped",
         stdout: "piped",
         stderr: "piped",
         detached: true,
@@ -159,6 +172,7 @@ export class Job {
    */
   async write(text: string): Promise<void> {
     if (this.#status !== "running") throw new JobNotRunningError(this.id);
+    if (this.#stdinClosed || this.#stdin === null) throw new StdinClosedError(this.id);
     try {
       await this.#stdin.write(encoder.encode(text));
     } catch (error) {
@@ -166,14 +180,23 @@ export class Job {
     }
   }
 
-  /** Closes stdin so the job reads end-of-file. */
-  async closeStdin(): Promise<void> {
+  /** Whether stdin was closed (by the client, or from the start). */
+  get stdinClosed(): boolean {
+    return this.#stdinClosed;
+  }
+
+  /** Closes stdin so the job reads end-of-file; `already_closed` when it was closed before. */
+  async closeStdin(): Promise<"closed" | "already_closed"> {
     if (this.#status !== "running") throw new JobNotRunningError(this.id);
+    if (this.#stdinClosed || this.#stdin === null) return "already_closed";
+    this.#stdinClosed = true;
     try {
       await this.#stdin.close();
     } catch (error) {
-      throw new JobNotRunningError(this.id, { cause: error });
+      // The job closed its end already (or exited): it sees end-of-file either way.
+      if (this.#status !== "running") throw new JobNotRunningError(this.id, { cause: error });
     }
+    return "closed";
   }
 
   /** Sends `signal` to the job's process group. */
@@ -224,7 +247,7 @@ export class Job {
     this.#ended = new Date();
     if (this.#killReason !== null) this.#status = "killed";
     else this.#status = status.success ? "completed" : "failed";
-    this.#stdin.close().catch(() => {
+    this.#stdin?.close().catch(() => {
       // Already closed by the client, or broken because the process is gone.
     });
     this.#emit();

@@ -7,7 +7,8 @@ import type { Config } from "./config.ts";
 import { splitCommandLine } from "./command_line.ts";
 import { assertCommandAllowed } from "./allowlist.ts";
 import { InvalidCommandError, JobLimitError, JobNotFoundError, ToolError } from "./errors.ts";
-import { Job, type KillOutcome } from "./job.ts";
+import { Job, type KillOutcome, type StdinMode } from "./job.ts";
+import { checkEnvAdditions, jobEnvAdditions, resolveJobCwd } from "./start_options.ts";
 import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
 
 /** Options for a {@linkcode JobManager} beyond the configuration. */
@@ -18,6 +19,20 @@ export interface JobManagerOptions {
   readonly killGraceMs?: number;
   /** The environment jobs get; default: the server's own. */
   readonly env?: Record<string, string>;
+}
+
+/** Optional settings for one job (see {@linkcode JobManager.start}). */
+export interface StartOptions {
+  /** Directory to run in: relative to the working directory, and inside it once symlinks are resolved. */
+  readonly cwd?: string;
+  /** Variables added to the job's environment (checked by `checkEnvAdditions`). */
+  readonly env?: Record<string, string>;
+  /** Seconds after which the job is killed; the configured timeout still applies when shorter. */
+  readonly timeoutSeconds?: number;
+  /** A label shown in listings. */
+  readonly name?: string;
+  /** `closed`: the job reads end-of-file at once. Default `pipe`. */
+  readonly stdin?: StdinMode;
 }
 
 /** Why a job left the table, for listeners such as resource notifications. */
@@ -80,26 +95,33 @@ export class JobManager {
    * @throws {JobLimitError} when every slot is taken.
    * @throws {SpawnError} when the program cannot be started.
    */
-  start(command: string): Job {
+  start(command: string, options: StartOptions = {}): Job {
     if (this.#closing) throw new ToolError("Server is shutting down: no new jobs are started");
     if (command.trim() === "") throw new InvalidCommandError("Command cannot be empty");
     if (command.includes("\0")) throw new InvalidCommandError("Command contains a NUL byte");
     const argv = splitCommandLine(command);
     if (argv.length === 0) throw new InvalidCommandError("Command cannot be empty");
     assertCommandAllowed(command, this.config.allowedCommands);
+    const cwd = options.cwd === undefined
+      ? this.config.workingDir
+      : resolveJobCwd(this.config.workingDir, options.cwd);
+    const additions = checkEnvAdditions(options.env ?? {});
     if (this.runningCount >= this.config.maxJobs) throw new JobLimitError(this.config.maxJobs);
     const job = Job.start({
       id: crypto.randomUUID(),
       command,
       argv,
-      cwd: this.config.workingDir,
+      cwd,
       env: this.#env,
+      envAdditions: jobEnvAdditions(this.#env, additions),
+      name: options.name ?? null,
+      stdin: options.stdin,
       maxOutputSize: this.config.maxOutputSize,
       signaller: this.#signaller,
       killGraceMs: this.#killGraceMs,
     });
     this.#jobs.set(job.id, job);
-    this.#armTimeout(job);
+    this.#armTimeout(job, options.timeoutSeconds);
     job.done.then(() => this.#ended(job));
     this.#emit({ kind: "started", job });
     return job;
@@ -136,8 +158,11 @@ export class JobManager {
     this.#timers.clear();
   }
 
-  #armTimeout(job: Job): void {
-    const seconds = this.config.jobTimeoutSeconds;
+  #armTimeout(job: Job, jobSeconds: number | undefined): void {
+    const configured = this.config.jobTimeoutSeconds;
+    const seconds = jobSeconds === undefined || configured === undefined
+      ? jobSeconds ?? configured
+      : Math.min(jobSeconds, configured);
     if (seconds === undefined) return;
     const timer = setTimeout(() => job.kill("timeout"), seconds * 1000);
     this.#timers.set(job.id, timer);

@@ -36,6 +36,7 @@ export class OutputBuffer {
   readonly #capacity: number;
   #bytes: Uint8Array;
   #total = 0;
+  #newlines = 0;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -55,6 +56,11 @@ export class OutputBuffer {
     return this.#total - this.heldBytes;
   }
 
+  /** Newline bytes ever appended: the number of complete lines the stream has produced. */
+  get totalNewlines(): number {
+    return this.#newlines;
+  }
+
   /** Bytes currently held. */
   get heldBytes(): number {
     return Math.min(this.#total, this.#capacity);
@@ -64,6 +70,9 @@ export class OutputBuffer {
   append(chunk: Uint8Array): void {
     const length = chunk.length;
     if (length === 0) return;
+    for (let at = chunk.indexOf(NEWLINE); at >= 0; at = chunk.indexOf(NEWLINE, at + 1)) {
+      this.#newlines++;
+    }
     if (this.#total + length > this.#bytes.length && this.#bytes.length < this.#capacity) {
       this.#grow(this.#total + length);
     }

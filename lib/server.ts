@@ -15,6 +15,10 @@ import { registerInteractWithJob } from "./tools/interact_with_job.ts";
 import { registerKillJob } from "./tools/kill_job.ts";
 import { registerJobResources } from "./job_resources.ts";
 import { registerJobLogging } from "./job_logging.ts";
+import { registerWaitForJob } from "./tools/wait_for_job.ts";
+import { registerReadJobOutput } from "./tools/read_job_output.ts";
+import { registerSendSignal } from "./tools/send_signal.ts";
+import { registerCloseStdin } from "./tools/close_stdin.ts";
 
 /**
  * Creates an MCP server whose tools act on `manager`'s jobs.
@@ -41,5 +45,9 @@ export function createServer(manager: JobManager): McpServer {
   registerKillJob(server, manager);
   registerJobResources(server, manager);
   registerJobLogging(server, manager);
+  registerWaitForJob(server, manager);
+  registerReadJobOutput(server, manager);
+  registerSendSignal(server, manager);
+  registerCloseStdin(server, manager);
   return server;
 }

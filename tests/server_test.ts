@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { TestServer } from "./helpers/mcp_client.ts";
 import { isAlive, waitUntilGone } from "./helpers/processes.ts";
 
-Deno.test("server lists the seven seed tools with output schemas and annotations", async () => {
+Deno.test("server lists the seed tools and the agent tools with output schemas and annotations", async () => {
   await using server = await TestServer.start();
   const { tools } = await server.client.listTools();
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
@@ -15,6 +15,10 @@ Deno.test("server lists the seven seed tools with output schemas and annotations
       "tail_job_output",
       "interact_with_job",
       "kill_job",
+      "wait_for_job",
+      "read_job_output",
+      "send_signal",
+      "close_stdin",
     ]
   ) {
     const tool = byName.get(name);

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { Job } from "../job.ts";
+import { lastLine } from "../output_reading.ts";
 
 /** A job's status as every status-bearing tool reports it. */
 export const jobStatusShape = {
@@ -22,6 +23,11 @@ export const jobStatusShape = {
   stderr_bytes: z.number().int(),
   stdout_dropped_bytes: z.number().int().describe("oldest stdout bytes dropped by the size cap"),
   stderr_dropped_bytes: z.number().int(),
+  name: z.string().nullable().describe("the label given to execute_command, if any"),
+  stdout_last_line: z.string().nullable().describe(
+    "the last non-blank line on stdout (a carriage return also ends a line), cut to 200 characters",
+  ),
+  stderr_last_line: z.string().nullable().describe("the last non-blank line on stderr"),
 };
 
 /** The status fields of `job`. */
@@ -42,6 +48,9 @@ export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape
     stderr_bytes: job.stderr.totalBytes,
     stdout_dropped_bytes: job.stdout.droppedBytes,
     stderr_dropped_bytes: job.stderr.droppedBytes,
+    name: job.name,
+    stdout_last_line: lastLine(job.stdout),
+    stderr_last_line: lastLine(job.stderr),
   };
 }
 

@@ -8,6 +8,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/stdio"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+// @ts-types="@modelcontextprotocol/sdk/shared/protocol"
+import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { waitUntilGone } from "./processes.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -41,12 +43,13 @@ export class ToolClient {
     this.client = client;
   }
 
-  /** Calls tool `name` and unpacks the result. */
+  /** Calls tool `name` and unpacks the result; `options` carry e.g. `signal` or `onprogress`. */
   async call<T = Record<string, unknown>>(
     name: string,
     args: Record<string, unknown> = {},
+    options?: RequestOptions,
   ): Promise<ToolOutcome<T>> {
-    const result = await this.client.callTool({ name, arguments: args });
+    const result = await this.client.callTool({ name, arguments: args }, undefined, options);
     const content = result.content as { type: string; text?: string }[];
     return {
       isError: result.isError === true,

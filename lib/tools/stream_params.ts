@@ -1,0 +1,22 @@
+/**
+ * Input fields shared by the tools that read or scan output by stream and cursor.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** Which streams a call looks at. */
+export const streamChoiceSchema = z.enum(["stdout", "stderr", "both"]).default("both").describe(
+  "which streams to look at (default both)",
+);
+
+/** A cursor: an absolute byte offset into one stream, as a previous call returned it. */
+export const cursorSchema = (stream: string) =>
+  z.number().int().min(0).optional().describe(
+    `absolute byte offset into ${stream} (a previous call's ${stream}_cursor); only output after it is used`,
+  );
+
+/** The streams named by a `stream` choice. */
+export function chosenStreams(choice: "stdout" | "stderr" | "both"): ("stdout" | "stderr")[] {
+  return choice === "both" ? ["stdout", "stderr"] : [choice];
+}
