@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { TestServer } from "./helpers/mcp_client.ts";
+import { waitUntilGone } from "./helpers/processes.ts";
 
 const PER_JOB_TOOLS: [string, Record<string, unknown>][] = [
   ["get_job_status", {}],
@@ -173,4 +174,26 @@ Deno.test("the denylist refuses dangerous commands even when the allowlist lets 
   await assertToolError(server, "execute_command", { command: "rm -f nothing-here" }, /"rm"/);
   const { jobs } = await server.ok<{ jobs: unknown[] }>("list_jobs");
   assert.equal(jobs.length, 1);
+});
+
+Deno.test("interact_with_job with a job that never reads its input fails instead of hanging", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c "echo up; exec sleep 300"`);
+  await server.waitForOutput(id, ({ stdout }) => stdout === "up\n");
+  // Far more than a pipe holds, so the write cannot finish until the job reads.
+  const outcome = await server.call("interact_with_job", {
+    job_id: id,
+    input: "x".repeat(1_000_000),
+  });
+  assert.equal(outcome.isError, true);
+  assert.match(outcome.text, new RegExp(`^Job ${id} did not read its input within \\d+ ms`));
+  const { pid } = await server.ok<{ pid: number; status: string }>("get_job_status", {
+    job_id: id,
+  });
+  assert.deepEqual(await server.ok("kill_job", { job_id: id }), { status: "killed" });
+  await waitUntilGone(pid);
+  // The abandoned write failed quietly; the server still serves.
+  const other = await server.start("echo fine");
+  await server.waitForEnd(other);
+  assert.equal((await server.ok("get_job_output", { job_id: other })).stdout, "fine\n");
 });
