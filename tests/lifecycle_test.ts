@@ -167,3 +167,26 @@ Deno.test("jobs run in the server's working directory by default", async () => {
   await server.waitForEnd(id);
   assert.equal((await server.ok("get_job_output", { job_id: id })).stdout, `${Deno.cwd()}\n`);
 });
+
+Deno.test("--version and --help print to stdout and exit 0; an unknown flag exits 2", async () => {
+  const run = async (flag: string) => {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, flag],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code, stdout: decode(stdout), stderr: decode(stderr) };
+  };
+  const version = await run("--version");
+  assert.equal(version.code, 0);
+  assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+  const help = await run("--help");
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /Usage: mcp-background-job/);
+  const unknown = await run("--frobnicate");
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /frobnicate/);
+});
