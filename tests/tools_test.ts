@@ -231,9 +231,11 @@ Deno.test("kill_job reports killed, then already_terminated; a finished job is a
   assert.equal((await server.ok<Status>("get_job_status", { job_id: done })).status, "completed");
 });
 
-Deno.test("two kill_job calls at once both report killed", async () => {
+Deno.test("two kill_job calls during one kill both report killed", async () => {
   await using server = await TestServer.start();
-  const id = await server.start("sleep 300");
+  // Ignoring SIGTERM keeps the first kill in its grace period while the second call arrives.
+  const id = await server.start(`sh -c 'trap "" TERM; echo ready; while :; do sleep 1; done'`);
+  await server.waitForOutput(id, ({ stdout }) => stdout === "ready\n");
   const { pid } = await server.ok<Status>("get_job_status", { job_id: id });
   const [a, b] = await Promise.all([
     server.ok("kill_job", { job_id: id }),
