@@ -34,7 +34,9 @@ export function splitCommandLine(line: string): string[] {
       else word += char;
     } else if (quote === '"') {
       if (char === '"') quote = undefined;
-      else if (char === "\\" && (line[i + 1] === '"' || line[i + 1] === "\\")) word += line[++i];
+      else if (char === "\\" && i + 1 >= line.length) {
+        throw new InvalidCommandError("No escaped character");
+      } else if (char === "\\" && (line[i + 1] === '"' || line[i + 1] === "\\")) word += line[++i];
       else word += char;
     } else if (char === "'" || char === '"') {
       quote = char;

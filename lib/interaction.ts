@@ -6,6 +6,7 @@
  */
 import { decodeFrom } from "./output_buffer.ts";
 import type { Job } from "./job.ts";
+import { ToolError } from "./errors.ts";
 
 /** How long to wait for the answer to an input. */
 export interface InteractionTiming {
@@ -31,16 +32,41 @@ export async function interact(
 ): Promise<Answer> {
   const stdoutFrom = job.stdout.totalBytes;
   const stderrFrom = job.stderr.totalBytes;
-  await job.write(input.endsWith("\n") ? input : `${input}\n`);
+  const maxWaitMs = timing.maxWaitMs ?? 10_000;
+  const startedAt = Date.now();
+  await writeWithin(job, input.endsWith("\n") ? input : `${input}\n`, maxWaitMs);
   await settle(
     job,
     () => job.stdout.totalBytes + job.stderr.totalBytes > stdoutFrom + stderrFrom,
-    timing,
+    { ...timing, maxWaitMs: Math.max(0, maxWaitMs - (Date.now() - startedAt)) },
   );
   return {
     stdout: decodeFrom(job.stdout.read(stdoutFrom)),
     stderr: decodeFrom(job.stderr.read(stderrFrom)),
   };
+}
+
+/**
+ * Writes `text`, but gives up waiting after `ms`: a job that does not read its stdin fills the
+ * pipe and the write would otherwise never finish, hanging the call. The rest stays queued.
+ */
+async function writeWithin(job: Job, text: string, ms: number): Promise<void> {
+  const written = job.write(text);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const blocked = new Promise<"blocked">((resolve) => {
+    timer = setTimeout(() => resolve("blocked"), ms);
+  });
+  try {
+    if (await Promise.race([written, blocked]) === "blocked") {
+      // The queued write fails later if the job ends without reading it; nobody awaits that.
+      written.catch(() => {});
+      throw new ToolError(
+        `Job ${job.id} did not read its input within ${ms} ms; the rest stays queued for it`,
+      );
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Resolves when output went quiet after some arrived, the job ended, or a bound passed. */

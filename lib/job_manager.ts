@@ -164,7 +164,12 @@ export class JobManager {
       ? jobSeconds ?? configured
       : Math.min(jobSeconds, configured);
     if (seconds === undefined) return;
-    const timer = setTimeout(() => job.kill("timeout"), seconds * 1000);
+    const timer = setTimeout(() => {
+      // Nobody awaits a timeout kill, so a failure must be logged here, not left unhandled.
+      job.kill("timeout").catch((error) =>
+        console.error(`job ${job.id}: timeout kill failed:`, error)
+      );
+    }, seconds * 1000);
     this.#timers.set(job.id, timer);
   }
 

@@ -83,6 +83,24 @@ export class ToolClient {
     }
     throw new Error(`Job ${jobId} still running after ${timeoutMs} ms`);
   }
+  /** Polls `get_job_output` until `predicate` holds for it; returns that output. */
+  async waitForOutput(
+    jobId: string,
+    predicate: (output: { stdout: string; stderr: string }) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<{ stdout: string; stderr: string }> {
+    const deadline = Date.now() + timeoutMs;
+    while (true) {
+      const output = await this.ok<{ stdout: string; stderr: string }>("get_job_output", {
+        job_id: jobId,
+      });
+      if (predicate(output)) return output;
+      if (Date.now() > deadline) {
+        throw new Error(`Job ${jobId} output never matched: ${JSON.stringify(output)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
 }
 
 /** A connected client plus what the tests need to inspect the server process. */

@@ -36,3 +36,16 @@ export function killIfAlive(pid: number): void {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
 }
+
+/** The resident set size of `pid` in bytes, from /proc/<pid>/status. */
+export function residentBytes(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+  if (!match) throw new Error(`No VmRSS for process ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+/** Resolves after `ms` milliseconds. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { loadConfig, parseByteSize } from "../lib/config.ts";
+import { ConfigError } from "../lib/errors.ts";
+
+const CWD = Deno.cwd();
+
+/** Asserts that `env` is refused with a ConfigError naming `variable`, `value` and `valid`. */
+function assertRefused(env: Record<string, string>, variable: string, valid: RegExp): void {
+  const value = env[variable]!;
+  assert.throws(() => loadConfig(env, CWD), (error: unknown) => {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
+    assert.equal(error.variable, variable);
+    assert.equal(error.value, value);
+    assert.ok(error.message.includes(variable), error.message);
+    assert.ok(error.message.includes(JSON.stringify(value)), error.message);
+    assert.match(error.message, valid);
+    return true;
+  }, `${variable}=${JSON.stringify(value)} was accepted`);
+}
+
+Deno.test("loadConfig gives the documented defaults for an empty environment", () => {
+  const config = loadConfig({}, CWD);
+  assert.equal(config.maxJobs, 10);
+  assert.equal(config.maxOutputSize, 10 * 1024 * 1024);
+  assert.equal(config.jobTimeoutSeconds, undefined);
+  assert.equal(config.cleanupIntervalSeconds, 300);
+  assert.equal(config.workingDir, CWD);
+  assert.equal(config.allowedCommands, undefined);
+  assert.ok(Object.isFrozen(config));
+});
+
+Deno.test("loadConfig ignores variables outside MCP_BG_*", () => {
+  assert.deepEqual(loadConfig({ MAX_JOBS: "0", PATH: "/nowhere" }, CWD), loadConfig({}, CWD));
+});
+
+Deno.test("MCP_BG_MAX_JOBS accepts 1 to 100", () => {
+  for (const [raw, value] of [["1", 1], ["50", 50], ["100", 100], [" 7 ", 7]] as const) {
+    assert.equal(loadConfig({ MCP_BG_MAX_JOBS: raw }, CWD).maxJobs, value);
+  }
+});
+
+Deno.test("MCP_BG_MAX_JOBS refuses zero, too many, fractions, signs and words", () => {
+  for (const raw of ["0", "101", "1000000", "2.5", "-1", "+3", "ten", "1e2", "0x10", "5 jobs"]) {
+    assertRefused({ MCP_BG_MAX_JOBS: raw }, "MCP_BG_MAX_JOBS", /from 1 to 100/);
+  }
+});
+
+Deno.test("MCP_BG_MAX_OUTPUT_SIZE accepts byte counts and KB, MB, GB from 1KB to 1GB", () => {
+  const cases: [string, number][] = [
+    ["1024", 1024],
+    ["1KB", 1024],
+    ["1kb", 1024],
+    ["512KB", 512 * 1024],
+    ["10MB", 10 * 1024 ** 2],
+    ["10 MB", 10 * 1024 ** 2],
+    ["1.5MB", 1.5 * 1024 ** 2],
+    ["1GB", 1024 ** 3],
+    ["2048B", 2048],
+  ];
+  for (const [raw, value] of cases) {
+    assert.equal(loadConfig({ MCP_BG_MAX_OUTPUT_SIZE: raw }, CWD).maxOutputSize, value, raw);
+  }
+});
+
+Deno.test("MCP_BG_MAX_OUTPUT_SIZE refuses sizes out of range and unknown units", () => {
+  for (
+    const raw of [
+      "0",
+      "1023",
+      "1000B",
+      "0.5KB",
+      "1025MB",
+      "2GB",
+      "1TB",
+      "10K",
+      "10M",
+      "-1KB",
+      "MB",
+      "lots",
+    ]
+  ) {
+    assertRefused({ MCP_BG_MAX_OUTPUT_SIZE: raw }, "MCP_BG_MAX_OUTPUT_SIZE", /from 1KB to 1GB/);
+  }
+});
+
+Deno.test("parseByteSize reads a number with an optional unit", () => {
+  assert.equal(parseByteSize("2KB"), 2048);
+  assert.equal(parseByteSize("3gb"), 3 * 1024 ** 3);
+  assert.equal(parseByteSize("12"), 12);
+  assert.equal(parseByteSize("12 XB"), undefined);
+  assert.equal(parseByteSize(""), undefined);
+});
+
+Deno.test("MCP_BG_JOB_TIMEOUT is unset by default and accepts whole seconds of at least 1", () => {
+  assert.equal(loadConfig({ MCP_BG_JOB_TIMEOUT: "1" }, CWD).jobTimeoutSeconds, 1);
+  assert.equal(loadConfig({ MCP_BG_JOB_TIMEOUT: "3600" }, CWD).jobTimeoutSeconds, 3600);
+  assert.equal(loadConfig({ MCP_BG_JOB_TIMEOUT: "" }, CWD).jobTimeoutSeconds, undefined);
+});
+
+Deno.test("MCP_BG_JOB_TIMEOUT refuses zero, fractions, units and timer overflow", () => {
+  for (const raw of ["0", "-5", "1.5", "30s", "never", "99999999999"]) {
+    assertRefused({ MCP_BG_JOB_TIMEOUT: raw }, "MCP_BG_JOB_TIMEOUT", /whole number from 1 to/);
+  }
+});
+
+Deno.test("MCP_BG_CLEANUP_INTERVAL accepts 10 to 86400 seconds", () => {
+  for (const [raw, value] of [["10", 10], ["300", 300], ["86400", 86400]] as const) {
+    assert.equal(loadConfig({ MCP_BG_CLEANUP_INTERVAL: raw }, CWD).cleanupIntervalSeconds, value);
+  }
+});
+
+Deno.test("MCP_BG_CLEANUP_INTERVAL refuses values outside 10 to 86400", () => {
+  for (const raw of ["0", "9", "86401", "60.5", "5m", "soon"]) {
+    assertRefused({ MCP_BG_CLEANUP_INTERVAL: raw }, "MCP_BG_CLEANUP_INTERVAL", /from 10 to 86400/);
+  }
+});
+
+Deno.test("MCP_BG_WORKING_DIR accepts an existing directory and resolves it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = loadConfig({ MCP_BG_WORKING_DIR: dir }, CWD);
+    assert.equal(config.workingDir, await Deno.realPath(dir));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("MCP_BG_WORKING_DIR refuses a missing path and a file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/file.txt`;
+    await Deno.writeTextFile(file, "not a directory");
+    assertRefused({ MCP_BG_WORKING_DIR: file }, "MCP_BG_WORKING_DIR", /an existing directory/);
+    const missing = `${dir}/missing`;
+    assertRefused({ MCP_BG_WORKING_DIR: missing }, "MCP_BG_WORKING_DIR", /an existing directory/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("MCP_BG_ALLOWED_COMMANDS keeps each pattern exactly as written", () => {
+  const config = loadConfig({ MCP_BG_ALLOWED_COMMANDS: "^ls ,^echo\\b,  ^git status$" }, CWD);
+  const sources = config.allowedCommands!.map((pattern) => pattern.source);
+  assert.deepEqual(sources, ["^ls ", "^echo\\b", "  ^git status$"]);
+  const [ls] = config.allowedCommands!;
+  assert.ok(ls!.test("ls -l"));
+  assert.ok(!ls!.test("ls"), "the trailing space is part of the pattern");
+  assert.ok(!ls!.test("lscpu"));
+});
+
+Deno.test("MCP_BG_ALLOWED_COMMANDS skips empty entries between commas", () => {
+  const config = loadConfig({ MCP_BG_ALLOWED_COMMANDS: "^a,,^b," }, CWD);
+  assert.deepEqual(config.allowedCommands!.map((pattern) => pattern.source), ["^a", "^b"]);
+});
+
+Deno.test("MCP_BG_ALLOWED_COMMANDS fails closed on an invalid or empty list", () => {
+  for (const raw of ["^ls (", "[a-", "*", "", " ", ",,"]) {
+    assertRefused(
+      { MCP_BG_ALLOWED_COMMANDS: raw },
+      "MCP_BG_ALLOWED_COMMANDS",
+      /regular expressions/,
+    );
+  }
+});
+
+Deno.test("the first invalid variable is reported even when others are valid", () => {
+  assertRefused(
+    { MCP_BG_MAX_JOBS: "5", MCP_BG_CLEANUP_INTERVAL: "1" },
+    "MCP_BG_CLEANUP_INTERVAL",
+    /from 10 to 86400/,
+  );
+});
