@@ -4,8 +4,8 @@
  * @module
  */
 import type { Config } from "./config.ts";
-import { splitCommandLine } from "./command_line.ts";
-import { assertCommandAllowed } from "./allowlist.ts";
+import { prepareCommand } from "./command_check.ts";
+import { defaultJobEnvironment } from "./job_environment.ts";
 import { InvalidCommandError, JobLimitError, JobNotFoundError, ToolError } from "./errors.ts";
 import { Job, type KillOutcome } from "./job.ts";
 import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
@@ -16,7 +16,7 @@ export interface JobManagerOptions {
   readonly signaller?: GroupSignaller;
   /** Milliseconds between SIGTERM and SIGKILL when a job is killed. Default 2000. */
   readonly killGraceMs?: number;
-  /** The environment jobs get; default: the server's own. */
+  /** The environment jobs get; default: the server's own (loader variables dropped when sandboxed). */
   readonly env?: Record<string, string>;
 }
 
@@ -52,12 +52,17 @@ export class JobManager {
     this.config = config;
     this.#signaller = options.signaller ?? createGroupSignaller();
     this.#killGraceMs = options.killGraceMs ?? 2000;
-    this.#env = options.env;
+    this.#env = options.env ?? defaultJobEnvironment();
   }
 
   /** How this manager reaches process groups (see {@linkcode GroupSignaller}). */
   get signalMethod(): GroupSignaller["method"] {
     return this.#signaller.method;
+  }
+
+  /** `PATH` as jobs see it, which finds their programs. */
+  get #searchPath(): string {
+    return (this.#env ?? Deno.env.toObject()).PATH ?? "";
   }
 
   /** Jobs currently running (the ones that hold a slot). */
@@ -84,9 +89,10 @@ export class JobManager {
     if (this.#closing) throw new ToolError("Server is shutting down: no new jobs are started");
     if (command.trim() === "") throw new InvalidCommandError("Command cannot be empty");
     if (command.includes("\0")) throw new InvalidCommandError("Command contains a NUL byte");
-    const argv = splitCommandLine(command);
-    if (argv.length === 0) throw new InvalidCommandError("Command cannot be empty");
-    assertCommandAllowed(command, this.config.allowedCommands);
+    const argv = prepareCommand(command, this.config, {
+      cwd: this.config.workingDir,
+      searchPath: this.#searchPath,
+    });
     if (this.runningCount >= this.config.maxJobs) throw new JobLimitError(this.config.maxJobs);
     const job = Job.start({
       id: crypto.randomUUID(),
