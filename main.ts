@@ -13,13 +13,18 @@ import { installShutdown } from "./lib/lifecycle.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
 import { describeConfig } from "./lib/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
+import { denoRunLine } from "./lib/permissions.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
 async function main(args: string[]): Promise<number | undefined> {
   const { values } = parseArgs({
     args,
-    options: { help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "V" } },
+    options: {
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "V" },
+      "print-permissions": { type: "boolean" },
+    },
     strict: true,
   });
   if (values.version) {
@@ -27,10 +32,19 @@ async function main(args: string[]): Promise<number | undefined> {
     return 0;
   }
   if (values.help) {
-    console.log("Usage: mcp-background-job [--help] [--version]\nServes MCP over stdio.");
+    console.log(
+      "Usage: mcp-background-job [--help] [--version] [--print-permissions]\n" +
+        "Serves MCP over stdio. --print-permissions prints the least-privilege `deno run` line.",
+    );
     return 0;
   }
   const config = loadConfig(Deno.env.toObject(), Deno.cwd());
+  if (values["print-permissions"]) {
+    const { line, notes } = denoRunLine(config, new URL(import.meta.url).pathname);
+    for (const note of notes) log(`note: ${note}`);
+    console.log(line);
+    return 0;
+  }
   const manager = new JobManager(config);
   const shutdown = installShutdown(manager, log);
   await serveStdio(createServer(manager), shutdown);
