@@ -74,16 +74,40 @@ function assertNotDisguised(
   options: CommandCheckOptions,
 ): void {
   if (!program.name.includes("/") || basename(found.real) === basename(program.name)) return;
-  const sameName = locateProgram(basename(program.name), options);
-  if (sameName !== undefined && !sameName.viaRelativePathEntry && sameName.real === found.real) {
-    return;
-  }
+  if (isSameAsOnPath(found, program.name, options)) return;
   const targetText = [found.real, ...program.args].map(quoteWord).join(" ");
   if (someNamesProgram(patterns, targetText, quoteWord(found.real))) return;
   throw programRefused(
     program,
     `it is a link to "${found.real}", not the "${basename(program.name)}" its name suggests`,
   );
+}
+
+/** Whether `path` is the very file its last segment finds through PATH (`/bin/ls` and `ls`). */
+function isSameAsOnPath(
+  found: ProgramLocation,
+  path: string,
+  options: CommandCheckOptions,
+): boolean {
+  const onPath = locateProgram(basename(path), { ...options, cwd: "/" });
+  return onPath !== undefined && !onPath.viaRelativePathEntry && onPath.real === found.real;
+}
+
+/**
+ * Whether a pattern names the program: as written, or, for a path to the same file its name
+ * finds through PATH, by that name (so a loose `ls` names `/usr/bin/ls`, never `/tmp/ls`).
+ */
+function isNamed(
+  program: Program,
+  patterns: readonly RegExp[],
+  options: CommandCheckOptions,
+): boolean {
+  if (someNamesProgram(patterns, program.text, program.nameText)) return true;
+  if (!program.name.includes("/")) return false;
+  const found = locateProgram(program.name, options);
+  if (found === undefined || !isSameAsOnPath(found, program.name, options)) return false;
+  const name = basename(program.name);
+  return someNamesProgram(patterns, [name, ...program.args].map(quoteWord).join(" "), name);
 }
 
 /** Names that decide whether the program runs other programs: as written and as really run. */
@@ -101,7 +125,7 @@ function checkProgram(
   patterns: readonly RegExp[],
   options: CommandCheckOptions,
 ): void {
-  if (!someNamesProgram(patterns, program.text, program.nameText)) {
+  if (!isNamed(program, patterns, options)) {
     throw programRefused(program, `no allowed pattern names it in: ${program.text}`);
   }
   const found = locate(program, options);

@@ -463,7 +463,7 @@ class Walker {
  * import { analyzeShellLine } from "./shell_walker.ts";
  * import assert from "node:assert/strict";
  * const { commands, unsafe } = analyzeShellLine("ls -l | wc -l && echo $(id -u)");
- * assert.deepEqual(commands.map((command) => command.argv[0]), ["ls", "wc", "echo", "id"]);
+ * assert.deepEqual(commands.map((command) => command.argv[0]), ["ls", "wc", "id", "echo"]);
  * assert.deepEqual(unsafe, []);
  * assert.notDeepEqual(analyzeShellLine("eval rm x").unsafe, []);
  * ```
