@@ -20,6 +20,7 @@ import {
 } from "./lib/transports/http.ts";
 import { describeConfig } from "./lib/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
+import { denoRunLine } from "./lib/permissions.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
@@ -34,6 +35,7 @@ async function main(args: string[]): Promise<number | undefined> {
       port: { type: "string", default: String(DEFAULT_HTTP_PORT) },
       host: { type: "string", default: DEFAULT_HTTP_HOST },
       "idle-timeout": { type: "string", default: String(DEFAULT_IDLE_TIMEOUT_SECONDS) },
+      "print-permissions": { type: "boolean" },
     },
     strict: true,
   });
@@ -42,10 +44,19 @@ async function main(args: string[]): Promise<number | undefined> {
     return 0;
   }
   if (values.help) {
-    console.log("Usage: mcp-background-job [--help] [--version]\nServes MCP over stdio.");
+    console.log(
+      "Usage: mcp-background-job [--help] [--version] [--print-permissions]\n" +
+        "Serves MCP over stdio. --print-permissions prints the least-privilege `deno run` line.",
+    );
     return 0;
   }
   const config = loadConfig(Deno.env.toObject(), Deno.cwd());
+  if (values["print-permissions"]) {
+    const { line, notes } = denoRunLine(config, new URL(import.meta.url).pathname);
+    for (const note of notes) log(`note: ${note}`);
+    console.log(line);
+    return 0;
+  }
   const manager = new JobManager(config);
   if (values.http) {
     const idleSeconds = Number(values["idle-timeout"]);

@@ -6,6 +6,7 @@
  * @module
  */
 import { ConfigError } from "./errors.ts";
+import { loadShell, type ShellConfig } from "./shell_config.ts";
 
 /** The validated, frozen configuration every other module reads. */
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   readonly workingDir: string;
   /** Allowlist patterns (as written); `undefined` allows every command. */
   readonly allowedCommands: readonly RegExp[] | undefined;
+  /** `MCP_BG_SHELL`: run each line as `<shell> -c <line>`; `undefined` runs argv directly. */
+  readonly shell: ShellConfig | undefined;
 }
 
 const UNITS: Record<string, number> = { "": 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
@@ -123,6 +126,7 @@ function allowedCommands(env: Record<string, string | undefined>): RegExp[] | un
  * @throws {ConfigError} naming the variable, the value and the valid range.
  */
 export function loadConfig(env: Record<string, string | undefined>, cwd: string): Config {
+  const allowed = allowedCommands(env);
   return Object.freeze({
     maxJobs: integerIn(env, "MCP_BG_MAX_JOBS", { min: 1, max: 100 }) ?? 10,
     maxOutputSize: outputSize(env),
@@ -130,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     cleanupIntervalSeconds: integerIn(env, "MCP_BG_CLEANUP_INTERVAL", { min: 10, max: 86400 }) ??
       300,
     workingDir: workingDir(env, cwd),
-    allowedCommands: allowedCommands(env),
+    allowedCommands: allowed,
+    shell: loadShell(env, { cwd, allowlist: allowed !== undefined }),
   });
 }

@@ -4,8 +4,8 @@
  * @module
  */
 import type { Config } from "./config.ts";
-import { splitCommandLine } from "./command_line.ts";
-import { assertCommandAllowed } from "./allowlist.ts";
+import { prepareCommand } from "./command_check.ts";
+import { defaultJobEnvironment } from "./job_environment.ts";
 import { InvalidCommandError, JobLimitError, JobNotFoundError, ToolError } from "./errors.ts";
 import { Job, type KillOutcome, type StdinMode } from "./job.ts";
 import { checkEnvAdditions, jobEnvAdditions, resolveJobCwd } from "./start_options.ts";
@@ -17,7 +17,7 @@ export interface JobManagerOptions {
   readonly signaller?: GroupSignaller;
   /** Milliseconds between SIGTERM and SIGKILL when a job is killed. Default 2000. */
   readonly killGraceMs?: number;
-  /** The environment jobs get; default: the server's own. */
+  /** The environment jobs get; default: the server's own (loader variables dropped when sandboxed). */
   readonly env?: Record<string, string>;
 }
 
@@ -67,12 +67,17 @@ export class JobManager {
     this.config = config;
     this.#signaller = options.signaller ?? createGroupSignaller();
     this.#killGraceMs = options.killGraceMs ?? 2000;
-    this.#env = options.env;
+    this.#env = options.env ?? defaultJobEnvironment();
   }
 
   /** How this manager reaches process groups (see {@linkcode GroupSignaller}). */
   get signalMethod(): GroupSignaller["method"] {
     return this.#signaller.method;
+  }
+
+  /** `PATH` as jobs see it, which finds their programs. */
+  get #searchPath(): string {
+    return (this.#env ?? Deno.env.toObject()).PATH ?? "";
   }
 
   /** Jobs currently running (the ones that hold a slot). */
@@ -99,13 +104,15 @@ export class JobManager {
     if (this.#closing) throw new ToolError("Server is shutting down: no new jobs are started");
     if (command.trim() === "") throw new InvalidCommandError("Command cannot be empty");
     if (command.includes("\0")) throw new InvalidCommandError("Command contains a NUL byte");
-    const argv = splitCommandLine(command);
-    if (argv.length === 0) throw new InvalidCommandError("Command cannot be empty");
-    assertCommandAllowed(command, this.config.allowedCommands);
     const cwd = options.cwd === undefined
       ? this.config.workingDir
       : resolveJobCwd(this.config.workingDir, options.cwd);
     const additions = checkEnvAdditions(options.env ?? {});
+    const argv = prepareCommand(command, this.config, {
+      cwd,
+      searchPath: this.#searchPath,
+      env: additions,
+    });
     if (this.runningCount >= this.config.maxJobs) throw new JobLimitError(this.config.maxJobs);
     const job = Job.start({
       id: crypto.randomUUID(),

@@ -57,6 +57,8 @@ export function createGroupSignaller(
         // Exit status 1 means no such group left, which is the outcome we want anyway.
         await new Deno.Command("kill", {
           args: ["-s", signal.replace(/^SIG/, ""), "--", `-${child.pid}`],
+          // Scoped --allow-run refuses an inherited LD_* variable; kill needs no environment.
+          clearEnv: true,
           stdin: "null",
           stdout: "null",
           stderr: "null",

@@ -1,0 +1,38 @@
+/**
+ * The environment jobs start with. Under a scoped `--allow-run=<list>`, Deno refuses to spawn
+ * a child whose environment sets any `LD_*` or `DYLD_*` variable (they can inject code into an
+ * allowed program), so jobs then get the server's environment without them.
+ *
+ * @module
+ */
+
+// Deno's check is case-insensitive on the prefix, so this one is too.
+const LOADER_VARIABLE = /^(LD_|DYLD_)/i;
+
+/** Whether `name` is a dynamic-loader variable that scoped `--allow-run` refuses to pass on. */
+export function isLoaderVariable(name: string): boolean {
+  return LOADER_VARIABLE.test(name);
+}
+
+/**
+ * `env` without its `LD_*` and `DYLD_*` variables.
+ *
+ * @example Usage
+ * ```ts
+ * import { withoutLoaderVariables } from "./job_environment.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(withoutLoaderVariables({ PATH: "/bin", LD_PRELOAD: "x.so" }), { PATH: "/bin" });
+ * ```
+ */
+export function withoutLoaderVariables(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !isLoaderVariable(name)));
+}
+
+/**
+ * The environment for jobs when none is given: `undefined` (inherit the server's) with unscoped
+ * `--allow-run`, else the server's environment without loader variables (passed with `clearEnv`).
+ */
+export function defaultJobEnvironment(): Record<string, string> | undefined {
+  if (Deno.permissions.querySync({ name: "run" }).state === "granted") return undefined;
+  return withoutLoaderVariables(Deno.env.toObject());
+}

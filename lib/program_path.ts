@@ -1,0 +1,72 @@
+/**
+ * Finds the file a program name would run: through `PATH` for a bare name, relative to the
+ * working directory for a name with a slash, with symlinks followed for the real file.
+ *
+ * @module
+ */
+
+/** Where a program was found. */
+export interface ProgramLocation {
+  /** The path that would be executed, symlinks not followed (what `--allow-run` compares). */
+  readonly path: string;
+  /** The same file with every symlink followed. */
+  readonly real: string;
+  /** Found through a relative `PATH` entry (such as `.` or an empty entry). */
+  readonly viaRelativePathEntry: boolean;
+}
+
+/** The last path segment: `basename("/usr/bin/ls")` is `ls`. */
+export function basename(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed.slice(trimmed.lastIndexOf("/") + 1);
+}
+
+/** Joins `path` onto `base` unless it is already absolute (no normalisation needed for lookups). */
+export function resolvePath(base: string, path: string): string {
+  return path.startsWith("/") ? path : `${base.replace(/\/+$/, "")}/${path}`;
+}
+
+function executableFile(path: string): string | undefined {
+  try {
+    const info = Deno.statSync(path);
+    if (!info.isFile || info.mode === null || (info.mode & 0o111) === 0) return undefined;
+    return Deno.realPathSync(path);
+  } catch (error) {
+    // Missing, a dangling link, or unreadable: not a program we can run.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Locates `name` the way `execvp` would: a name with a `/` relative to `cwd`, a bare name in
+ * the directories of `searchPath` (colon-separated; an empty entry means the working directory).
+ *
+ * @example Usage
+ * ```ts
+ * import { locateProgram } from "./program_path.ts";
+ * import assert from "node:assert/strict";
+ * const sh = locateProgram("sh", { cwd: "/", searchPath: "/usr/bin:/bin" });
+ * assert.ok(sh !== undefined && sh.path.endsWith("/sh"));
+ * ```
+ */
+export function locateProgram(
+  name: string,
+  options: { cwd: string; searchPath: string },
+): ProgramLocation | undefined {
+  if (name === "") return undefined;
+  if (name.includes("/")) {
+    const path = resolvePath(options.cwd, name);
+    const real = executableFile(path);
+    return real === undefined ? undefined : { path, real, viaRelativePathEntry: false };
+  }
+  for (const entry of options.searchPath.split(":")) {
+    const relative = !entry.startsWith("/");
+    const path = resolvePath(relative ? resolvePath(options.cwd, entry || ".") : entry, name);
+    const real = executableFile(path);
+    if (real !== undefined) return { path, real, viaRelativePathEntry: relative };
+  }
+  return undefined;
+}

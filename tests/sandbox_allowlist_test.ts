@@ -1,0 +1,237 @@
+/**
+ * Wall 1 under attack: each line below would create a marker file if any part of it ran a
+ * program the allowlist does not allow. Every attack is either refused or runs inertly, and
+ * the marker never appears.
+ */
+import assert from "node:assert/strict";
+import { TestServer, type ToolOutcome } from "./helpers/mcp_client.ts";
+
+const MARKER = "marker";
+
+async function which(name: string): Promise<string> {
+  const { stdout } = await new Deno.Command("sh", { args: ["-c", `command -v ${name}`] }).output();
+  return new TextDecoder().decode(stdout).trim();
+}
+
+/** A temp tree: `work/` (the jobs' directory), `bin/ls` and `work/ls` both links to `touch`. */
+async function sandboxDir(): Promise<{ root: string; work: string } & AsyncDisposable> {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-wall1-" }));
+  const work = `${root}/work`;
+  await Deno.mkdir(work);
+  await Deno.mkdir(`${root}/bin`);
+  const touch = await which("touch");
+  await Deno.symlink(touch, `${root}/bin/ls`);
+  await Deno.symlink(touch, `${work}/ls`);
+  await Deno.copyFile(touch, `${work}/echo`);
+  return {
+    root,
+    work,
+    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
+  };
+}
+
+/** Runs `command`; when it is accepted, waits until it ends. */
+async function attempt(server: TestServer, command: string): Promise<ToolOutcome> {
+  const outcome = await server.call("execute_command", { command });
+  if (!outcome.isError) await server.waitForEnd((outcome.data as { job_id: string }).job_id);
+  return outcome;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** Tries every attack and checks that none created the marker; returns the outcomes. */
+async function assertNothingRan(
+  server: TestServer,
+  work: string,
+  attacks: readonly string[],
+): Promise<Map<string, ToolOutcome>> {
+  const outcomes = new Map<string, ToolOutcome>();
+  for (const attack of attacks) {
+    outcomes.set(attack, await attempt(server, attack));
+    assert.equal(await exists(`${work}/${MARKER}`), false, `marker created by: ${attack}`);
+  }
+  return outcomes;
+}
+
+function assertRefused(outcomes: Map<string, ToolOutcome>, attacks: readonly string[]): void {
+  for (const attack of attacks) {
+    const outcome = outcomes.get(attack)!;
+    assert.ok(outcome.isError, `not refused: ${JSON.stringify(attack)}`);
+    assert.match(outcome.text, /^(Invalid command: |Cannot start )/, outcome.text);
+  }
+}
+
+Deno.test("direct mode: shell syntax, wrappers, paths, links and case tricks never run a program", async () => {
+  await using dir = await sandboxDir();
+  await using server = await TestServer.start({
+    env: { MCP_BG_WORKING_DIR: dir.work, MCP_BG_ALLOWED_COMMANDS: "^ls ,^echo " },
+  });
+  // The positive control: the same marker through an allowed program does appear.
+  const control = await server.start(`echo made`);
+  assert.equal((await server.waitForEnd(control)).status, "completed");
+
+  const inert = [
+    `ls ; touch ${MARKER}`,
+    `ls && touch ${MARKER}`,
+    `ls || touch ${MARKER}`,
+    `ls | touch ${MARKER}`,
+    `ls $(touch ${MARKER})`,
+    `ls \`touch ${MARKER}\``,
+    `echo ; touch ${MARKER}`,
+  ];
+  const refused = [
+    `ls\ntouch ${MARKER}`,
+    `ls \rtouch ${MARKER}`,
+    `ls x\0touch ${MARKER}`,
+    `sh -c "touch ${MARKER}"`,
+    `env X=1 touch ${MARKER}`,
+    `/usr/bin/touch ${MARKER}`,
+    `/bin/touch ${MARKER}`,
+    `./ls ${MARKER}`,
+    `../bin/ls ${MARKER}`,
+    `./echo ${MARKER}`,
+    `LS ${MARKER}`,
+    `Ls ${MARKER}`,
+    `'touch' ${MARKER}`,
+    `touch ${MARKER} ls `,
+  ];
+  const outcomes = await assertNothingRan(server, dir.work, [...inert, ...refused]);
+  assertRefused(outcomes, refused);
+  for (const attack of inert) assert.equal(outcomes.get(attack)!.isError, false, attack);
+});
+
+Deno.test("a loose pattern still has to name each program where it stands", async () => {
+  await using dir = await sandboxDir();
+  await using server = await TestServer.start({
+    env: {
+      MCP_BG_WORKING_DIR: dir.work,
+      MCP_BG_ALLOWED_COMMANDS: String.raw`ls,echo,^\./ls ,^\.\./bin/ls `,
+    },
+  });
+  const refused = [
+    `touch ${MARKER} ls`,
+    `touch ls${MARKER}`,
+    `./ls ${MARKER}`,
+    `../bin/ls ${MARKER}`,
+    `${dir.root}/bin/ls ${MARKER}`,
+    `lsx ${MARKER}`,
+    `/usr/bin/touch ls ${MARKER}`,
+  ];
+  const outcomes = await assertNothingRan(server, dir.work, refused);
+  assertRefused(outcomes, refused);
+  // Named as written, but a link to another program: refused for what it really is.
+  assert.match(outcomes.get(`./ls ${MARKER}`)!.text, /is a link to ".*touch"/);
+  assert.match(outcomes.get(`../bin/ls ${MARKER}`)!.text, /is a link to ".*touch"/);
+  // The real ls, by any path that is the same file, is what `ls` names.
+  const real = await Deno.realPath(await which("ls"));
+  const id = await server.start(`${real} -d .`);
+  assert.equal((await server.waitForEnd(id)).status, "completed");
+});
+
+Deno.test("a catch-all pattern does not let program runners through", async () => {
+  await using dir = await sandboxDir();
+  await using server = await TestServer.start({
+    env: { MCP_BG_WORKING_DIR: dir.work, MCP_BG_ALLOWED_COMMANDS: ".*" },
+  });
+  const refused = [
+    `sh -c "touch ${MARKER}"`,
+    `bash -c "touch ${MARKER}"`,
+    `env touch ${MARKER}`,
+    `env X=1 touch ${MARKER}`,
+    `nice touch ${MARKER}`,
+    `timeout 5 touch ${MARKER}`,
+    `nohup touch ${MARKER}`,
+    `xargs touch ${MARKER}`,
+    `setsid touch ${MARKER}`,
+    `stdbuf -o0 touch ${MARKER}`,
+    `find . -maxdepth 0 -exec touch ${MARKER} ;`,
+    `find . -maxdepth 0 -execdir touch ${MARKER} ;`,
+    `python3 -c "open('${MARKER}', 'w')"`,
+    `perl -e "open(F, '>${MARKER}')"`,
+    `awk "BEGIN { system(\\"touch ${MARKER}\\") }"`,
+  ];
+  const outcomes = await assertNothingRan(server, dir.work, refused);
+  for (const attack of refused) {
+    const outcome = outcomes.get(attack)!;
+    // A program that is not installed here is refused too, just with a different message.
+    assert.ok(outcome.isError, `not refused: ${attack}`);
+  }
+  assert.match(outcomes.get(`env touch ${MARKER}`)!.text, /"env" runs other programs/);
+});
+
+Deno.test("a program runner named explicitly is allowed", async () => {
+  await using dir = await sandboxDir();
+  await using server = await TestServer.start({
+    env: { MCP_BG_WORKING_DIR: dir.work, MCP_BG_ALLOWED_COMMANDS: "^env " },
+  });
+  const id = await server.start(`env X=1 touch ${MARKER}`);
+  assert.equal((await server.waitForEnd(id)).status, "completed");
+  assert.equal(await exists(`${dir.work}/${MARKER}`), true);
+});
+
+Deno.test("shell mode: every command in the line must be allowed", async () => {
+  await using dir = await sandboxDir();
+  await using server = await TestServer.start({
+    env: {
+      MCP_BG_WORKING_DIR: dir.work,
+      MCP_BG_SHELL: "bash",
+      MCP_BG_ALLOWED_COMMANDS: "^ls( |$),^echo( |$),^wc ",
+    },
+  });
+  const id = await server.start("ls -a | wc -l && echo done");
+  assert.equal((await server.waitForEnd(id)).status, "completed");
+  const output = await server.ok<{ stdout: string }>("get_job_output", { job_id: id });
+  assert.match(output.stdout, /done\n$/);
+
+  const refused = [
+    `ls; touch ${MARKER}`,
+    `ls && touch ${MARKER}`,
+    `ls || touch ${MARKER}`,
+    `false || touch ${MARKER}`,
+    `ls | touch ${MARKER}`,
+    `echo $(touch ${MARKER})`,
+    `echo \`touch ${MARKER}\``,
+    `echo "$(touch ${MARKER})"`,
+    `echo <(touch ${MARKER})`,
+    `ls\ntouch ${MARKER}`,
+    `ls x\0; touch ${MARKER}`,
+    `(touch ${MARKER})`,
+    `{ touch ${MARKER}; }`,
+    `eval touch ${MARKER}`,
+    `ls; sh -c 'touch ${MARKER}'`,
+    `echo x; env touch ${MARKER}`,
+    `ls; /usr/bin/touch ${MARKER}`,
+    `ls; ./ls ${MARKER}`,
+    `ls; t=touch; $t ${MARKER}`,
+    `ls; f() { touch ${MARKER}; }; f`,
+    `echo $((x)) ; touch ${MARKER}`,
+    `ls; PATH=${dir.root}/bin ls ${MARKER}`,
+    `echo "unclosed`,
+  ];
+  const outcomes = await assertNothingRan(server, dir.work, refused);
+  assertRefused(outcomes, refused);
+});
+
+Deno.test("shell mode with a POSIX sh refuses bash-only syntax the sh would read differently", async () => {
+  await using dir = await sandboxDir();
+  await using server = await TestServer.start({
+    env: {
+      MCP_BG_WORKING_DIR: dir.work,
+      MCP_BG_SHELL: "/bin/sh",
+      MCP_BG_ALLOWED_COMMANDS: "^echo ",
+    },
+  });
+  // bash reads one echo here; dash reads `echo $\'`, then runs `touch marker`.
+  const attack = `echo $'\\' ; touch ${MARKER} ; echo \\'' #'`;
+  const outcomes = await assertNothingRan(server, dir.work, [attack]);
+  assertRefused(outcomes, [attack]);
+  assert.match(outcomes.get(attack)!.text, /bash-only syntax/);
+});
