@@ -15,7 +15,8 @@ import {
 } from "./allowlist.ts";
 import { basename, locateProgram, type ProgramLocation } from "./program_path.ts";
 import { isMultiCallBinary, programRunnerTriggers } from "./program_runners.ts";
-import { analyzeShellLine, SENSITIVE_VARIABLES } from "./shell_walker.ts";
+import { analyzeShellLine } from "./shell_walker.ts";
+import { isShellSensitive } from "./sensitive_env.ts";
 
 /** Where and with what the line would run. */
 export interface CommandCheckOptions {
@@ -146,7 +147,7 @@ function checkProgram(
 
 function assertEnvironmentAllowed(env: Readonly<Record<string, string>> | undefined): void {
   for (const name of Object.keys(env ?? {})) {
-    if (SENSITIVE_VARIABLES.test(name)) {
+    if (isShellSensitive(name)) {
       throw new InvalidCommandError(
         `Environment variable "${name}" changes which programs run, and an allowlist is set`,
       );

@@ -5,14 +5,7 @@
  *
  * @module
  */
-
-// Deno's check is case-insensitive on the prefix, so this one is too.
-const LOADER_VARIABLE = /^(LD_|DYLD_)/i;
-
-/** Whether `name` is a dynamic-loader variable that scoped `--allow-run` refuses to pass on. */
-export function isLoaderVariable(name: string): boolean {
-  return LOADER_VARIABLE.test(name);
-}
+import { isLoaderVariable } from "./sensitive_env.ts";
 
 /**
  * `env` without its `LD_*` and `DYLD_*` variables.

@@ -23,6 +23,7 @@ import {
   type Word,
   type WordPart,
 } from "unbash";
+import { isShellSensitive } from "./sensitive_env.ts";
 
 /** The grammar the line will be run with: `bash -c`, or a POSIX `sh -c` (dash and friends). */
 export type ShellGrammar = "bash" | "sh";
@@ -85,8 +86,6 @@ const NAME_ARG_BUILTINS = new Set([
   "[",
 ]);
 /** Variables whose value changes how later commands are found, parsed or executed. */
-export const SENSITIVE_VARIABLES =
-  /^(PATH|IFS|ENV|BASH_ENV|CDPATH|HOME|PS[0-4]|PROMPT_COMMAND|SHELLOPTS|BASHOPTS|GLOBIGNORE|BASH_FUNC_.*|LD_.*|DYLD_.*|BASH_LOADABLES_PATH|EXECIGNORE|FIGNORE|BASH_XTRACEFD|POSIXLY_CORRECT|HISTFILE|TMOUT|OPTIND|OPTERR|LANG|LC_.*|NODE_OPTIONS|PYTHON.*|PERL5?LIB|PERL5OPT|RUBYOPT|GIT_.*)$/i;
 const ARITHMETIC_TEST_OPERATORS = new Set(["-eq", "-ne", "-lt", "-le", "-gt", "-ge"]);
 const NUMERIC = /^(0[xX][0-9a-fA-F]+|[0-9]+(#[0-9a-zA-Z@_]+)?)$/;
 
@@ -283,7 +282,7 @@ class Walker {
   }
 
   assignment(assignment: Assignment): void {
-    if (SENSITIVE_VARIABLES.test(assignment.name)) {
+    if (isShellSensitive(assignment.name)) {
       this.bad(`assignment to sensitive variable ${assignment.name}`);
     }
     if (assignment.index !== undefined) {

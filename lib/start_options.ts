@@ -6,6 +6,7 @@
  */
 import { isAbsolute, join, sep } from "node:path";
 import { ToolError } from "./errors.ts";
+import { runsOtherCode } from "./sensitive_env.ts";
 
 /** Variables every job gets unless the server's environment or the client sets them. */
 export const DEFAULT_JOB_ENV: Readonly<Record<string, string>> = Object.freeze({
@@ -14,47 +15,6 @@ export const DEFAULT_JOB_ENV: Readonly<Record<string, string>> = Object.freeze({
 });
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Prefixes of variables that make the dynamic loader load code chosen by the caller. */
-const REFUSED_ENV_PREFIXES = ["LD_", "DYLD_"];
-/**
- * Variables that change which program runs or make an allowed program run other code:
- * setting them could run what the allowlist refuses.
- */
-const REFUSED_ENV_NAMES = new Set([
-  "PATH",
-  "IFS",
-  "ENV",
-  "BASH_ENV",
-  "SHELLOPTS",
-  "BASHOPTS",
-  "PS4",
-  "PROMPT_COMMAND",
-  "NODE_OPTIONS",
-  "NODE_PATH",
-  "PYTHONPATH",
-  "PYTHONHOME",
-  "PYTHONSTARTUP",
-  "PYTHONINSPECT",
-  "PERL5OPT",
-  "PERL5LIB",
-  "PERLLIB",
-  "RUBYOPT",
-  "RUBYLIB",
-  "JAVA_TOOL_OPTIONS",
-  "_JAVA_OPTIONS",
-  "JDK_JAVA_OPTIONS",
-  "GCONV_PATH",
-  "GIT_SSH",
-  "GIT_SSH_COMMAND",
-  "GIT_EXEC_PATH",
-  "GIT_EXTERNAL_DIFF",
-  "GIT_PAGER",
-  "GIT_EDITOR",
-  "PAGER",
-  "EDITOR",
-  "VISUAL",
-  "DENO_DIR",
-]);
 /** The most variables one job may add. */
 export const MAX_ENV_ADDITIONS = 100;
 /** The longest job label. */
@@ -65,9 +25,7 @@ export function refusedEnvReason(name: string): string | undefined {
   if (!ENV_NAME.test(name)) {
     return "not a valid name (letters, digits and _, not starting with a digit)";
   }
-  if (
-    REFUSED_ENV_PREFIXES.some((prefix) => name.startsWith(prefix)) || REFUSED_ENV_NAMES.has(name)
-  ) {
+  if (runsOtherCode(name)) {
     return "it could make the job run a program the allowlist does not allow";
   }
   return undefined;

@@ -1,0 +1,77 @@
+/**
+ * Environment variables that change which program runs or make an allowed program run other
+ * code. One list, used wherever a caller can set variables: a job's `env`, and assignments in a
+ * shell-mode line.
+ *
+ * @module
+ */
+
+// Deno's own spawn check is case-insensitive on these prefixes, so this one is too.
+const LOADER_VARIABLE = /^(LD_|DYLD_)/i;
+
+/** Variables that make an interpreter or tool load or run code chosen by whoever sets them. */
+const CODE_LOADING_VARIABLES = new Set([
+  "PATH",
+  "IFS",
+  "ENV",
+  "BASH_ENV",
+  "SHELLOPTS",
+  "BASHOPTS",
+  "PS4",
+  "PROMPT_COMMAND",
+  "NODE_OPTIONS",
+  "NODE_PATH",
+  "PYTHONPATH",
+  "PYTHONHOME",
+  "PYTHONSTARTUP",
+  "PYTHONINSPECT",
+  "PERL5OPT",
+  "PERL5LIB",
+  "PERLLIB",
+  "RUBYOPT",
+  "RUBYLIB",
+  "JAVA_TOOL_OPTIONS",
+  "_JAVA_OPTIONS",
+  "JDK_JAVA_OPTIONS",
+  "GCONV_PATH",
+  "GIT_SSH",
+  "GIT_SSH_COMMAND",
+  "GIT_EXEC_PATH",
+  "GIT_EXTERNAL_DIFF",
+  "GIT_PAGER",
+  "GIT_EDITOR",
+  "PAGER",
+  "EDITOR",
+  "VISUAL",
+  "DENO_DIR",
+]);
+
+/** Variables that change how a shell parses or finds what it runs (refused in shell lines). */
+const SHELL_BEHAVIOUR_VARIABLES =
+  /^(CDPATH|HOME|PS[0-4]|GLOBIGNORE|BASH_FUNC_.*|BASH_LOADABLES_PATH|EXECIGNORE|FIGNORE|BASH_XTRACEFD|POSIXLY_CORRECT|HISTFILE|TMOUT|OPTIND|OPTERR|LANG|LC_.*|PYTHON.*|GIT_.*)$/i;
+
+/** Whether `name` is a dynamic-loader variable (`LD_*`, `DYLD_*`, any case). */
+export function isLoaderVariable(name: string): boolean {
+  return LOADER_VARIABLE.test(name);
+}
+
+/**
+ * Whether setting `name` could make a job run code the allowlist never saw: loader variables and
+ * the variables interpreters and tools read code or commands from.
+ *
+ * @example Usage
+ * ```ts
+ * import { runsOtherCode } from "./sensitive_env.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(runsOtherCode("NODE_OPTIONS"), true);
+ * assert.equal(runsOtherCode("PORT"), false);
+ * ```
+ */
+export function runsOtherCode(name: string): boolean {
+  return isLoaderVariable(name) || CODE_LOADING_VARIABLES.has(name);
+}
+
+/** {@linkcode runsOtherCode}, plus the variables that change how a shell parses and finds programs. */
+export function isShellSensitive(name: string): boolean {
+  return runsOtherCode(name) || SHELL_BEHAVIOUR_VARIABLES.test(name);
+}
