@@ -22,7 +22,7 @@ Deno.test("a relative program is resolved against the job's own cwd before the a
   // A checker that looked in the working directory instead would find this harmless `ls`.
   await Deno.symlink(await programPath("ls"), `${tree.root}/ls`);
   await using server = await TestServer.start({
-    env: { MCP_BG_ALLOWED_COMMANDS: "^ls", MCP_BG_WORKING_DIR: tree.root },
+    env: { MCP_BG_ALLOWED_COMMANDS: "ls", MCP_BG_WORKING_DIR: tree.root },
   });
   const outcome = await server.call("execute_command", { command: "./ls marker", cwd: "sub" });
   assert.equal(outcome.isError, true, outcome.text);
