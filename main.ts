@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { helpText, parseCli, UsageError } from "./lib/cli.ts";
 import { loadConfig } from "./lib/config.ts";
 import { ConfigError } from "./lib/errors.ts";
 import { JobManager } from "./lib/job_manager.ts";
@@ -17,17 +17,13 @@ import { VERSION } from "./lib/version.ts";
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
 async function main(args: string[]): Promise<number | undefined> {
-  const { values } = parseArgs({
-    args,
-    options: { help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "V" } },
-    strict: true,
-  });
+  const values = parseCli(args);
   if (values.version) {
     console.log(VERSION);
     return 0;
   }
   if (values.help) {
-    console.log("Usage: mcp-background-job [--help] [--version]\nServes MCP over stdio.");
+    console.log(helpText());
     return 0;
   }
   const config = loadConfig(Deno.env.toObject(), Deno.cwd());
@@ -47,8 +43,8 @@ if (import.meta.main) {
       log(`cannot start: ${error.message}`);
       Deno.exit(2);
     }
-    if (error instanceof TypeError && "code" in error) {
-      log(`${error.message}; run with --help for usage`);
+    if (error instanceof UsageError) {
+      log(error.message);
       Deno.exit(2);
     }
     throw error;
