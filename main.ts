@@ -4,50 +4,32 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { helpText, parseCli, UsageError } from "./lib/cli.ts";
 import { loadConfig } from "./lib/config.ts";
 import { ConfigError } from "./lib/errors.ts";
 import { JobManager } from "./lib/job_manager.ts";
 import { createServer } from "./lib/server.ts";
 import { installShutdown } from "./lib/lifecycle.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
+import { describeConfig } from "./lib/describe_config.ts";
+import { VERSION } from "./lib/version.ts";
+import { denoRunLine } from "./lib/permissions.ts";
 import {
   DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_PORT,
   DEFAULT_IDLE_TIMEOUT_SECONDS,
-  parsePort,
-  serveHttp,
-} from "./lib/transports/http.ts";
-import { describeConfig } from "./lib/describe_config.ts";
-import { VERSION } from "./lib/version.ts";
-import { denoRunLine } from "./lib/permissions.ts";
+} from "./lib/transports/http_defaults.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
 async function main(args: string[]): Promise<number | undefined> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean", short: "V" },
-      // Streamable HTTP transport (lib/transports/http.ts).
-      http: { type: "boolean" },
-      port: { type: "string", default: String(DEFAULT_HTTP_PORT) },
-      host: { type: "string", default: DEFAULT_HTTP_HOST },
-      "idle-timeout": { type: "string", default: String(DEFAULT_IDLE_TIMEOUT_SECONDS) },
-      "print-permissions": { type: "boolean" },
-    },
-    strict: true,
-  });
+  const values = parseCli(args);
   if (values.version) {
     console.log(VERSION);
     return 0;
   }
   if (values.help) {
-    console.log(
-      "Usage: mcp-background-job [--help] [--version] [--print-permissions]\n" +
-        "Serves MCP over stdio. --print-permissions prints the least-privilege `deno run` line.",
-    );
+    console.log(helpText());
     return 0;
   }
   const config = loadConfig(Deno.env.toObject(), Deno.cwd());
@@ -59,13 +41,16 @@ async function main(args: string[]): Promise<number | undefined> {
   }
   const manager = new JobManager(config);
   if (values.http) {
-    const idleSeconds = Number(values["idle-timeout"]);
+    // Loaded only for --http, so a stdio server never pays for the HTTP stack at start-up.
+    const { parsePort, serveHttp } = await import("./lib/transports/http.ts");
+    const idleText = values["idle-timeout"] ?? String(DEFAULT_IDLE_TIMEOUT_SECONDS);
+    const idleSeconds = Number(idleText);
     if (!(idleSeconds > 0)) {
-      throw new ConfigError("--idle-timeout", values["idle-timeout"], "a number of seconds > 0");
+      throw new ConfigError("--idle-timeout", idleText, "a number of seconds > 0");
     }
     const http = await serveHttp(manager, {
-      host: values.host,
-      port: parsePort(values.port),
+      host: values.host ?? DEFAULT_HTTP_HOST,
+      port: parsePort(values.port ?? String(DEFAULT_HTTP_PORT)),
       token: Deno.env.get("MCP_BG_HTTP_TOKEN") || undefined,
       allowedHosts: Deno.env.get("MCP_BG_HTTP_ALLOWED_HOSTS")?.split(",").filter((h) => h !== ""),
       idleTimeoutMs: idleSeconds * 1000,
@@ -90,8 +75,8 @@ if (import.meta.main) {
       log(`cannot start: ${error.message}`);
       Deno.exit(2);
     }
-    if (error instanceof TypeError && "code" in error) {
-      log(`${error.message}; run with --help for usage`);
+    if (error instanceof UsageError) {
+      log(error.message);
       Deno.exit(2);
     }
     throw error;

@@ -7,6 +7,7 @@
 
 /** Base class: a failure the client caused or should be told about, never a server bug. */
 export class ToolError extends Error {
+  /** Creates the error; `message` is what the client reads. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
@@ -15,6 +16,7 @@ export class ToolError extends Error {
 
 /** The job id is unknown, or the job was already dropped by the cleanup. */
 export class JobNotFoundError extends ToolError {
+  /** Creates the error for the unknown `jobId`. */
   constructor(readonly jobId: string) {
     super(`Job ${jobId} not found`);
   }
@@ -22,6 +24,7 @@ export class JobNotFoundError extends ToolError {
 
 /** The command line was refused before anything ran. */
 export class InvalidCommandError extends ToolError {
+  /** Creates the error; `reason` follows `Invalid command: `. */
   constructor(readonly reason: string, options?: ErrorOptions) {
     super(`Invalid command: ${reason}`, options);
   }
@@ -29,6 +32,7 @@ export class InvalidCommandError extends ToolError {
 
 /** Every job slot is taken by a running job. */
 export class JobLimitError extends ToolError {
+  /** Creates the error naming the job `limit` that was reached. */
   constructor(readonly limit: number) {
     super(`Job limit reached: Maximum concurrent jobs limit (${limit}) reached`);
   }
@@ -36,6 +40,7 @@ export class JobLimitError extends ToolError {
 
 /** Input was sent to a job that has already ended. */
 export class JobNotRunningError extends ToolError {
+  /** Creates the error for the ended job `jobId`. */
   constructor(readonly jobId: string, options?: ErrorOptions) {
     super(`Job ${jobId} is not running and cannot accept input`, options);
   }
@@ -53,6 +58,7 @@ export class SpawnError extends ToolError {}
 
 /** A configuration value is invalid; the server refuses to start. */
 export class ConfigError extends Error {
+  /** Creates the error naming the `variable`, its `value` and what is `valid`. */
   constructor(readonly variable: string, readonly value: string, readonly valid: string) {
     super(`Invalid ${variable}=${JSON.stringify(value)}: expected ${valid}`);
     this.name = "ConfigError";

@@ -64,12 +64,19 @@ function spawnFailure(program: string, error: unknown): SpawnError {
 
 /** A running or finished process with bounded output. Create one with {@linkcode Job.start}. */
 export class Job {
+  /** The opaque job id. */
   readonly id: string;
+  /** The command line as the client sent it. */
   readonly command: string;
+  /** The argv the command line was split into. */
   readonly argv: readonly string[];
+  /** The client's label for the job, if it gave one. */
   readonly name: string | null;
+  /** When the job started. */
   readonly started: Date = new Date();
+  /** The newest bytes of the job's stdout. */
   readonly stdout: OutputBuffer;
+  /** The newest bytes of the job's stderr. */
   readonly stderr: OutputBuffer;
   /** Resolves once the status is no longer `running`. */
   readonly done: Promise<void>;
@@ -139,12 +146,15 @@ export class Job {
     return new Job(options, child);
   }
 
+  /** `running` until the process ends, then how it ended. */
   get status(): JobStatus {
     return this.#status;
   }
+  /** The process id, which is also the job's process group id. */
   get pid(): number {
     return this.#child.pid;
   }
+  /** The exit code once the process has ended, `null` before or when a signal ended it. */
   get exitCode(): number | null {
     return this.#exitCode;
   }
@@ -152,9 +162,11 @@ export class Job {
   get signal(): Deno.Signal | null {
     return this.#signal;
   }
+  /** When the job ended, or `null` while it runs. */
   get ended(): Date | null {
     return this.#ended;
   }
+  /** Who stopped the job, when it was killed. */
   get killReason(): KillReason | null {
     return this.#killReason;
   }

@@ -54,6 +54,7 @@ export type JobEvent = { kind: "started" | "ended" | "dropped"; job: Job };
  * ```
  */
 export class JobManager {
+  /** The configuration the manager enforces. */
   readonly config: Config;
   readonly #jobs = new Map<string, Job>();
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -63,6 +64,7 @@ export class JobManager {
   readonly #listeners = new Set<(event: JobEvent) => void>();
   #closing = false;
 
+  /** Creates an empty job table enforcing `config`. */
   constructor(config: Config, options: JobManagerOptions = {}) {
     this.config = config;
     this.#signaller = options.signaller ?? createGroupSignaller();

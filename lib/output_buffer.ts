@@ -16,6 +16,7 @@ export interface ByteRange {
   readonly start: number;
   /** Absolute offset just past the last returned byte: the next cursor. */
   readonly end: number;
+  /** A copy of the bytes from `start` to `end`. */
   readonly bytes: Uint8Array;
 }
 
@@ -38,6 +39,7 @@ export class OutputBuffer {
   #total = 0;
   #newlines = 0;
 
+  /** Creates a buffer holding at most the newest `capacity` bytes. */
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`Cannot create buffer: capacity ${capacity} is not a positive integer`);

@@ -14,6 +14,7 @@ export type GroupSignalMethod = "deno-kill" | "kill-program" | "leader-only";
 
 /** Signals a process group by its leader's pid. */
 export interface GroupSignaller {
+  /** Which way the group is reached. */
   readonly method: GroupSignalMethod;
   /** Signals every process in the group led by `child`; never throws for a group already gone. */
   signal(child: Deno.ChildProcess, signal: Deno.Signal): Promise<void>;

@@ -12,12 +12,12 @@ import { createServer } from "../server.ts";
 import { ConfigError } from "../errors.ts";
 import { assertSafeBinding, createGuard } from "./http_guard.ts";
 
-/** The port `--http` listens on when `--port` is not given. */
-export const DEFAULT_HTTP_PORT = 3939;
-/** The address `--http` listens on when `--host` is not given. */
-export const DEFAULT_HTTP_HOST = "127.0.0.1";
-/** Seconds a session may go without a request or an open stream before it is closed. */
-export const DEFAULT_IDLE_TIMEOUT_SECONDS = 1800;
+import {
+  DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
+} from "./http_defaults.ts";
+export { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_IDLE_TIMEOUT_SECONDS };
 
 /** How to serve MCP over HTTP. */
 export interface HttpOptions {

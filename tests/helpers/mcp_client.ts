@@ -24,6 +24,10 @@ export interface ServerOptions {
   readonly args?: readonly string[];
   /** The entry point to run; default `main.ts`. */
   readonly entry?: string;
+  /** A standalone executable (a compiled binary) to run with `args`, instead of `deno run`. */
+  readonly command?: string;
+  /** The server's working directory; default: the test's. */
+  readonly cwd?: string;
 }
 
 /** A tool call's outcome, unpacked. */
@@ -116,17 +120,18 @@ export class TestServer extends ToolClient implements AsyncDisposable {
     });
   }
 
-  /** Starts `main.ts` and completes `initialize`. */
+  /** Starts the server (`main.ts` unless `options` say otherwise) and completes `initialize`. */
   static async start(options: ServerOptions = {}): Promise<TestServer> {
     const transport = new StdioClientTransport({
-      command: Deno.execPath(),
-      args: [
+      command: options.command ?? Deno.execPath(),
+      args: options.command ? [...(options.args ?? [])] : [
         "run",
         ...(options.permissions ?? ["-A"]),
         options.entry ?? MAIN,
         ...(options.args ?? []),
       ],
       env: { NO_COLOR: "1", ...options.env },
+      cwd: options.cwd,
       stderr: "pipe",
     });
     const client = new Client({ name: "mcp-background-job-tests", version: "1.0.0" });

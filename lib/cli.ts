@@ -1,0 +1,237 @@
+/**
+ * The command line: one table of flags, one table of environment variables, a parser built on
+ * `node:util` `parseArgs`, and the `--help` text generated from both tables.
+ *
+ * To add a flag, add one entry to {@linkcode FLAGS}; the parser, the `--help` text and the
+ * type of {@linkcode CliValues} follow from it.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { VERSION } from "./version.ts";
+import {
+  DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
+} from "./transports/http_defaults.ts";
+
+/** One command-line flag: how it is parsed and how `--help` describes it. */
+export interface FlagSpec {
+  /** `boolean` for a switch, `string` for a flag that takes a value (`--name value` or `--name=value`). */
+  readonly type: "boolean" | "string";
+  /** A one-letter alias, e.g. `h` for `-h`. */
+  readonly short?: string;
+  /** The value used when the flag is absent (string flags only). */
+  readonly default?: string;
+  /** What the value is, shown in `--help` as `--name <value>` (string flags only). */
+  readonly valueName?: string;
+  /** One line for `--help`, in sentence case. */
+  readonly help: string;
+}
+
+/** Every flag the server accepts, keyed by its long name. */
+export const FLAGS = {
+  help: { type: "boolean", short: "h", help: "Print this help and exit." },
+  version: { type: "boolean", short: "V", help: "Print the version and exit." },
+  http: { type: "boolean", help: "Serve MCP over Streamable HTTP at /mcp instead of stdio." },
+  port: {
+    type: "string",
+    valueName: "number",
+    default: String(DEFAULT_HTTP_PORT),
+    help: "Port for --http (0 picks a free one).",
+  },
+  host: {
+    type: "string",
+    valueName: "address",
+    default: DEFAULT_HTTP_HOST,
+    help: "Address for --http; a non-loopback one needs MCP_BG_HTTP_TOKEN.",
+  },
+  "idle-timeout": {
+    type: "string",
+    valueName: "seconds",
+    default: String(DEFAULT_IDLE_TIMEOUT_SECONDS),
+    help: "Close an HTTP session after this long without requests or open streams.",
+  },
+  "print-permissions": {
+    type: "boolean",
+    help: "Print the least-privilege `deno run` line for this configuration and exit.",
+  },
+} as const satisfies Record<string, FlagSpec>;
+
+/** One `MCP_BG_*` environment variable as `--help` describes it. */
+export interface EnvSpec {
+  /** The variable's name. */
+  readonly name: string;
+  /** What it controls and which values are valid. */
+  readonly help: string;
+  /** The value used when it is unset, as a user would write it. */
+  readonly default: string;
+}
+
+/** Every environment variable the server reads (validated by `loadConfig`). */
+export const ENV_VARIABLES: readonly EnvSpec[] = [
+  { name: "MCP_BG_MAX_JOBS", help: "Jobs running at once (1-100).", default: "10" },
+  {
+    name: "MCP_BG_MAX_OUTPUT_SIZE",
+    help: "Bytes kept per stream per job, newest kept (bytes or KB/MB/GB, 1KB-1GB).",
+    default: "10MB",
+  },
+  {
+    name: "MCP_BG_JOB_TIMEOUT",
+    help: "Seconds after which a running job is killed (whole seconds >= 1).",
+    default: "none",
+  },
+  {
+    name: "MCP_BG_CLEANUP_INTERVAL",
+    help: "Seconds a finished job is kept before it is dropped (10-86400).",
+    default: "300",
+  },
+  {
+    name: "MCP_BG_WORKING_DIR",
+    help: "Directory jobs run in (an existing directory).",
+    default: "the server's working directory",
+  },
+  {
+    name: "MCP_BG_ALLOWED_COMMANDS",
+    help: "Comma-separated regular expressions; a command runs only if one matches.",
+    default: "unset, every command allowed",
+  },
+  {
+    name: "MCP_BG_SHELL",
+    help: "Run each line with this shell (`bash`, `sh`, or a path); checked by a shell parser.",
+    default: "unset, no shell: argv split with POSIX quoting",
+  },
+  {
+    name: "MCP_BG_HTTP_TOKEN",
+    help: "With --http, require `Authorization: Bearer <token>` on every request.",
+    default: "unset, no token (loopback only)",
+  },
+  {
+    name: "MCP_BG_HTTP_ALLOWED_HOSTS",
+    help: "With --http, extra comma-separated Host names accepted besides localhost.",
+    default: "unset",
+  },
+];
+
+/** The parsed flags: `true`/a string when given (or defaulted), `undefined` otherwise. */
+export type CliValues = {
+  readonly [K in keyof typeof FLAGS]?: (typeof FLAGS)[K]["type"] extends "boolean" ? boolean
+    : string;
+};
+
+/** A command line the server cannot accept; `main.ts` prints it and exits with code 2. */
+export class UsageError extends Error {
+  /** Creates the error; `message` already ends with a hint when one helps. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "UsageError";
+  }
+}
+
+/**
+ * Parses `args` against {@linkcode FLAGS}.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseCli } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseCli(["--version"]).version, true);
+ * assert.throws(() => parseCli(["--verison"]), /did you mean --version/);
+ * ```
+ *
+ * @throws {UsageError} for an unknown flag, a positional argument or a malformed value.
+ */
+export function parseCli(args: readonly string[]): CliValues {
+  const options = Object.fromEntries(
+    Object.entries(FLAGS as Record<string, FlagSpec>).map(([name, spec]) => [
+      name,
+      { type: spec.type, short: spec.short, default: spec.default },
+    ]),
+  );
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false })
+      .values as CliValues;
+  } catch (error) {
+    if (!(error instanceof TypeError) || !("code" in error)) throw error;
+    throw new UsageError(usageMessage(error), { cause: error });
+  }
+}
+
+function usageMessage(error: TypeError): string {
+  const hint = "run with --help for usage";
+  const unknown = /^Unknown option '([^']*)'/.exec(error.message);
+  if (!unknown) return `${error.message}; ${hint}`;
+  const guess = closestFlag(unknown[1]!.replace(/^-+/, ""));
+  return `Unknown option "${unknown[1]}"; ${guess ? `did you mean --${guess}? ` : ""}${hint}`;
+}
+
+/** The known long flag nearest to `name` by edit distance, if it is a plausible typo. */
+function closestFlag(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const known of Object.keys(FLAGS)) {
+    const distance = editDistance(name, known);
+    if (distance < bestDistance) [best, bestDistance] = [known, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The `--help` text: every flag and every environment variable with its default.
+ *
+ * @example Usage
+ * ```ts
+ * import { helpText } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(helpText(), /MCP_BG_MAX_JOBS/);
+ * ```
+ */
+export function helpText(): string {
+  const flagRows = Object.entries(FLAGS as Record<string, FlagSpec>).map(([name, spec]) => {
+    const short = spec.short ? `-${spec.short}, ` : "    ";
+    const value = spec.type === "string" ? ` <${spec.valueName ?? "value"}>` : "";
+    const lines = spec.default === undefined
+      ? [spec.help]
+      : [spec.help, `Default: ${spec.default}`];
+    return [`${short}--${name}${value}`, lines] as const;
+  });
+  const envRows = ENV_VARIABLES.map((env) =>
+    [env.name, [env.help, `Default: ${env.default}`]] as const
+  );
+  // Each row is a name and one or more description lines, aligned in a second column.
+  const table = (rows: readonly (readonly [string, readonly string[]])[]) => {
+    const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+    return rows.flatMap(([left, lines]) =>
+      lines.map((line, i) => `  ${(i === 0 ? left : "").padEnd(width)}${line}`)
+    ).join("\n");
+  };
+  return [
+    `mcp-background-job ${VERSION}: an MCP server that runs shell commands as background jobs.`,
+    "",
+    "Usage: mcp-background-job [options]",
+    "",
+    "Serves MCP over stdio (or Streamable HTTP with --http). Logs go to stderr.",
+    "",
+    "Options:",
+    table(flagRows),
+    "",
+    "Environment variables (an invalid value stops the server with exit code 2):",
+    table(envRows),
+  ].join("\n");
+}
