@@ -145,7 +145,12 @@ export function parseCli(args: readonly string[]): CliValues {
   const options = Object.fromEntries(
     Object.entries(FLAGS as Record<string, FlagSpec>).map(([name, spec]) => [
       name,
-      { type: spec.type, short: spec.short, default: spec.default },
+      {
+        type: spec.type,
+        // parseArgs rejects `short: undefined`, so absent properties are left out.
+        ...(spec.short === undefined ? {} : { short: spec.short }),
+        ...(spec.default === undefined ? {} : { default: spec.default }),
+      },
     ]),
   );
   try {
