@@ -11,7 +11,11 @@ Deno.test("parseCli() reads --help, -h, --version and -V", () => {
   assert.equal(parseCli(["-h"]).help, true);
   assert.equal(parseCli(["--version"]).version, true);
   assert.equal(parseCli(["-V"]).version, true);
-  assert.deepEqual({ ...parseCli([]) }, {});
+  const none = parseCli([]);
+  assert.equal(none.help, undefined);
+  assert.equal(none.http, undefined);
+  // String flags with a default carry it when absent.
+  assert.deepEqual({ ...none }, { "idle-timeout": "1800", host: "127.0.0.1", port: "3939" });
 });
 
 Deno.test("parseCli() rejects an unknown flag with a hint", () => {
