@@ -6,6 +6,7 @@
  *   deno task bench              # print the table
  *   deno task bench --write      # and regenerate BENCHMARKS.md's results and docs/drain.svg
  *   deno task bench --quick      # fewer runs, for a fast look
+ *   deno task bench --cold-only  # only the cold starts (e.g. --runs 15)
  *
  * @module
  */
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     write: { type: "boolean", default: false },
     quick: { type: "boolean", default: false },
     runs: { type: "string" },
+    "cold-only": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -202,28 +204,46 @@ async function drainComparison(bytes: number, runs: number): Promise<DrainCompar
 
 interface Growth {
   readonly before: number;
+  /** Right after the first batch, finished jobs still kept. */
   readonly kept: number;
-  readonly dropped: number;
+  /** After cleanup dropped the first batch. */
+  readonly first: number;
+  /** After a second batch was run and dropped: what is left is what a batch leaks. */
+  readonly second: number;
+  /** A bare Deno process spawning the same jobs: the runtime's own growth. */
+  readonly bare: number;
 }
 
-/** RSS before 1,000 sequential short jobs, right after them, and after cleanup dropped them. */
+/** RSS over two batches of `count` sequential short jobs, each measured after cleanup. */
 async function jobGrowth(count: number): Promise<Growth> {
   await using server = await startServer(MAIN, { MCP_BG_CLEANUP_INTERVAL: "10" });
   const runJob = async () => await waitEnded(server, await server.start("echo short"), 1);
+  const batch = async (label: string) => {
+    for (let i = 0; i < count; i++) {
+      await runJob();
+      if ((i + 1) % 250 === 0) progress(`  ${label}: ${i + 1} jobs`);
+    }
+  };
+  const settled = async () => {
+    await sleep(11_000); // cleanup drops finished jobs after 10 s
+    // A few calls give the server's event loop work, so V8 gets a chance to collect.
+    for (let i = 0; i < 20; i++) await server.ok("list_jobs");
+    await sleep(1_000);
+    return memoryOf(server.pid).rss;
+  };
   for (let i = 0; i < 20; i++) await runJob();
-  await sleep(11_000); // the warm-up jobs are dropped
-  const before = memoryOf(server.pid).rss;
-  for (let i = 0; i < count; i++) {
-    await runJob();
-    if ((i + 1) % 250 === 0) progress(`  ${i + 1} jobs`);
-  }
+  const before = await settled();
+  await batch("first batch");
   const kept = memoryOf(server.pid).rss;
-  await sleep(11_000);
-  // A few calls give the server's event loop work, so V8 gets a chance to collect.
-  for (let i = 0; i < 20; i++) await server.ok("list_jobs");
-  await sleep(1_000);
-  const dropped = memoryOf(server.pid).rss;
-  return { before, kept, dropped };
+  const first = await settled();
+  await batch("second batch");
+  const second = await settled();
+  const { stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}bench/spawn_baseline.ts`, String(count)],
+    stdout: "piped",
+  }).output();
+  const bareRss = JSON.parse(new TextDecoder().decode(stdout));
+  return { before, kept, first, second, bare: bareRss.after - bareRss.before };
 }
 
 async function bundle(entry: string, out: string): Promise<void> {
@@ -280,6 +300,11 @@ async function main(): Promise<void> {
       minimalBundle: bundleMinimal,
     });
 
+    if (values["cold-only"]) {
+      for (const [name, value] of Object.entries(cold)) console.log(`${name}: ${ms(value)}`);
+      return;
+    }
+
     progress(`round trip (${ROUND_TRIPS} calls) and output visibility`);
     let trip: { p50: number; p99: number };
     let visible: number;
@@ -317,7 +342,7 @@ async function main(): Promise<void> {
     const biggest = chart.find((point) => point.mb === 400) ?? chart.at(-1)!;
 
     const jobs = quick ? 200 : 1000;
-    progress(`RSS over ${jobs} sequential jobs (takes a while: two 11 s cleanup waits)`);
+    progress(`RSS over 2 × ${jobs} sequential jobs (takes a while: 11 s cleanup waits)`);
     const growth = await jobGrowth(jobs);
 
     const rows: [string, string, string, string][] = [
@@ -355,11 +380,19 @@ async function main(): Promise<void> {
       ],
       [
         `RSS growth over ${jobs} sequential jobs, after cleanup dropped them`,
-        mib(growth.dropped - growth.before),
-        `${mib(growth.before)} → ${mib(growth.dropped)}; ${
+        mib(growth.first - growth.before),
+        `${mib(growth.before)} → ${
+          mib(growth.first)
+        }; a bare Deno process spawning the same ${jobs} jobs grows ${mib(growth.bare)}; ${
           mib(growth.kept - growth.before)
-        } while the finished jobs are still kept`,
+        } right after the jobs, while they are still kept`,
         "< 20 MiB",
+      ],
+      [
+        `RSS growth over the next ${jobs} jobs, after cleanup`,
+        mib(growth.second - growth.first),
+        "the same server, after the batch above: memory reused, not leaked",
+        "",
       ],
     ];
     const table = [
