@@ -325,12 +325,12 @@ async function main(): Promise<void> {
     const chart: { mb: number; drainMs: number; catMs: number; peakRss: number }[] = [];
     for (const mb of CHART_SIZES_MB) {
       const bytes = mb * 1_000_000;
-      const floods = [await flood(bytes), await flood(bytes), await flood(bytes)];
-      const catMs = median([
-        await timeShell(`yes | head -c ${bytes} | cat > /dev/null`),
-        await timeShell(`yes | head -c ${bytes} | cat > /dev/null`),
-        await timeShell(`yes | head -c ${bytes} | cat > /dev/null`),
-      ]);
+      const floods: Flood[] = [], cats: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        floods.push(await flood(bytes));
+        cats.push(await timeShell(`yes | head -c ${bytes} | cat > /dev/null`));
+      }
+      const catMs = median(cats);
       chart.push({
         mb,
         drainMs: median(floods.map((f) => f.drainMs)),
