@@ -19,7 +19,9 @@ const PLOT_W = PANEL_W - LEFT - 16, PLOT_H = PANEL_H - TOP - BOTTOM;
 /** A round upper bound for an axis (1, 2 or 5 times a power of ten). */
 function niceMax(value: number): number {
   const power = 10 ** Math.floor(Math.log10(Math.max(value, 1e-9)));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
+  for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+    if (step * power >= value) return step * power;
+  }
   return 10 * power;
 }
 
