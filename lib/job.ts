@@ -42,6 +42,8 @@ export interface JobOptions {
 
 // After the leader exits, output still in the pipes is drained for at most this long.
 const DRAIN_AFTER_EXIT_MS = 250;
+// A pipe holds 64 KiB, so one read never returns more.
+const READ_SIZE = 64 * 1024;
 const encoder = new TextEncoder();
 
 function delay(ms: number): Promise<void> {
@@ -242,10 +244,16 @@ export class Job {
   }
 
   async #pump(stream: ReadableStream<Uint8Array>, buffer: OutputBuffer): Promise<void> {
+    // A BYOB reader refilling one buffer: no fresh chunk (and no garbage) per read.
+    const reader = stream.getReader({ mode: "byob" });
+    let chunk = new Uint8Array(READ_SIZE);
     try {
-      for await (const chunk of stream) {
-        buffer.append(chunk);
+      for (;;) {
+        const { value, done } = await reader.read(chunk);
+        if (done || value === undefined) break;
+        buffer.append(value);
         this.#emit();
+        chunk = new Uint8Array(value.buffer);
       }
     } catch (error) {
       // A read error ends this stream only; what was read so far stays in the buffer.

@@ -6,8 +6,16 @@
  * @module
  */
 
+import { countNewlines } from "./newlines.ts";
+
 const NEWLINE = 0x0a;
-const INITIAL_SIZE = 16 * 1024;
+// The ring is stored in fixed pages, allocated as output arrives: growing never copies the held
+// bytes or leaves a half-size array behind as garbage, so memory stays near the capacity.
+const PAGE_SHIFT = 16;
+const PAGE_SIZE = 1 << PAGE_SHIFT;
+const PAGE_MASK = PAGE_SIZE - 1;
+// The first page starts this small and doubles, so a job that prints one line costs little.
+const FIRST_PAGE_SIZE = 1024;
 const decoder = new TextDecoder("utf-8", { fatal: false });
 
 /** Bytes read from a buffer, with the absolute offsets they span. */
@@ -35,7 +43,8 @@ export interface ByteRange {
  */
 export class OutputBuffer {
   readonly #capacity: number;
-  #bytes: Uint8Array;
+  /** Ring index `i` lives at `#pages[i >>> PAGE_SHIFT][i & PAGE_MASK]`. */
+  readonly #pages: Uint8Array[] = [];
   #total = 0;
   #newlines = 0;
 
@@ -45,7 +54,6 @@ export class OutputBuffer {
       throw new RangeError(`Cannot create buffer: capacity ${capacity} is not a positive integer`);
     }
     this.#capacity = capacity;
-    this.#bytes = new Uint8Array(Math.min(capacity, INITIAL_SIZE));
   }
 
   /** Bytes ever appended: the cursor just past the newest byte. */
@@ -72,25 +80,18 @@ export class OutputBuffer {
   append(chunk: Uint8Array): void {
     const length = chunk.length;
     if (length === 0) return;
-    for (let at = chunk.indexOf(NEWLINE); at >= 0; at = chunk.indexOf(NEWLINE, at + 1)) {
-      this.#newlines++;
+    this.#newlines += countNewlines(chunk);
+    // Only the newest `capacity` bytes of the chunk can survive.
+    const kept = length > this.#capacity ? chunk.subarray(length - this.#capacity) : chunk;
+    let index = (this.#total + length - kept.length) % this.#capacity;
+    for (let done = 0; done < kept.length;) {
+      const page = index >>> PAGE_SHIFT;
+      const offset = index & PAGE_MASK;
+      const count = Math.min(kept.length - done, this.#pageLength(page) - offset);
+      this.#writablePage(page, offset + count).set(kept.subarray(done, done + count), offset);
+      done += count;
+      index = (index + count) % this.#capacity;
     }
-    if (this.#total + length > this.#bytes.length && this.#bytes.length < this.#capacity) {
-      this.#grow(this.#total + length);
-    }
-    const size = this.#bytes.length;
-    if (this.#total + length <= size) {
-      this.#bytes.set(chunk, this.#total);
-      this.#total += length;
-      return;
-    }
-    // Full at capacity from here on: write the tail of the chunk around the ring.
-    const kept = length > size ? chunk.subarray(length - size) : chunk;
-    const skipped = length - kept.length;
-    const at = (this.#total + skipped) % size;
-    const first = Math.min(kept.length, size - at);
-    this.#bytes.set(kept.subarray(0, first), at);
-    if (first < kept.length) this.#bytes.set(kept.subarray(first), 0);
     this.#total += length;
   }
 
@@ -125,45 +126,57 @@ export class OutputBuffer {
     return decodeFrom(this.read(this.lineStart(lines)));
   }
 
-  #grow(needed: number): void {
-    let size = this.#bytes.length;
-    while (size < needed && size < this.#capacity) size *= 2;
-    const bytes = new Uint8Array(Math.min(size, this.#capacity));
-    bytes.set(this.#bytes.subarray(0, this.#total));
-    this.#bytes = bytes;
+  #pageLength(page: number): number {
+    return Math.min(PAGE_SIZE, this.#capacity - page * PAGE_SIZE);
   }
 
-  #index(position: number): number {
-    return this.#total <= this.#bytes.length ? position : position % this.#bytes.length;
+  /** Page `page`, allocated (or, for the first page, grown) to hold at least `needed` bytes. */
+  #writablePage(page: number, needed: number): Uint8Array {
+    const current = this.#pages[page];
+    if (current !== undefined && current.length >= needed) return current;
+    let size = this.#pageLength(page);
+    if (page === 0) {
+      // Only reached on the first pass, while every held byte is in this page.
+      size = Math.min(size, Math.max(current?.length ?? FIRST_PAGE_SIZE, FIRST_PAGE_SIZE));
+      while (size < needed) size *= 2;
+      size = Math.min(size, this.#pageLength(0));
+    }
+    const grown = new Uint8Array(size);
+    if (current !== undefined) grown.set(current);
+    this.#pages[page] = grown;
+    return grown;
   }
 
   #byteAt(position: number): number {
-    return this.#bytes[this.#index(position)]!;
+    const index = position % this.#capacity;
+    return this.#pages[index >>> PAGE_SHIFT]![index & PAGE_MASK]!;
   }
 
-  /** Absolute offset of the last newline in [oldest, before), or -1. Uses native lastIndexOf. */
+  /** Absolute offset of the last newline in [oldest, before), or -1; native search per page. */
   #lastNewlineBefore(before: number, oldest: number): number {
-    const end = this.#index(before - 1);
-    const startIndex = this.#index(oldest);
-    if (startIndex <= end) {
-      const at = this.#bytes.lastIndexOf(NEWLINE, end);
-      return at >= startIndex ? before - 1 - (end - at) : -1;
+    for (let position = before; position > oldest;) {
+      const index = (position - 1) % this.#capacity;
+      const offset = index & PAGE_MASK;
+      // Absolute offset of this page's first byte; a page never straddles the ring's wrap.
+      const pageStart = position - 1 - offset;
+      const at = this.#pages[index >>> PAGE_SHIFT]!.lastIndexOf(NEWLINE, offset);
+      const low = Math.max(oldest, pageStart);
+      if (at >= 0 && pageStart + at >= low) return pageStart + at;
+      position = low;
     }
-    // The range wraps: search [0, end] first, then [startIndex, size).
-    const low = this.#bytes.lastIndexOf(NEWLINE, end);
-    if (low >= 0) return before - 1 - (end - low);
-    const high = this.#bytes.lastIndexOf(NEWLINE);
-    return high >= startIndex ? before - 1 - end - 1 - (this.#bytes.length - 1 - high) : -1;
+    return -1;
   }
 
   #copy(start: number, end: number): Uint8Array {
-    const length = end - start;
-    const out = new Uint8Array(length);
-    if (length === 0) return out;
-    const from = this.#index(start);
-    const first = Math.min(length, this.#bytes.length - from);
-    out.set(this.#bytes.subarray(from, from + first));
-    if (first < length) out.set(this.#bytes.subarray(0, length - first), first);
+    const out = new Uint8Array(end - start);
+    for (let position = start; position < end;) {
+      const index = position % this.#capacity;
+      const page = this.#pages[index >>> PAGE_SHIFT]!;
+      const offset = index & PAGE_MASK;
+      const count = Math.min(end - position, this.#pageLength(index >>> PAGE_SHIFT) - offset);
+      out.set(page.subarray(offset, offset + count), position - start);
+      position += count;
+    }
     return out;
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { OutputBuffer } from "./output_buffer.ts";
 import { ToolError } from "./errors.ts";
+import { countNewlines } from "./newlines.ts";
 
 const NEWLINE = 0x0a;
 const decoder = new TextDecoder("utf-8", { fatal: false });
@@ -68,18 +69,6 @@ function orphanedPrefix(bytes: Uint8Array, from: number): number {
   let skip = 0;
   while (skip < 3 && from + skip < bytes.length && (bytes[from + skip]! & 0xc0) === 0x80) skip++;
   return skip;
-}
-
-function countNewlines(bytes: Uint8Array, from = 0, to = bytes.length): number {
-  let count = 0;
-  for (
-    let at = bytes.indexOf(NEWLINE, from);
-    at >= 0 && at < to;
-    at = bytes.indexOf(NEWLINE, at + 1)
-  ) {
-    count++;
-  }
-  return count;
 }
 
 /** Where the last `lines` lines of `bytes[0, end)` begin; a final newline does not start a line. */

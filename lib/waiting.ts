@@ -7,6 +7,7 @@
 import type { Job } from "./job.ts";
 import type { OutputBuffer } from "./output_buffer.ts";
 import { lineText } from "./output_reading.ts";
+import { countNewlines } from "./newlines.ts";
 
 /** The longest wait one call may ask for, in seconds: well under the 2-minute call limit of many clients. */
 export const MAX_WAIT_SECONDS = 60;
@@ -96,12 +97,6 @@ class LineScanner {
     }
     return null;
   }
-}
-
-function countNewlines(bytes: Uint8Array): number {
-  let count = 0;
-  for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) count++;
-  return count;
 }
 
 /**

@@ -1,0 +1,470 @@
+/**
+ * `deno task bench`: the server measured as a real MCP client sees it (stdio, SDK client), side by
+ * side with baselines run in this same process. Prints a markdown table; with `--write` it also
+ * rewrites the results section of BENCHMARKS.md and the chart in docs/drain.svg.
+ *
+ *   deno task bench              # print the table
+ *   deno task bench --write      # and regenerate BENCHMARKS.md's results and docs/drain.svg
+ *   deno task bench --quick      # fewer runs, for a fast look
+ *   deno task bench --cold-only  # only the cold starts (e.g. --runs 15)
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { TestServer } from "../tests/helpers/mcp_client.ts";
+import { renderDrainChart } from "./chart.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const MAIN = `${ROOT}main.ts`;
+const MINIMAL = `${ROOT}bench/minimal_server.ts`;
+const MiB = 1024 * 1024;
+
+const { values } = parseArgs({
+  args: Deno.args.filter((arg) => arg !== "--"),
+  options: {
+    write: { type: "boolean", default: false },
+    quick: { type: "boolean", default: false },
+    runs: { type: "string" },
+    "cold-only": { type: "boolean", default: false },
+  },
+  strict: true,
+});
+const quick = values.quick;
+const RUNS = Number(values.runs ?? (quick ? 3 : 7));
+const ROUND_TRIPS = quick ? 100 : 500;
+const CHART_SIZES_MB = quick ? [10, 50] : [10, 50, 200, 400];
+
+// ---------------------------------------------------------------------------------------------
+// Small statistics and process helpers
+
+function median(samples: number[]): number {
+  return percentile(samples, 50);
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** VmRSS and VmHWM (peak) of `pid` in bytes, from /proc. */
+function memoryOf(pid: number): { rss: number; hwm: number } {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)![1]) * 1024;
+  return { rss: field("VmRSS"), hwm: field("VmHWM") };
+}
+
+/** Wall time of `sh -c script` run to completion, in ms. */
+async function timeShell(script: string): Promise<number> {
+  const start = performance.now();
+  const { success } = await new Deno.Command("sh", {
+    args: ["-c", script],
+    stdin: "null",
+    stdout: "null",
+    stderr: "inherit",
+  }).output();
+  if (!success) throw new Error(`Baseline failed: ${script}`);
+  return performance.now() - start;
+}
+
+function startServer(entry: string, env: Record<string, string> = {}): Promise<TestServer> {
+  return TestServer.start({ entry, env });
+}
+
+type Status = { status: string; stdout_bytes: number };
+
+/** Polls `get_job_status` every `intervalMs` until the job has ended. */
+async function waitEnded(server: TestServer, jobId: string, intervalMs: number): Promise<Status> {
+  for (;;) {
+    const status = await server.ok<Status>("get_job_status", { job_id: jobId });
+    if (status.status !== "running") return status;
+    if (intervalMs > 0) await sleep(intervalMs);
+  }
+}
+
+function progress(line: string): void {
+  console.error(`[bench] ${line}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+/** Spawn to completed `initialize`, per entry point; runs interleaved so load hits all alike. */
+async function coldStarts(entries: Record<string, string>): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = {};
+  for (const name of Object.keys(entries)) samples[name] = [];
+  for (let run = -1; run < RUNS; run++) {
+    for (const [name, entry] of Object.entries(entries)) {
+      const start = performance.now();
+      const server = await startServer(entry);
+      const elapsed = performance.now() - start;
+      await server.close();
+      if (run >= 0) samples[name]!.push(elapsed); // run -1 warms Deno's caches
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, median(s)]));
+}
+
+async function roundTrip(server: TestServer): Promise<{ p50: number; p99: number }> {
+  const jobId = await server.start("true");
+  await waitEnded(server, jobId, 5);
+  for (let i = 0; i < 50; i++) await server.ok("get_job_status", { job_id: jobId });
+  const samples: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const start = performance.now();
+    await server.ok("get_job_status", { job_id: jobId });
+    samples.push(performance.now() - start);
+  }
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+/** `execute_command` of an echo until `get_job_output` shows the text. */
+async function outputVisible(server: TestServer): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < (quick ? 5 : 21); i++) {
+    const marker = `visible-${i}`;
+    const start = performance.now();
+    const jobId = await server.start(`echo ${marker}`);
+    for (;;) {
+      const output = await server.ok<{ stdout: string }>("get_job_output", { job_id: jobId });
+      if (output.stdout.includes(marker)) break;
+    }
+    samples.push(performance.now() - start);
+    await waitEnded(server, jobId, 5);
+  }
+  return median(samples);
+}
+
+/** 50 `execute_command` calls at once, until `list_jobs` shows all 50 ended. */
+async function fiftyJobs(): Promise<number> {
+  const samples: number[] = [];
+  for (let run = 0; run < (quick ? 1 : 3); run++) {
+    await using server = await startServer(MAIN, { MCP_BG_MAX_JOBS: "50" });
+    const start = performance.now();
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => server.start(`sh -c "echo job-${i}"`)),
+    );
+    const wanted = new Set(ids);
+    for (;;) {
+      const { jobs } = await server.ok<{ jobs: { job_id: string; status: string }[] }>("list_jobs");
+      if (jobs.filter((job) => wanted.has(job.job_id) && job.status !== "running").length === 50) {
+        break;
+      }
+      await sleep(5);
+    }
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+interface Flood {
+  /** ms from `execute_command` until status is `completed`. */
+  readonly drainMs: number;
+  /** Peak RSS of the server process (VmHWM), bytes. */
+  readonly peakRss: number;
+  /** RSS right after `initialize`, bytes. */
+  readonly idleRss: number;
+}
+
+/** Floods a fresh server with `bytes` of `yes` output; a fresh process so VmHWM is this flood's. */
+async function flood(bytes: number): Promise<Flood> {
+  await using server = await startServer(MAIN);
+  const idleRss = memoryOf(server.pid).rss;
+  const start = performance.now();
+  const jobId = await server.start(`sh -c "yes | head -c ${bytes}"`);
+  const status = await waitEnded(server, jobId, 10);
+  const drainMs = performance.now() - start;
+  if (status.status !== "completed" || status.stdout_bytes !== bytes) {
+    throw new Error(`Flood ended ${status.status} with ${status.stdout_bytes} of ${bytes} bytes`);
+  }
+  return { drainMs, peakRss: memoryOf(server.pid).hwm, idleRss };
+}
+
+interface DrainComparison {
+  readonly server: number;
+  readonly cat: number;
+  readonly direct: number;
+}
+
+/** Server drain vs `cat > /dev/null` vs the pipeline writing straight to /dev/null, interleaved. */
+async function drainComparison(bytes: number, runs: number): Promise<DrainComparison> {
+  const server: number[] = [], cat: number[] = [], direct: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    server.push((await flood(bytes)).drainMs);
+    cat.push(await timeShell(`yes | head -c ${bytes} | cat > /dev/null`));
+    direct.push(await timeShell(`yes | head -c ${bytes} > /dev/null`));
+  }
+  return { server: median(server), cat: median(cat), direct: median(direct) };
+}
+
+interface Growth {
+  readonly before: number;
+  /** Right after the first batch, finished jobs still kept. */
+  readonly kept: number;
+  /** After cleanup dropped the first batch. */
+  readonly first: number;
+  /** After a second batch was run and dropped: what is left is what a batch leaks. */
+  readonly second: number;
+  /** A bare Deno process spawning the same jobs: the runtime's own growth. */
+  readonly bare: number;
+}
+
+/** RSS over two batches of `count` sequential short jobs, each measured after cleanup. */
+async function jobGrowth(count: number): Promise<Growth> {
+  await using server = await startServer(MAIN, { MCP_BG_CLEANUP_INTERVAL: "10" });
+  const runJob = async () => await waitEnded(server, await server.start("echo short"), 1);
+  const batch = async (label: string) => {
+    for (let i = 0; i < count; i++) {
+      await runJob();
+      if ((i + 1) % 250 === 0) progress(`  ${label}: ${i + 1} jobs`);
+    }
+  };
+  const settled = async () => {
+    await sleep(11_000); // cleanup drops finished jobs after 10 s
+    // A few calls give the server's event loop work, so V8 gets a chance to collect.
+    for (let i = 0; i < 20; i++) await server.ok("list_jobs");
+    await sleep(1_000);
+    return memoryOf(server.pid).rss;
+  };
+  for (let i = 0; i < 20; i++) await runJob();
+  const before = await settled();
+  await batch("first batch");
+  const kept = memoryOf(server.pid).rss;
+  const first = await settled();
+  await batch("second batch");
+  const second = await settled();
+  const { stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}bench/spawn_baseline.ts`, String(count)],
+    stdout: "piped",
+  }).output();
+  const bareRss = JSON.parse(new TextDecoder().decode(stdout));
+  return { before, kept, first, second, bare: bareRss.after - bareRss.before };
+}
+
+async function bundle(entry: string, out: string): Promise<void> {
+  const { success, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform", "deno", entry, "-o", out],
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!success) throw new Error(`deno bundle ${entry} failed: ${new TextDecoder().decode(stderr)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine description and report
+
+async function shellText(script: string): Promise<string> {
+  const { stdout } = await new Deno.Command("sh", { args: ["-c", script], stdout: "piped" })
+    .output();
+  return new TextDecoder().decode(stdout).trim();
+}
+
+async function machine(): Promise<string[]> {
+  const cpuinfo = Deno.readTextFileSync("/proc/cpuinfo");
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? "unknown";
+  const memTotal = Number(/^MemTotal:\s+(\d+)/m.exec(Deno.readTextFileSync("/proc/meminfo"))![1]);
+  return [
+    `- CPU: ${navigator.hardwareConcurrency} × ${model}`,
+    `- Memory: ${(memTotal / 1024 / 1024).toFixed(1)} GiB`,
+    `- Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ${Deno.build.target}`,
+    `- Load when the run began: \`${await shellText("uptime")}\``,
+  ];
+}
+
+const ms = (value: number) => value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(0)} ms`;
+const mib = (value: number) => `${(value / MiB).toFixed(1)} MiB`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const machineLines = await machine();
+  const tmp = await Deno.makeTempDir({ prefix: "mcp-bg-bench-" });
+  try {
+    progress("bundling main.ts and the minimal server");
+    const bundleMain = `${tmp}/server.bundle.js`;
+    const bundleMinimal = `${tmp}/minimal.bundle.js`;
+    await bundle(MAIN, bundleMain);
+    await bundle(MINIMAL, bundleMinimal);
+
+    progress(`cold starts (${RUNS} runs each, interleaved)`);
+    const cold = await coldStarts({
+      main: MAIN,
+      minimal: MINIMAL,
+      bundle: bundleMain,
+      minimalBundle: bundleMinimal,
+    });
+
+    if (values["cold-only"]) {
+      for (const [name, value] of Object.entries(cold)) console.log(`${name}: ${ms(value)}`);
+      return;
+    }
+
+    progress(`round trip (${ROUND_TRIPS} calls) and output visibility`);
+    let trip: { p50: number; p99: number };
+    let visible: number;
+    {
+      await using server = await startServer(MAIN);
+      trip = await roundTrip(server);
+      visible = await outputVisible(server);
+    }
+
+    progress("50 jobs at once");
+    const fifty = await fiftyJobs();
+
+    const drainRuns = quick ? 1 : 5;
+    progress(`200 MB drain vs baselines (${drainRuns} runs)`);
+    const drain = await drainComparison(200_000_000, drainRuns);
+
+    progress("flood sizes for the chart");
+    const chart: { mb: number; drainMs: number; catMs: number; peakRss: number }[] = [];
+    for (const mb of CHART_SIZES_MB) {
+      const bytes = mb * 1_000_000;
+      const floods: Flood[] = [], cats: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        floods.push(await flood(bytes));
+        cats.push(await timeShell(`yes | head -c ${bytes} | cat > /dev/null`));
+      }
+      const catMs = median(cats);
+      chart.push({
+        mb,
+        drainMs: median(floods.map((f) => f.drainMs)),
+        catMs,
+        peakRss: Math.max(...floods.map((f) => f.peakRss)),
+      });
+      progress(`  ${mb} MB: ${ms(chart.at(-1)!.drainMs)}, peak ${mib(chart.at(-1)!.peakRss)}`);
+    }
+    const biggest = chart.find((point) => point.mb === 400) ?? chart.at(-1)!;
+
+    const jobs = quick ? 200 : 1000;
+    progress(`RSS over 2 × ${jobs} sequential jobs (takes a while: 11 s cleanup waits)`);
+    const growth = await jobGrowth(jobs);
+
+    const rows: [string, string, string, string][] = [
+      [
+        "Cold start to `initialize`: `main.ts`",
+        ms(cold.main!),
+        `${ratio(cold.main!, cold.minimal!)} the minimal SDK server (${ms(cold.minimal!)})`,
+        "≤ 1.3×",
+      ],
+      [
+        "Cold start to `initialize`: bundle",
+        ms(cold.bundle!),
+        `${ratio(cold.bundle!, cold.minimalBundle!)} the minimal server bundled (${
+          ms(cold.minimalBundle!)
+        })`,
+        "≤ 1.3×, well under 150 ms",
+      ],
+      ["Tool call round trip `get_job_status`, p50", ms(trip.p50), "", "< 1 ms"],
+      ["Tool call round trip `get_job_status`, p99", ms(trip.p99), "", ""],
+      ["`execute_command` until `get_job_output` shows the echo", ms(visible), "", ""],
+      ["50 jobs started at once until all ended", ms(fifty), "", ""],
+      [
+        "Drain 200 MB flood until `completed`",
+        ms(drain.server),
+        `${ratio(drain.server, drain.cat)} \`| cat > /dev/null\` (${ms(drain.cat)}); ${
+          ratio(drain.server, drain.direct)
+        } \`> /dev/null\` (${ms(drain.direct)})`,
+        "≤ 1.3× cat",
+      ],
+      [
+        `Peak RSS during a ${biggest.mb} MB flood (10 MB cap)`,
+        mib(biggest.peakRss),
+        "",
+        "< 100 MiB",
+      ],
+      [
+        `RSS growth over ${jobs} sequential jobs, after cleanup dropped them`,
+        mib(growth.first - growth.before),
+        `${mib(growth.before)} → ${
+          mib(growth.first)
+        }; a bare Deno process spawning the same ${jobs} jobs grows ${mib(growth.bare)}; ${
+          mib(growth.kept - growth.before)
+        } right after the jobs, while they are still kept`,
+        "< 20 MiB",
+      ],
+      [
+        `RSS growth over the next ${jobs} jobs, after cleanup`,
+        mib(growth.second - growth.first),
+        "the same server, after the batch above: memory reused, not leaked",
+        "",
+      ],
+    ];
+    const table = [
+      "| measurement | result | compared with | target |",
+      "| --- | --- | --- | --- |",
+      // A "|" inside a cell (even in code) must be escaped or it splits the cell.
+      ...rows.map((row) => `| ${row.map((cell) => cell.replaceAll("|", "\\|")).join(" | ")} |`),
+    ];
+    const floods = [
+      "| flood | drain | `cat > /dev/null` baseline | ratio | peak RSS |",
+      "| --- | --- | --- | --- | --- |",
+      ...chart.map((p) =>
+        `| ${p.mb} MB | ${ms(p.drainMs)} | ${ms(p.catMs)} | ${ratio(p.drainMs, p.catMs)} | ${
+          mib(p.peakRss)
+        } |`
+      ),
+    ];
+    const results = [
+      `Run on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC${
+        quick ? " (quick mode: fewer runs)" : ""
+      }. Medians of ${RUNS} cold starts, ${drainRuns} drains.`,
+      "",
+      ...machineLines,
+      "",
+      ...table,
+      "",
+      "Drain time and peak RSS against flood size (median of 3 floods each; peak is the highest):",
+      "",
+      ...floods,
+    ].join("\n");
+    console.log(results);
+
+    if (values.write) {
+      const svg = renderDrainChart(chart.map((p) => ({
+        sizeMb: p.mb,
+        drainMs: p.drainMs,
+        baselineMs: p.catMs,
+        peakMiB: p.peakRss / MiB,
+      })));
+      await Deno.mkdir(`${ROOT}docs`, { recursive: true });
+      await Deno.writeTextFile(`${ROOT}docs/drain.svg`, svg);
+      await writeResults(`${ROOT}BENCHMARKS.md`, results);
+      // Keep `deno fmt --check` clean: it reflows the markdown tables and the SVG.
+      await new Deno.Command(Deno.execPath(), {
+        args: ["fmt", "--quiet", "BENCHMARKS.md", "docs/drain.svg"],
+        cwd: ROOT,
+      }).output();
+      progress("wrote BENCHMARKS.md and docs/drain.svg");
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+}
+
+const BEGIN = "<!-- bench:results:begin -->";
+const END = "<!-- bench:results:end -->";
+
+/** Replaces the generated section of BENCHMARKS.md, keeping the hand-written text around it. */
+async function writeResults(path: string, results: string): Promise<void> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    text = `# Benchmarks\n\n${BEGIN}\n${END}\n`;
+  }
+  const begin = text.indexOf(BEGIN), end = text.indexOf(END);
+  if (begin < 0 || end < begin) throw new Error(`${path} lacks the ${BEGIN} … ${END} markers`);
+  await Deno.writeTextFile(
+    path,
+    `${text.slice(0, begin + BEGIN.length)}\n${results}\n${text.slice(end)}`,
+  );
+}
+
+if (import.meta.main) await main();
