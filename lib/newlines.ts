@@ -23,6 +23,7 @@ export function countNewlines(bytes: Uint8Array): number {
   // Bytes before the first 4-byte boundary, so the word view below is aligned.
   const head = Math.min(bytes.length, (4 - (bytes.byteOffset & 3)) & 3);
   for (; i < head; i++) if (bytes[i] === NEWLINE) count++;
+  if (i === bytes.length) return count;
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (bytes.length - i) >>> 2);
   for (let w = 0; w < words.length; w++) {
     const x = words[w]! ^ 0x0a0a0a0a;
