@@ -186,9 +186,16 @@ export class OutputBuffer {
  * dropped), the orphaned continuation bytes are skipped instead of shown as replacement marks.
  */
 export function decodeFrom(range: ByteRange): string {
-  let skip = 0;
-  while (
-    range.start > 0 && skip < 3 && skip < range.bytes.length && (range.bytes[skip]! & 0xc0) === 0x80
-  ) skip++;
+  const skip = range.start > 0 ? orphanedPrefix(range.bytes, 0) : 0;
   return decoder.decode(skip === 0 ? range.bytes : range.bytes.subarray(skip));
+}
+
+/**
+ * How many continuation bytes start `bytes` at `from`: the tail of a character whose first
+ * bytes are not in view (dropped by the cap, or before a cursor). At most 3.
+ */
+export function orphanedPrefix(bytes: Uint8Array, from: number): number {
+  let skip = 0;
+  while (skip < 3 && from + skip < bytes.length && (bytes[from + skip]! & 0xc0) === 0x80) skip++;
+  return skip;
 }

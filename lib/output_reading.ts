@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { OutputBuffer } from "./output_buffer.ts";
+import { orphanedPrefix, type OutputBuffer } from "./output_buffer.ts";
 import { ToolError } from "./errors.ts";
 import { countNewlines } from "./newlines.ts";
 
@@ -62,13 +62,6 @@ export function utf8SafeLength(bytes: Uint8Array, length = bytes.length): number
     return needed > back ? length - back : length;
   }
   return length;
-}
-
-/** How many leading continuation bytes (orphaned from a character whose start is gone) to skip. */
-function orphanedPrefix(bytes: Uint8Array, from: number): number {
-  let skip = 0;
-  while (skip < 3 && from + skip < bytes.length && (bytes[from + skip]! & 0xc0) === 0x80) skip++;
-  return skip;
 }
 
 /** Where the last `lines` lines of `bytes[0, end)` begin; a final newline does not start a line. */
