@@ -235,3 +235,29 @@ Deno.test("shell mode with a POSIX sh refuses bash-only syntax the sh would read
   assertRefused(outcomes, [attack]);
   assert.match(outcomes.get(attack)!.text, /bash-only syntax/);
 });
+
+Deno.test("the denylist answers a crafted line at once: no pattern backtracks", async () => {
+  // Each line made an old denylist pattern backtrack: 2^n steps for the repeated `-rf `
+  // (26 of them took 22 s), n^2 for the others. A blocked event loop stops every job and
+  // client, so the call would hit the client's request timeout instead of answering.
+  await using server = await TestServer.start({
+    permissions: ["--allow-read", "--allow-env", "--allow-run=echo"],
+  });
+  const lines = [
+    `echo rm ${"-rf ".repeat(64)}x`,
+    `echo rm -${"r".repeat(100_000)} x`,
+    `echo ${"rm -rm ".repeat(20_000)}x`,
+    `echo chmod -${"R".repeat(100_000)} x`,
+    `echo dd ${" ".repeat(100_000)}x`,
+    `echo :(){ ${":|:".repeat(30_000)}`,
+  ];
+  for (const line of lines) {
+    const id = await server.start(line);
+    assert.equal((await server.waitForEnd(id)).status, "completed");
+  }
+  // Widened, never narrowed: every shape the old patterns refused is still refused.
+  for (const line of ["rm -rf /", "/usr/bin/rm -rf /", "rm -r --force /*", "chown -R me /"]) {
+    const outcome = await server.call("execute_command", { command: line });
+    assert.match(outcome.text, /^Invalid command: Command contains dangerous pattern/, line);
+  }
+});
