@@ -46,9 +46,13 @@ const CODE_LOADING_VARIABLES = new Set([
   "DENO_DIR",
 ]);
 
-/** Variables that change how a shell parses or finds what it runs (refused in shell lines). */
+/**
+ * Variables that change how a shell parses or finds what it runs (refused in shell lines).
+ * `BASH_*` covers `BASH_CMDS` (the command hash table: `BASH_CMDS[ls]=./x` makes `ls` run `./x`),
+ * `BASH_ALIASES`, `BASH_COMPAT`, `BASH_FUNC_*` and `BASH_LOADABLES_PATH`.
+ */
 const SHELL_BEHAVIOUR_VARIABLES =
-  /^(CDPATH|HOME|PS[0-4]|GLOBIGNORE|BASH_FUNC_.*|BASH_LOADABLES_PATH|EXECIGNORE|FIGNORE|BASH_XTRACEFD|POSIXLY_CORRECT|HISTFILE|TMOUT|OPTIND|OPTERR|LANG|LC_.*|PYTHON.*|GIT_.*)$/i;
+  /^(CDPATH|HOME|PS[0-4]|GLOBIGNORE|BASH_.*|EXECIGNORE|FIGNORE|POSIXLY_CORRECT|HISTFILE|TMOUT|OPTIND|OPTERR|LANG|LC_.*|PYTHON.*|GIT_.*)$/i;
 
 /** Whether `name` is a dynamic-loader variable (`LD_*`, `DYLD_*`, any case). */
 export function isLoaderVariable(name: string): boolean {

@@ -182,9 +182,11 @@ class Walker {
         return this.list(node.body);
       case "Select":
         this.bashOnly("select");
+        this.boundName(node.name.text, "select");
         (node.wordlist ?? []).forEach((word) => this.word(word));
         return this.list(node.body);
       case "For":
+        this.boundName(node.name.text, "for");
         (node.wordlist ?? []).forEach((word) => this.word(word));
         return this.list(node.body);
       case "ArithmeticFor":
@@ -275,10 +277,24 @@ class Walker {
   nameArguments(name: string | undefined, words: readonly (string | null)[]): void {
     if (name === undefined || !NAME_ARG_BUILTINS.has(name)) return;
     const needsV = name === "test" || name === "[" || name === "printf";
-    if (needsV && !words.includes("-v")) return;
+    // `-v` may carry its operand: `printf -vPATH`, `printf -v'a[$(id)]'`.
+    if (needsV && !words.some((value) => value === null || value.startsWith("-v"))) return;
     if (words.some((value) => value === null || value.includes("["))) {
       this.bad(`"${name}" with a subscript or dynamic variable name (bash evaluates a[...])`);
     }
+    // `read PATH`, `printf -v PATH`, `wait -p PATH`, `unset PATH`, `getopts x PATH` all set
+    // or clear a variable named by an argument; an unset PATH makes sh search the directory.
+    for (const value of words) {
+      const variable = value?.replace(/^-[a-zA-Z]*[vp]/, "").replace(/[+]?=[\s\S]*$/, "");
+      if (variable !== undefined && variable !== "" && isShellSensitive(variable)) {
+        this.bad(`"${name}" on sensitive variable ${variable}`);
+      }
+    }
+  }
+
+  /** A variable the line binds by name (`for PATH in`, `${PATH:=x}`) must not be sensitive. */
+  boundName(name: string, where: string): void {
+    if (isShellSensitive(name)) this.bad(`${where} sets sensitive variable ${name}`);
   }
 
   assignment(assignment: Assignment): void {
@@ -367,6 +383,8 @@ class Walker {
     if (operation === undefined) return;
     switch (operation.type) {
       case "Default":
+        if (operation.operator.includes("=")) this.boundName(part.parameter, part.text);
+        return this.word(operation.operand);
       case "Remove":
         return this.word(operation.operand);
       case "Transform":

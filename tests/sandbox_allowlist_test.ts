@@ -261,3 +261,34 @@ Deno.test("the denylist answers a crafted line at once: no pattern backtracks", 
     assert.match(outcome.text, /^Invalid command: Command contains dangerous pattern/, line);
   }
 });
+
+Deno.test("shell mode: a line cannot rebind PATH, the command hash or a variable name", async () => {
+  // `work/ls` is a link to touch: any of these, if it ran, would make `ls marker` touch it.
+  await using dir = await sandboxDir();
+  await using server = await TestServer.start({
+    env: {
+      MCP_BG_WORKING_DIR: dir.work,
+      MCP_BG_SHELL: "bash",
+      MCP_BG_ALLOWED_COMMANDS: "^ls( |$),^echo( |$),^read ,^printf ,^unset ,^wait ,^getopts ",
+    },
+  });
+  const refused = [
+    `ls; for PATH in .; do ls ${MARKER}; done`,
+    `ls; BASH_CMDS=([ls]=./ls); ls ${MARKER}`,
+    `ls; BASH_CMDS[ls]=./ls; ls ${MARKER}`,
+    `read PATH <<< .; ls ${MARKER}`,
+    `printf -v PATH %s .; ls ${MARKER}`,
+    `printf -vPATH %s .; ls ${MARKER}`,
+    `printf -v'a[$(touch ${MARKER})]' %s 1`,
+    `wait -p PATH; ls ${MARKER}`,
+    `getopts a PATH -a; ls ${MARKER}`,
+    `unset PATH; ls ${MARKER}`,
+    `echo \${PATH:=.}; ls ${MARKER}`,
+  ];
+  const outcomes = await assertNothingRan(server, dir.work, refused);
+  assertRefused(outcomes, refused);
+  assert.match(outcomes.get(`unset PATH; ls ${MARKER}`)!.text, /sensitive variable PATH/);
+  // Names that are not sensitive still work, and so do array keys and name lists.
+  const id = await server.start("read -r a b <<< 'x y'; echo ${!BASH_VERSINFO[@]} ${x:=1}");
+  assert.equal((await server.waitForEnd(id)).status, "completed");
+});
