@@ -372,6 +372,12 @@ class Walker {
   }
 
   parameter(part: Extract<WordPart, { type: "ParameterExpansion" }>): void {
+    const index = literalWord(part.index);
+    const keys = part.prefix === "!" && (index === "@" || index === "*");
+    if (part.prefix === "!" && !keys && part.operation?.type !== "Names") {
+      // ${!x} expands the variable x names: with x='a[$(id)]', bash evaluates the subscript.
+      this.bad(`indirect expansion ${part.text}`);
+    }
     if (part.index !== undefined) {
       const value = literalWord(part.index);
       if (value === null || !(NUMERIC.test(value) || value === "@" || value === "*")) {

@@ -262,7 +262,7 @@ Deno.test("the denylist answers a crafted line at once: no pattern backtracks", 
   }
 });
 
-Deno.test("shell mode: a line cannot rebind PATH, the command hash or a variable name", async () => {
+Deno.test("shell mode: a line cannot rebind PATH, the command hash or a name bash evaluates", async () => {
   // `work/ls` is a link to touch: any of these, if it ran, would make `ls marker` touch it.
   await using dir = await sandboxDir();
   await using server = await TestServer.start({
@@ -284,6 +284,7 @@ Deno.test("shell mode: a line cannot rebind PATH, the command hash or a variable
     `getopts a PATH -a; ls ${MARKER}`,
     `unset PATH; ls ${MARKER}`,
     `echo \${PATH:=.}; ls ${MARKER}`,
+    `echo 1; x='a[$(touch ${MARKER})]'; echo \${!x}`,
   ];
   const outcomes = await assertNothingRan(server, dir.work, refused);
   assertRefused(outcomes, refused);
