@@ -14,7 +14,11 @@ import {
   someNamesProgram,
 } from "./allowlist.ts";
 import { basename, locateProgram, type ProgramLocation } from "./program_path.ts";
-import { isMultiCallBinary, programRunnerTriggers } from "./program_runners.ts";
+import {
+  isMultiCallBinary,
+  possibleArgumentTriggers,
+  programRunnerTriggers,
+} from "./program_runners.ts";
 import { analyzeShellLine } from "./shell_walker.ts";
 import { isShellSensitive } from "./sensitive_env.ts";
 
@@ -39,6 +43,8 @@ interface Program {
   readonly nameText: string;
   /** In shell mode a name not on PATH may be a builtin; the shell reports it if it is neither. */
   readonly mayBeBuiltin: boolean;
+  /** `false` when some argument is only known once the shell expands it (not in `args`). */
+  readonly argsComplete: boolean;
 }
 
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -131,17 +137,19 @@ function checkProgram(
   }
   const found = locate(program, options);
   if (found !== undefined) assertNotDisguised(program, found, patterns, options);
-  const triggers = identities(program, found).flatMap((name) =>
-    programRunnerTriggers(name, program.args)
-  );
+  const names = identities(program, found);
+  const known = names.flatMap((name) => programRunnerTriggers(name, program.args));
+  // An argument the check cannot read may turn out to be `-exec`: fail closed.
+  const possible = program.argsComplete ? [] : names.flatMap(possibleArgumentTriggers);
+  const triggers = [...known, ...possible];
   if (
     triggers.length > 0 &&
     !someNamesExplicitly(patterns, program.text, program.nameText, triggers)
   ) {
-    throw programRefused(
-      program,
-      `"${triggers[0]}" runs other programs, so a pattern must name it explicitly`,
-    );
+    const why = known.length > 0
+      ? `"${known[0]}" runs other programs`
+      : `an argument only the shell expands may be "${possible[0]}", which runs other programs`;
+    throw programRefused(program, `${why}, so a pattern must name it explicitly`);
   }
 }
 
@@ -163,6 +171,7 @@ function directPrograms(argv: readonly string[]): Program[] {
     text: argv.map(quoteWord).join(" "),
     nameText: quoteWord(name),
     mayBeBuiltin: false,
+    argsComplete: true,
   }];
 }
 
@@ -177,6 +186,7 @@ function shellPrograms(line: string, config: Config): Program[] {
     text: command.text,
     nameText: command.nameText,
     mayBeBuiltin: true,
+    argsComplete: command.complete,
   }));
 }
 

@@ -137,6 +137,14 @@ export function programRunnerTriggers(name: string, args: readonly string[]): st
   return [];
 }
 
+/**
+ * The triggers `name` may have when its arguments are not all known (a shell word such as
+ * `${x}-exec` or `-exe[c]` becomes `-exec` only when the shell runs it): every action for `find`.
+ */
+export function possibleArgumentTriggers(name: string): string[] {
+  return name === "find" ? [...FIND_ACTIONS] : [];
+}
+
 /** Multi-call binaries pick the program to act as from the name they were started by. */
 export function isMultiCallBinary(name: string): boolean {
   return name === "busybox" || name === "toybox";

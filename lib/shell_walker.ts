@@ -36,6 +36,8 @@ export interface ShellCommand {
   readonly nameText: string;
   /** The command as written, name and arguments (no assignments or redirections), space-joined. */
   readonly text: string;
+  /** Whether `argv` holds every argument: `false` when one depends on an expansion or a glob. */
+  readonly complete: boolean;
 }
 
 /** What {@linkcode analyzeShellLine} found. */
@@ -262,7 +264,7 @@ class Walker {
     }
     this.nameArguments(argv[0], words);
     if (command.name !== undefined) {
-      this.commands.push({ argv, nameText: command.name.text, text: texts.join(" ") });
+      this.commands.push({ argv, nameText: command.name.text, text: texts.join(" "), complete });
     }
   }
 

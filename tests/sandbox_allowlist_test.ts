@@ -293,3 +293,21 @@ Deno.test("shell mode: a line cannot rebind PATH, the command hash or a name bas
   const id = await server.start("read -r a b <<< 'x y'; echo ${!BASH_VERSINFO[@]} ${x:=1}");
   assert.equal((await server.waitForEnd(id)).status, "completed");
 });
+
+Deno.test("shell mode: find with an argument only the shell expands may be find -exec", async () => {
+  await using dir = await sandboxDir();
+  await Deno.writeTextFile(`${dir.work}/-exec`, "");
+  await using server = await TestServer.start({
+    env: { MCP_BG_WORKING_DIR: dir.work, MCP_BG_SHELL: "bash", MCP_BG_ALLOWED_COMMANDS: "^find " },
+  });
+  const refused = [
+    `find . -maxdepth 0 \${u}-exec touch ${MARKER} \\;`,
+    `find . -maxdepth 0 -exe[c] touch ${MARKER} \\;`,
+    `find . -maxdepth 0 -ex?c touch ${MARKER} \\;`,
+  ];
+  const outcomes = await assertNothingRan(server, dir.work, refused);
+  assertRefused(outcomes, refused);
+  assert.match(outcomes.get(refused[0]!)!.text, /only the shell expands may be "-exec"/);
+  const id = await server.start(`find . -maxdepth 1 -name '*.ts'`);
+  assert.equal((await server.waitForEnd(id)).status, "completed");
+});
