@@ -87,7 +87,8 @@ const NAME_ARG_BUILTINS = new Set([
   "test",
   "[",
 ]);
-/** Variables whose value changes how later commands are found, parsed or executed. */
+/** Builtins that change the shell's directory, and with it what a relative program path runs. */
+const DIRECTORY_BUILTINS = new Set(["cd", "pushd", "popd"]);
 const ARITHMETIC_TEST_OPERATORS = new Set(["-eq", "-ne", "-lt", "-le", "-gt", "-ge"]);
 const NUMERIC = /^(0[xX][0-9a-fA-F]+|[0-9]+(#[0-9a-zA-Z@_]+)?)$/;
 
@@ -499,6 +500,14 @@ export function analyzeShellLine(line: string, grammar: ShellGrammar = "bash"): 
     walker.script(parse(line), "");
   } catch (error) {
     walker.bad(`parser failure: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // A relative program path is checked against the job's directory; after `cd` the shell
+  // would run a different file (`cd sub && ./build.sh` runs sub/build.sh).
+  const names = walker.commands.map((command) => command.argv[0] ?? "");
+  const relative = names.find((name) => name.includes("/") && !name.startsWith("/"));
+  const changesDirectory = names.find((name) => DIRECTORY_BUILTINS.has(name));
+  if (relative !== undefined && changesDirectory !== undefined) {
+    walker.bad(`relative program path ${relative} in a line that runs ${changesDirectory}`);
   }
   return { commands: walker.commands, unsafe: walker.unsafe };
 }

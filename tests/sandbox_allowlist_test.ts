@@ -311,3 +311,29 @@ Deno.test("shell mode: find with an argument only the shell expands may be find 
   const id = await server.start(`find . -maxdepth 1 -name '*.ts'`);
   assert.equal((await server.waitForEnd(id)).status, "completed");
 });
+
+Deno.test("shell mode: a relative program path is refused in a line that changes directory", async () => {
+  // `work/tool` is what the check sees; `work/sub/tool`, a link to touch, is what `cd` runs.
+  await using dir = await sandboxDir();
+  await Deno.writeTextFile(`${dir.work}/tool`, "#!/bin/sh\n");
+  await Deno.chmod(`${dir.work}/tool`, 0o755);
+  await Deno.mkdir(`${dir.work}/sub`);
+  await Deno.symlink(await which("touch"), `${dir.work}/sub/tool`);
+  await using server = await TestServer.start({
+    env: {
+      MCP_BG_WORKING_DIR: dir.work,
+      MCP_BG_SHELL: "bash",
+      MCP_BG_ALLOWED_COMMANDS: String.raw`^cd ,^pushd ,^\./tool `,
+    },
+  });
+  const refused = [
+    `cd sub && ./tool ../${MARKER}`,
+    `pushd sub; ./tool ../${MARKER}`,
+    `./tool x; cd sub; ./tool ../${MARKER}`,
+  ];
+  const outcomes = await assertNothingRan(server, dir.work, refused);
+  assertRefused(outcomes, refused);
+  assert.match(outcomes.get(refused[0]!)!.text, /relative program path \.\/tool .* cd/);
+  const id = await server.start("./tool x");
+  assert.equal((await server.waitForEnd(id)).status, "completed");
+});
