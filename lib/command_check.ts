@@ -103,18 +103,26 @@ function isSameAsOnPath(
 /**
  * Whether a pattern names the program: as written, or, for a path to the same file its name
  * finds through PATH, by that name (so a loose `ls` names `/usr/bin/ls`, never `/tmp/ls`).
+ * Any other path (a file in the project, perhaps written by an earlier job) is named only by a
+ * pattern that spells its file name: `.*` or `\S+` never name `./x`, a copy of a shell.
  */
 function isNamed(
   program: Program,
   patterns: readonly RegExp[],
   options: CommandCheckOptions,
 ): boolean {
-  if (someNamesProgram(patterns, program.text, program.nameText)) return true;
-  if (!program.name.includes("/")) return false;
+  if (!program.name.includes("/")) {
+    return someNamesProgram(patterns, program.text, program.nameText);
+  }
   const found = locateProgram(program.name, options);
-  if (found === undefined || !isSameAsOnPath(found, program.name, options)) return false;
   const name = basename(program.name);
-  return someNamesProgram(patterns, [name, ...program.args].map(quoteWord).join(" "), name);
+  if (found === undefined || !isSameAsOnPath(found, program.name, options)) {
+    return someNamesExplicitly(patterns, program.text, program.nameText, [name]);
+  }
+  if (someNamesProgram(patterns, program.text, program.nameText)) return true;
+  // The same command with the name alone: arguments as written, so a strict pattern still holds.
+  const text = quoteWord(name) + program.text.slice(program.nameText.length);
+  return someNamesProgram(patterns, text, quoteWord(name));
 }
 
 /** Names that decide whether the program runs other programs: as written and as really run. */
@@ -133,7 +141,8 @@ function checkProgram(
   options: CommandCheckOptions,
 ): void {
   if (!isNamed(program, patterns, options)) {
-    throw programRefused(program, `no allowed pattern names it in: ${program.text}`);
+    const spell = program.name.includes("/") ? " (a pattern must spell a path's file name)" : "";
+    throw programRefused(program, `no allowed pattern names it${spell} in: ${program.text}`);
   }
   const found = locate(program, options);
   if (found !== undefined) assertNotDisguised(program, found, patterns, options);

@@ -337,3 +337,26 @@ Deno.test("shell mode: a relative program path is refused in a line that changes
   const id = await server.start("./tool x");
   assert.equal((await server.waitForEnd(id)).status, "completed");
 });
+
+Deno.test("a catch-all pattern does not name a file in the project (a copy of a shell, say)", async () => {
+  // An earlier job could have written these: `work/x`, a copy of sh; `work/echo`, of touch.
+  await using dir = await sandboxDir();
+  await Deno.copyFile(await Deno.realPath(await which("sh")), `${dir.work}/x`);
+  await Deno.link(`${dir.work}/x`, `${dir.work}/hard`);
+  await using server = await TestServer.start({
+    env: { MCP_BG_WORKING_DIR: dir.work, MCP_BG_ALLOWED_COMMANDS: String.raw`.*,^\S+ -c` },
+  });
+  const refused = [
+    `./x -c "touch ${MARKER}"`,
+    `./hard -c "touch ${MARKER}"`,
+    `${dir.work}/x -c "touch ${MARKER}"`,
+    `./echo ${MARKER}`,
+  ];
+  const outcomes = await assertNothingRan(server, dir.work, refused);
+  assertRefused(outcomes, refused);
+  assert.match(outcomes.get(refused[0]!)!.text, /must spell a path's file name/);
+  // The real programs by path are still named by the catch-all.
+  const real = await Deno.realPath(await which("ls"));
+  const id = await server.start(`${real} -d .`);
+  assert.equal((await server.waitForEnd(id)).status, "completed");
+});
