@@ -360,3 +360,41 @@ Deno.test("a catch-all pattern does not name a file in the project (a copy of a 
   const id = await server.start(`${real} -d .`);
   assert.equal((await server.waitForEnd(id)).status, "completed");
 });
+
+Deno.test("a job's env cannot make a strictly allowed program run another one", async () => {
+  // `tar -tf a.tar` only lists; TAR_OPTIONS would add --checkpoint-action=exec=<program>.
+  await using dir = await sandboxDir();
+  await Deno.writeTextFile(`${dir.work}/file`, "x");
+  await Deno.writeTextFile(`${dir.work}/mk`, `#!/bin/sh\ntouch ${dir.work}/${MARKER}\n`);
+  await Deno.chmod(`${dir.work}/mk`, 0o755);
+  const made = await new Deno.Command("tar", { args: ["-cf", "a.tar", "file"], cwd: dir.work })
+    .output();
+  assert.equal(made.code, 0);
+  await using server = await TestServer.start({
+    env: { MCP_BG_WORKING_DIR: dir.work, MCP_BG_ALLOWED_COMMANDS: String.raw`^tar -tf a\.tar$` },
+  });
+  const exec = `--checkpoint=1 --checkpoint-action=exec=${dir.work}/mk`;
+  const attacks: Record<string, string>[] = [
+    { TAR_OPTIONS: exec },
+    { tar_options: exec },
+    { MAKEFLAGS: "SHELL=./mk" },
+    { XDG_CONFIG_HOME: dir.work },
+    { npm_config_script_shell: "./mk" },
+    { LESSOPEN: "|./mk %s" },
+  ];
+  for (const env of attacks) {
+    const outcome = await server.call("execute_command", { command: "tar -tf a.tar", env });
+    if (!outcome.isError) await server.waitForEnd((outcome.data as { job_id: string }).job_id);
+    assert.equal(await exists(`${dir.work}/${MARKER}`), false, JSON.stringify(env));
+    assert.match(
+      outcome.text,
+      /^Invalid command: Environment variable ".*" changes which programs/,
+    );
+  }
+  const fine = await server.call("execute_command", {
+    command: "tar -tf a.tar",
+    env: { NODE_ENV: "test", PORT: "3000" },
+  });
+  assert.equal(fine.isError, false, fine.text);
+  await server.waitForEnd((fine.data as { job_id: string }).job_id);
+});
