@@ -398,3 +398,22 @@ Deno.test("a job's env cannot make a strictly allowed program run another one", 
   assert.equal(fine.isError, false, fine.text);
   await server.waitForEnd((fine.data as { job_id: string }).job_id);
 });
+
+Deno.test("a catch-all pattern does not let tools through whose options run programs", async () => {
+  await using dir = await sandboxDir();
+  await Deno.writeTextFile(`${dir.work}/file`, "x\n");
+  await using server = await TestServer.start({
+    env: { MCP_BG_WORKING_DIR: dir.work, MCP_BG_ALLOWED_COMMANDS: ".*" },
+  });
+  const refused = [
+    `git -c alias.x=!touch\\ ${MARKER} x`,
+    `sed -n "1e touch ${MARKER}" file`,
+    `tar -cf /dev/null --checkpoint=1 --checkpoint-action=exec=touch\\ ${MARKER} file`,
+  ];
+  const outcomes = await assertNothingRan(server, dir.work, refused);
+  for (const attack of refused) {
+    // Where a tool is not installed here it is refused too, just with another message.
+    assert.ok(outcomes.get(attack)!.isError, `not refused: ${attack}`);
+  }
+  assert.match(outcomes.get(refused[1]!)!.text, /"sed" runs other programs/);
+});
