@@ -417,3 +417,17 @@ Deno.test("a catch-all pattern does not let tools through whose options run prog
   }
   assert.match(outcomes.get(refused[1]!)!.text, /"sed" runs other programs/);
 });
+
+Deno.test("shell mode: a line too long to parse quickly is refused before parsing", async () => {
+  await using server = await TestServer.start({
+    env: { MCP_BG_SHELL: "bash", MCP_BG_ALLOWED_COMMANDS: "^echo " },
+  });
+  const line = `echo ${"$(".repeat(10_000)}`;
+  const outcome = await server.call("execute_command", { command: line });
+  assert.match(
+    outcome.text,
+    /^Invalid command: Shell line is too long to check \(20005 characters/,
+  );
+  const id = await server.start(`echo ${"a".repeat(10_000)}`);
+  assert.equal((await server.waitForEnd(id)).status, "completed");
+});
