@@ -14,7 +14,11 @@ import {
   someNamesProgram,
 } from "./allowlist.ts";
 import { basename, locateProgram, type ProgramLocation } from "./program_path.ts";
-import { isMultiCallBinary, programRunnerTriggers } from "./program_runners.ts";
+import {
+  isMultiCallBinary,
+  possibleArgumentTriggers,
+  programRunnerTriggers,
+} from "./program_runners.ts";
 import { analyzeShellLine } from "./shell_walker.ts";
 import { isShellSensitive } from "./sensitive_env.ts";
 
@@ -39,6 +43,8 @@ interface Program {
   readonly nameText: string;
   /** In shell mode a name not on PATH may be a builtin; the shell reports it if it is neither. */
   readonly mayBeBuiltin: boolean;
+  /** `false` when some argument is only known once the shell expands it (not in `args`). */
+  readonly argsComplete: boolean;
 }
 
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -97,18 +103,26 @@ function isSameAsOnPath(
 /**
  * Whether a pattern names the program: as written, or, for a path to the same file its name
  * finds through PATH, by that name (so a loose `ls` names `/usr/bin/ls`, never `/tmp/ls`).
+ * Any other path (a file in the project, perhaps written by an earlier job) is named only by a
+ * pattern that spells its file name: `.*` or `\S+` never name `./x`, a copy of a shell.
  */
 function isNamed(
   program: Program,
   patterns: readonly RegExp[],
   options: CommandCheckOptions,
 ): boolean {
-  if (someNamesProgram(patterns, program.text, program.nameText)) return true;
-  if (!program.name.includes("/")) return false;
+  if (!program.name.includes("/")) {
+    return someNamesProgram(patterns, program.text, program.nameText);
+  }
   const found = locateProgram(program.name, options);
-  if (found === undefined || !isSameAsOnPath(found, program.name, options)) return false;
   const name = basename(program.name);
-  return someNamesProgram(patterns, [name, ...program.args].map(quoteWord).join(" "), name);
+  if (found === undefined || !isSameAsOnPath(found, program.name, options)) {
+    return someNamesExplicitly(patterns, program.text, program.nameText, [name]);
+  }
+  if (someNamesProgram(patterns, program.text, program.nameText)) return true;
+  // The same command with the name alone: arguments as written, so a strict pattern still holds.
+  const text = quoteWord(name) + program.text.slice(program.nameText.length);
+  return someNamesProgram(patterns, text, quoteWord(name));
 }
 
 /** Names that decide whether the program runs other programs: as written and as really run. */
@@ -127,21 +141,24 @@ function checkProgram(
   options: CommandCheckOptions,
 ): void {
   if (!isNamed(program, patterns, options)) {
-    throw programRefused(program, `no allowed pattern names it in: ${program.text}`);
+    const spell = program.name.includes("/") ? " (a pattern must spell a path's file name)" : "";
+    throw programRefused(program, `no allowed pattern names it${spell} in: ${program.text}`);
   }
   const found = locate(program, options);
   if (found !== undefined) assertNotDisguised(program, found, patterns, options);
-  const triggers = identities(program, found).flatMap((name) =>
-    programRunnerTriggers(name, program.args)
-  );
+  const names = identities(program, found);
+  const known = names.flatMap((name) => programRunnerTriggers(name, program.args));
+  // An argument the check cannot read may turn out to be `-exec`: fail closed.
+  const possible = program.argsComplete ? [] : names.flatMap(possibleArgumentTriggers);
+  const triggers = [...known, ...possible];
   if (
     triggers.length > 0 &&
     !someNamesExplicitly(patterns, program.text, program.nameText, triggers)
   ) {
-    throw programRefused(
-      program,
-      `"${triggers[0]}" runs other programs, so a pattern must name it explicitly`,
-    );
+    const why = known.length > 0
+      ? `"${known[0]}" runs other programs`
+      : `an argument only the shell expands may be "${possible[0]}", which runs other programs`;
+    throw programRefused(program, `${why}, so a pattern must name it explicitly`);
   }
 }
 
@@ -163,10 +180,23 @@ function directPrograms(argv: readonly string[]): Program[] {
     text: argv.map(quoteWord).join(" "),
     nameText: quoteWord(name),
     mayBeBuiltin: false,
+    argsComplete: true,
   }];
 }
 
+/**
+ * The longest shell line the allowlist parses. The parser takes time quadratic in some inputs
+ * (64 KiB of `$(` took 1.7 s, 640 KiB 51 s, all of it blocking the server), and a real shell
+ * line, which needs no newline here, is far shorter.
+ */
+export const MAX_CHECKED_SHELL_LINE = 16 * 1024;
+
 function shellPrograms(line: string, config: Config): Program[] {
+  if (line.length > MAX_CHECKED_SHELL_LINE) {
+    throw new InvalidCommandError(
+      `Shell line is too long to check (${line.length} characters, at most ${MAX_CHECKED_SHELL_LINE})`,
+    );
+  }
   const { commands, unsafe } = analyzeShellLine(line, config.shell?.grammar ?? "sh");
   if (unsafe.length > 0) {
     throw new InvalidCommandError(`Shell line cannot be proven safe (${unsafe[0]}): ${line}`);
@@ -177,6 +207,7 @@ function shellPrograms(line: string, config: Config): Program[] {
     text: command.text,
     nameText: command.nameText,
     mayBeBuiltin: true,
+    argsComplete: command.complete,
   }));
 }
 

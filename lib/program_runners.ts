@@ -82,6 +82,48 @@ export const PROGRAM_RUNNERS: ReadonlySet<string> = new Set([
   "builtin",
   "nix-shell",
   "xterm",
+  "ssh-agent",
+  "dbus-run-session",
+  "xvfb-run",
+  "unbuffer",
+  "ccache",
+  "distcc",
+  "perf",
+  "hyperfine",
+  "entr",
+  "watchexec",
+  "nodemon",
+  // tools whose options or configuration name a program to run: `git -c core.pager=...` or
+  // `-c alias.x='!cmd'`, `sed '1e cmd'`, `tar --to-command=`, `rsync -e`, `ssh -o ProxyCommand=`,
+  // `man -P`, `vim -c '!cmd'`, build tools and package managers running scripts
+  "git",
+  "sed",
+  "gsed",
+  "tar",
+  "gtar",
+  "rsync",
+  "ssh",
+  "scp",
+  "sftp",
+  "man",
+  "m4",
+  "dc",
+  "ed",
+  "ex",
+  "vi",
+  "vim",
+  "view",
+  "nvim",
+  "emacs",
+  "sqlite3",
+  "zip",
+  "make",
+  "gmake",
+  "npm",
+  "pnpm",
+  "yarn",
+  "cargo",
+  "go",
   // interpreters: their code can do anything, including running any program
   "awk",
   "gawk",
@@ -135,6 +177,14 @@ export function programRunnerTriggers(name: string, args: readonly string[]): st
   if (PROGRAM_RUNNERS.has(name) || VERSIONED_INTERPRETER.test(name)) return [name];
   if (name === "find") return args.filter((arg) => FIND_ACTIONS.has(arg));
   return [];
+}
+
+/**
+ * The triggers `name` may have when its arguments are not all known (a shell word such as
+ * `${x}-exec` or `-exe[c]` becomes `-exec` only when the shell runs it): every action for `find`.
+ */
+export function possibleArgumentTriggers(name: string): string[] {
+  return name === "find" ? [...FIND_ACTIONS] : [];
 }
 
 /** Multi-call binaries pick the program to act as from the name they were started by. */

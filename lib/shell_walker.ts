@@ -36,6 +36,8 @@ export interface ShellCommand {
   readonly nameText: string;
   /** The command as written, name and arguments (no assignments or redirections), space-joined. */
   readonly text: string;
+  /** Whether `argv` holds every argument: `false` when one depends on an expansion or a glob. */
+  readonly complete: boolean;
 }
 
 /** What {@linkcode analyzeShellLine} found. */
@@ -85,7 +87,8 @@ const NAME_ARG_BUILTINS = new Set([
   "test",
   "[",
 ]);
-/** Variables whose value changes how later commands are found, parsed or executed. */
+/** Builtins that change the shell's directory, and with it what a relative program path runs. */
+const DIRECTORY_BUILTINS = new Set(["cd", "pushd", "popd"]);
 const ARITHMETIC_TEST_OPERATORS = new Set(["-eq", "-ne", "-lt", "-le", "-gt", "-ge"]);
 const NUMERIC = /^(0[xX][0-9a-fA-F]+|[0-9]+(#[0-9a-zA-Z@_]+)?)$/;
 
@@ -182,9 +185,11 @@ class Walker {
         return this.list(node.body);
       case "Select":
         this.bashOnly("select");
+        this.boundName(node.name.text, "select");
         (node.wordlist ?? []).forEach((word) => this.word(word));
         return this.list(node.body);
       case "For":
+        this.boundName(node.name.text, "for");
         (node.wordlist ?? []).forEach((word) => this.word(word));
         return this.list(node.body);
       case "ArithmeticFor":
@@ -260,7 +265,7 @@ class Walker {
     }
     this.nameArguments(argv[0], words);
     if (command.name !== undefined) {
-      this.commands.push({ argv, nameText: command.name.text, text: texts.join(" ") });
+      this.commands.push({ argv, nameText: command.name.text, text: texts.join(" "), complete });
     }
   }
 
@@ -275,10 +280,24 @@ class Walker {
   nameArguments(name: string | undefined, words: readonly (string | null)[]): void {
     if (name === undefined || !NAME_ARG_BUILTINS.has(name)) return;
     const needsV = name === "test" || name === "[" || name === "printf";
-    if (needsV && !words.includes("-v")) return;
+    // `-v` may carry its operand: `printf -vPATH`, `printf -v'a[$(id)]'`.
+    if (needsV && !words.some((value) => value === null || value.startsWith("-v"))) return;
     if (words.some((value) => value === null || value.includes("["))) {
       this.bad(`"${name}" with a subscript or dynamic variable name (bash evaluates a[...])`);
     }
+    // `read PATH`, `printf -v PATH`, `wait -p PATH`, `unset PATH`, `getopts x PATH` all set
+    // or clear a variable named by an argument; an unset PATH makes sh search the directory.
+    for (const value of words) {
+      const variable = value?.replace(/^-[a-zA-Z]*[vp]/, "").replace(/[+]?=[\s\S]*$/, "");
+      if (variable !== undefined && variable !== "" && isShellSensitive(variable)) {
+        this.bad(`"${name}" on sensitive variable ${variable}`);
+      }
+    }
+  }
+
+  /** A variable the line binds by name (`for PATH in`, `${PATH:=x}`) must not be sensitive. */
+  boundName(name: string, where: string): void {
+    if (isShellSensitive(name)) this.bad(`${where} sets sensitive variable ${name}`);
   }
 
   assignment(assignment: Assignment): void {
@@ -356,6 +375,12 @@ class Walker {
   }
 
   parameter(part: Extract<WordPart, { type: "ParameterExpansion" }>): void {
+    const index = literalWord(part.index);
+    const keys = part.prefix === "!" && (index === "@" || index === "*");
+    if (part.prefix === "!" && !keys && part.operation?.type !== "Names") {
+      // ${!x} expands the variable x names: with x='a[$(id)]', bash evaluates the subscript.
+      this.bad(`indirect expansion ${part.text}`);
+    }
     if (part.index !== undefined) {
       const value = literalWord(part.index);
       if (value === null || !(NUMERIC.test(value) || value === "@" || value === "*")) {
@@ -367,6 +392,8 @@ class Walker {
     if (operation === undefined) return;
     switch (operation.type) {
       case "Default":
+        if (operation.operator.includes("=")) this.boundName(part.parameter, part.text);
+        return this.word(operation.operand);
       case "Remove":
         return this.word(operation.operand);
       case "Transform":
@@ -473,6 +500,14 @@ export function analyzeShellLine(line: string, grammar: ShellGrammar = "bash"): 
     walker.script(parse(line), "");
   } catch (error) {
     walker.bad(`parser failure: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // A relative program path is checked against the job's directory; after `cd` the shell
+  // would run a different file (`cd sub && ./build.sh` runs sub/build.sh).
+  const names = walker.commands.map((command) => command.argv[0] ?? "");
+  const relative = names.find((name) => name.includes("/") && !name.startsWith("/"));
+  const changesDirectory = names.find((name) => DIRECTORY_BUILTINS.has(name));
+  if (relative !== undefined && changesDirectory !== undefined) {
+    walker.bad(`relative program path ${relative} in a line that runs ${changesDirectory}`);
   }
   return { commands: walker.commands, unsafe: walker.unsafe };
 }
