@@ -61,6 +61,8 @@ class LineScanner {
   readonly #buffer: OutputBuffer;
   readonly #pattern: RegExp;
   position: number;
+  // No newline in [position, #searchedTo): a growing line is not read again from its start.
+  #searchedTo = 0;
 
   constructor(stream: StreamName, buffer: OutputBuffer, pattern: RegExp, from: number) {
     this.stream = stream;
@@ -71,6 +73,13 @@ class LineScanner {
 
   /** Tests the complete lines not yet tested, and the trailing partial line when `partial`. */
   scan(partial: boolean): WaitMatch | null {
+    if (!partial && this.#searchedTo > this.position) {
+      const fresh = this.#buffer.read(this.#searchedTo);
+      if (fresh.start === this.#searchedTo && !fresh.bytes.includes(NEWLINE)) {
+        this.#searchedTo = fresh.end;
+        return null;
+      }
+    }
     const range = this.#buffer.read(this.position);
     const bytes = range.bytes;
     let at = 0;
@@ -82,7 +91,10 @@ class LineScanner {
     this.position = range.start + at;
     while (at < bytes.length) {
       const newline = bytes.indexOf(NEWLINE, at);
-      if (newline < 0 && !partial) break;
+      if (newline < 0 && !partial) {
+        this.#searchedTo = range.end;
+        break;
+      }
       const end = newline < 0 ? bytes.length : newline + 1;
       const text = lineText(bytes.subarray(at, end));
       if (this.#pattern.test(text)) {
