@@ -283,6 +283,13 @@ export class Job {
   }
 
   #emit(): void {
-    for (const listener of this.#listeners) listener();
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch (error) {
+        // One broken listener must not stop the output pump or the job's end.
+        console.error(`job ${this.id}: change listener failed:`, error);
+      }
+    }
   }
 }
