@@ -64,13 +64,14 @@ export function utf8SafeLength(bytes: Uint8Array, length = bytes.length): number
 }
 
 /** How many leading continuation bytes (orphaned from a character whose start is gone) to skip. */
-function orphanedPrefix(bytes: Uint8Array, from: number): number {
+export function orphanedPrefix(bytes: Uint8Array, from: number): number {
   let skip = 0;
   while (skip < 3 && from + skip < bytes.length && (bytes[from + skip]! & 0xc0) === 0x80) skip++;
   return skip;
 }
 
-function countNewlines(bytes: Uint8Array, from = 0, to = bytes.length): number {
+/** The newline bytes in `bytes[from, to)`. */
+export function countNewlines(bytes: Uint8Array, from = 0, to = bytes.length): number {
   let count = 0;
   for (
     let at = bytes.indexOf(NEWLINE, from);

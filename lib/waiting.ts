@@ -6,7 +6,7 @@
  */
 import type { Job } from "./job.ts";
 import type { OutputBuffer } from "./output_buffer.ts";
-import { lineText } from "./output_reading.ts";
+import { countNewlines, lineText, orphanedPrefix } from "./output_reading.ts";
 
 /** The longest wait one call may ask for, in seconds: well under the 2-minute call limit of many clients. */
 export const MAX_WAIT_SECONDS = 60;
@@ -82,11 +82,8 @@ class LineScanner {
     }
     const range = this.#buffer.read(this.position);
     const bytes = range.bytes;
-    let at = 0;
-    if (range.start > this.position) {
-      // The cap dropped untested output: skip to a character boundary and carry on from there.
-      while (at < 3 && at < bytes.length && (bytes[at]! & 0xc0) === 0x80) at++;
-    }
+    // When the cap dropped untested output, skip to a character boundary and carry on from there.
+    let at = range.start > this.position ? orphanedPrefix(bytes, 0) : 0;
     let line = this.#buffer.totalNewlines - countNewlines(bytes) + 1;
     this.position = range.start + at;
     while (at < bytes.length) {
@@ -108,12 +105,6 @@ class LineScanner {
     }
     return null;
   }
-}
-
-function countNewlines(bytes: Uint8Array): number {
-  let count = 0;
-  for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) count++;
-  return count;
 }
 
 /**
