@@ -53,6 +53,17 @@ export class StdinClosedError extends ToolError {
   }
 }
 
+/** A result would be too large to send in one message. */
+export class ResultTooLargeError extends ToolError {
+  /** Creates the error naming the `limit` in characters of JSON. */
+  constructor(readonly limit: number) {
+    super(
+      `Result too large: its JSON would exceed ${limit} characters; read the output in pieces ` +
+        "with read_job_output (max_bytes, cursors) or tail_job_output",
+    );
+  }
+}
+
 /** The program could not be started (missing, not executable, or not permitted). */
 export class SpawnError extends ToolError {}
 

@@ -89,6 +89,8 @@ export class Job {
   #ended: Date | null = null;
   #killReason: KillReason | null = null;
   #killing: Promise<KillOutcome> | undefined;
+  // The leader has exited and been reaped: its pid may be reused, and the job ended on its own.
+  #leaderExited = false;
   readonly #child: Deno.ChildProcess;
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array> | null;
   #stdinClosed: boolean;
@@ -115,6 +117,7 @@ export class Job {
       this.#pump(child.stderr, this.stderr),
     ]);
     this.done = child.status.then(async (status) => {
+      this.#leaderExited = true;
       await Promise.race([drained, delay(DRAIN_AFTER_EXIT_MS)]);
       this.#finish(status);
       // Anything the job left running in its group goes with it: no process left behind.
@@ -215,7 +218,7 @@ export class Job {
 
   /** Sends `signal` to the job's process group. */
   async sendSignal(signal: Deno.Signal): Promise<void> {
-    if (this.#status !== "running") throw new JobNotRunningError(this.id);
+    if (this.#status !== "running" || this.#leaderExited) throw new JobNotRunningError(this.id);
     await this.#signaller.signal(this.#child, signal);
   }
 
@@ -225,6 +228,10 @@ export class Job {
    */
   kill(reason: KillReason): Promise<KillOutcome> {
     if (this.#status !== "running") return Promise.resolve("already_terminated");
+    // Exited by itself, output still draining: not killed (leftovers go when the job ends).
+    if (this.#killing === undefined && this.#leaderExited) {
+      return Promise.resolve("already_terminated");
+    }
     this.#killReason ??= reason;
     this.#killing ??= this.#terminate();
     return this.#killing;
@@ -238,7 +245,9 @@ export class Job {
     });
     const outcome = await Promise.race([this.done.then(() => "done" as const), graceOver]);
     clearTimeout(timer);
-    if (outcome === "timeout") await this.#signaller.signal(this.#child, "SIGKILL");
+    if (outcome === "timeout" && !this.#leaderExited) {
+      await this.#signaller.signal(this.#child, "SIGKILL");
+    }
     await this.done;
     return "killed";
   }
@@ -282,6 +291,13 @@ export class Job {
   }
 
   #emit(): void {
-    for (const listener of this.#listeners) listener();
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch (error) {
+        // One broken listener must not stop the output pump or the job's end.
+        console.error(`job ${this.id}: change listener failed:`, error);
+      }
+    }
   }
 }

@@ -158,11 +158,21 @@ export class JobManager {
     return job === undefined ? Promise.resolve("not_found") : job.kill("user");
   }
 
-  /** Refuses new jobs, kills every running one (and its group), and waits for them to end. */
+  /**
+   * Refuses new jobs, kills every running one (and its group), and waits for them to end; a job
+   * whose kill fails is logged, not waited for.
+   */
   async shutdown(): Promise<void> {
     this.#closing = true;
-    await Promise.all([...this.#jobs.values()].map((job) => job.kill("shutdown")));
-    await Promise.all([...this.#jobs.values()].map((job) => job.done));
+    const jobs = [...this.#jobs.values()];
+    // One job that cannot be signalled must not cut short the wait for all the others.
+    const kills = await Promise.allSettled(jobs.map((job) => job.kill("shutdown")));
+    const stoppable = jobs.filter((job, i) => {
+      const kill = kills[i]!;
+      if (kill.status === "rejected") console.error(`job ${job.id}: kill failed:`, kill.reason);
+      return kill.status === "fulfilled";
+    });
+    await Promise.all(stoppable.map((job) => job.done));
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
   }

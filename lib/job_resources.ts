@@ -15,6 +15,7 @@ import {
 import type { JobManager } from "./job_manager.ts";
 import type { Job } from "./job.ts";
 import { describeJob } from "./tools/job_view.ts";
+import { boundedJson } from "./tools/tool_result.ts";
 
 /** The three resources every job has. */
 export type JobResourceKind = "stdout" | "stderr" | "status";
@@ -69,7 +70,10 @@ function readJob(job: Job, kind: JobResourceKind, uri: string) {
       }],
     };
   }
-  return { contents: [{ uri, mimeType: "text/plain", text: job[kind].text() }] };
+  const text = job[kind].text();
+  // The SDK serializes the text as JSON; one too long for that would crash the server.
+  boundedJson(text);
+  return { contents: [{ uri, mimeType: "text/plain", text }] };
 }
 
 const DESCRIPTIONS: Record<JobResourceKind, string> = {

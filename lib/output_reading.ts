@@ -87,12 +87,15 @@ function firstLinesEnd(bytes: Uint8Array, start: number, end: number, lines: num
   return position;
 }
 
+// No UTF-16 unit takes more than 3 UTF-8 bytes: decoding this much shows whether a line is cut.
+const MAX_LINE_BYTES = 3 * MAX_MATCH_CHARS + 3;
+
 /** Decodes one line for display: without its line ending, cut to {@linkcode MAX_MATCH_CHARS}. */
 export function lineText(bytes: Uint8Array): string {
   let end = bytes.length;
   if (end > 0 && bytes[end - 1] === NEWLINE) end--;
   if (end > 0 && bytes[end - 1] === 0x0d) end--;
-  const text = decoder.decode(bytes.subarray(0, end));
+  const text = decoder.decode(bytes.subarray(0, Math.min(end, MAX_LINE_BYTES)));
   return text.length > MAX_MATCH_CHARS ? `${text.slice(0, MAX_MATCH_CHARS)}…` : text;
 }
 

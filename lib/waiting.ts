@@ -5,9 +5,9 @@
  * @module
  */
 import type { Job } from "./job.ts";
-import type { OutputBuffer } from "./output_buffer.ts";
 import { lineText } from "./output_reading.ts";
 import { countNewlines } from "./newlines.ts";
+import { orphanedPrefix, type OutputBuffer } from "./output_buffer.ts";
 
 /** The longest wait one call may ask for, in seconds: well under the 2-minute call limit of many clients. */
 export const MAX_WAIT_SECONDS = 60;
@@ -62,6 +62,8 @@ class LineScanner {
   readonly #buffer: OutputBuffer;
   readonly #pattern: RegExp;
   position: number;
+  // No newline in [position, #searchedTo): a growing line is not read again from its start.
+  #searchedTo = 0;
 
   constructor(stream: StreamName, buffer: OutputBuffer, pattern: RegExp, from: number) {
     this.stream = stream;
@@ -72,18 +74,25 @@ class LineScanner {
 
   /** Tests the complete lines not yet tested, and the trailing partial line when `partial`. */
   scan(partial: boolean): WaitMatch | null {
+    if (!partial && this.#searchedTo > this.position) {
+      const fresh = this.#buffer.read(this.#searchedTo);
+      if (fresh.start === this.#searchedTo && !fresh.bytes.includes(NEWLINE)) {
+        this.#searchedTo = fresh.end;
+        return null;
+      }
+    }
     const range = this.#buffer.read(this.position);
     const bytes = range.bytes;
-    let at = 0;
-    if (range.start > this.position) {
-      // The cap dropped untested output: skip to a character boundary and carry on from there.
-      while (at < 3 && at < bytes.length && (bytes[at]! & 0xc0) === 0x80) at++;
-    }
+    // When the cap dropped untested output, skip to a character boundary and carry on from there.
+    let at = range.start > this.position ? orphanedPrefix(bytes, 0) : 0;
     let line = this.#buffer.totalNewlines - countNewlines(bytes) + 1;
     this.position = range.start + at;
     while (at < bytes.length) {
       const newline = bytes.indexOf(NEWLINE, at);
-      if (newline < 0 && !partial) break;
+      if (newline < 0 && !partial) {
+        this.#searchedTo = range.end;
+        break;
+      }
       const end = newline < 0 ? bytes.length : newline + 1;
       const text = lineText(bytes.subarray(at, end));
       if (this.#pattern.test(text)) {

@@ -134,3 +134,23 @@ Deno.test("output that is not valid UTF-8 is decoded with replacement characters
   assert.equal(status.stdout_bytes, 8);
   assert.equal(status.stderr_bytes, 5);
 });
+
+Deno.test("output too large for one result is refused with a hint, and the server keeps serving", async () => {
+  // 50 MB of NUL bytes is 300 M characters of JSON ("\u0000" each): more than a result can carry.
+  await using server = await TestServer.start({ env: { MCP_BG_MAX_OUTPUT_SIZE: "64MB" } });
+  const other = await server.start("sleep 60");
+  const id = await server.start("head -c 50000000 /dev/zero");
+  assert.equal((await server.waitForEnd(id, 120_000)).status, "completed");
+  const output = await server.call("get_job_output", { job_id: id });
+  assert.equal(output.isError, true);
+  assert.match(output.text, /^Result too large: .*read_job_output/);
+  await assert.rejects(
+    server.client.readResource({ uri: `job://${id}/stdout` }),
+    /Result too large/,
+  );
+  // Reading in pieces still works, and so does every other job.
+  const piece = await server.ok("read_job_output", { job_id: id, max_bytes: 16, stream: "stdout" });
+  assert.equal(piece.stdout, "[49999984 earlier bytes not shown]\n" + "\0".repeat(16));
+  assert.equal((await server.ok("get_job_status", { job_id: other })).status, "running");
+  assert.equal((await server.ok("kill_job", { job_id: other })).status, "killed");
+});

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { OutputBuffer } from "../lib/output_buffer.ts";
-import { lastLine, readStream, utf8SafeLength } from "../lib/output_reading.ts";
+import {
+  lastLine,
+  lineText,
+  MAX_MATCH_CHARS,
+  readStream,
+  utf8SafeLength,
+} from "../lib/output_reading.ts";
 
 const encoder = new TextEncoder();
 
@@ -66,4 +72,13 @@ Deno.test("lastLine() finds the last non-blank line, carriage returns included",
   assert.equal(lastLine(buffer), null);
   buffer.append(encoder.encode("first\nprogress 10%\rprogress 50%\r\n\n"));
   assert.equal(lastLine(buffer), "progress 50%");
+});
+
+Deno.test("lineText() cuts a line too long to decode whole instead of throwing", () => {
+  // More bytes than TextDecoder can turn into one string (it throws past about 512 MB).
+  const huge = new Uint8Array(600 * 1024 * 1024).fill(0x78);
+  assert.equal(lineText(huge), "x".repeat(MAX_MATCH_CHARS) + "…");
+  const euros = (count: number) => encoder.encode("€".repeat(count) + "\r\n");
+  assert.equal(lineText(euros(MAX_MATCH_CHARS)), "€".repeat(MAX_MATCH_CHARS));
+  assert.equal(lineText(euros(MAX_MATCH_CHARS + 1)), "€".repeat(MAX_MATCH_CHARS) + "…");
 });

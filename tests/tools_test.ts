@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { TestServer } from "./helpers/mcp_client.ts";
-import { isAlive, killIfAlive, waitUntilGone } from "./helpers/processes.ts";
+import { isAlive, killIfAlive, waitUntilGone, waitUntilReaped } from "./helpers/processes.ts";
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -288,4 +288,26 @@ Deno.test("a job's leftover background processes are stopped when it exits", asy
     killIfAlive(grandchild);
   }
   assert.equal(isAlive(grandchild), false);
+});
+
+Deno.test("kill_job after the job exited on its own, while its output drains, does not call it killed", async () => {
+  await using server = await TestServer.start();
+  // The background sleep holds the output pipes open, so the job ends a moment after its shell.
+  const id = await server.start(`sh -c 'sleep 300 & echo $!; read line; exit 3'`);
+  const { stdout } = await server.waitForOutput(id, (output) => output.stdout.endsWith("\n"));
+  const grandchild = Number.parseInt(stdout);
+  const { pid } = await server.ok<Status>("get_job_status", { job_id: id });
+  try {
+    await server.ok("close_stdin", { job_id: id });
+    await waitUntilReaped(pid);
+    const kill = await server.ok("kill_job", { job_id: id });
+    const status = await server.waitForEnd(id);
+    assert.deepEqual(
+      [kill.status, status.status, status.exit_code, status.kill_reason],
+      ["already_terminated", "failed", 3, null],
+    );
+    await waitUntilGone(grandchild);
+  } finally {
+    killIfAlive(grandchild);
+  }
 });

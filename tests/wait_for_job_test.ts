@@ -159,3 +159,25 @@ Deno.test("waitForJob stops listening as soon as its signal aborts", async () =>
     await manager.shutdown();
   }
 });
+
+Deno.test("waitForJob reads each byte of a long line without a newline about once, not once per chunk", async () => {
+  const manager = new JobManager(loadConfig({ MCP_BG_MAX_OUTPUT_SIZE: "64MB" }, Deno.cwd()));
+  try {
+    const total = 20_000_000;
+    const job = manager.start(`sh -c "head -c ${total} /dev/zero | tr '\\\\0' x; echo; sleep 60"`);
+    // Count the bytes the scan copies out of the buffer (the buffer itself is untouched).
+    let copied = 0;
+    const read = job.stdout.read.bind(job.stdout);
+    job.stdout.read = (from?: number) => {
+      const range = read(from);
+      copied += range.bytes.length;
+      return range;
+    };
+    const outcome = await waitForJob(job, { pattern: /^x{1000}/, timeoutMs: 60_000 });
+    assert.equal(outcome.reason, "matched");
+    assert.equal(outcome.match?.text.length, 1001); // cut to 1000 characters and an ellipsis
+    assert.ok(copied < 3 * total, `the scan copied ${copied} bytes for a ${total}-byte line`);
+  } finally {
+    await manager.shutdown();
+  }
+});

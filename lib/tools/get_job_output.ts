@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { McpServer } from "../mcp_server.ts";
 import type { JobManager } from "../job_manager.ts";
-import { jsonResult, runTool } from "./tool_result.ts";
+import { ResultTooLargeError } from "../errors.ts";
+import { jsonResult, MAX_RESULT_CHARS, runTool } from "./tool_result.ts";
 import { jobIdSchema } from "./job_view.ts";
 
 /** Registers `get_job_output` on `server`. */
@@ -29,6 +30,10 @@ export function registerGetJobOutput(server: McpServer, manager: JobManager): vo
   }, ({ job_id }) =>
     runTool("get_job_output", () => {
       const job = manager.get(job_id);
+      // At least one UTF-16 unit per 3 UTF-8 bytes: more cannot fit, so do not decode it at all.
+      if (job.stdout.heldBytes + job.stderr.heldBytes > 3 * MAX_RESULT_CHARS) {
+        throw new ResultTooLargeError(MAX_RESULT_CHARS);
+      }
       return jsonResult({
         stdout: job.stdout.text(),
         stderr: job.stderr.text(),

@@ -5,11 +5,48 @@
  */
 // @ts-types="@modelcontextprotocol/sdk/types"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { ToolError } from "../errors.ts";
+import { ResultTooLargeError, ToolError } from "../errors.ts";
+
+/**
+ * The most characters of JSON one result may carry. V8 aborts the whole process when it
+ * serializes a string of about 2^28 characters, and a tool result message holds its JSON twice
+ * (text block and `structuredContent`), so a larger result would crash the server.
+ */
+export const MAX_RESULT_CHARS = 128 * 1024 * 1024;
+
+/**
+ * `JSON.stringify(value)`, or a {@linkcode ResultTooLargeError} when that is (or its strings
+ * alone are) longer than {@linkcode MAX_RESULT_CHARS}.
+ *
+ * @example Usage
+ * ```ts
+ * import { boundedJson } from "./tool_result.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(boundedJson({ stdout: "hi" }), '{"stdout":"hi"}');
+ * ```
+ */
+export function boundedJson(value: unknown): string {
+  let chars = 0;
+  const fields = typeof value === "object" && value !== null ? Object.values(value) : [value];
+  for (const field of fields) if (typeof field === "string") chars += field.length;
+  let text: string | undefined;
+  if (chars <= MAX_RESULT_CHARS) {
+    try {
+      text = JSON.stringify(value);
+    } catch (error) {
+      // RangeError: the JSON is longer than the longest string V8 can make.
+      if (!(error instanceof RangeError)) throw error;
+    }
+  }
+  if (text === undefined || text.length > MAX_RESULT_CHARS) {
+    throw new ResultTooLargeError(MAX_RESULT_CHARS);
+  }
+  return text;
+}
 
 /** A result carried both as `structuredContent` and as the same JSON in a text block. */
 export function jsonResult<T extends Record<string, unknown>>(value: T): CallToolResult {
-  return { content: [{ type: "text", text: JSON.stringify(value) }], structuredContent: value };
+  return { content: [{ type: "text", text: boundedJson(value) }], structuredContent: value };
 }
 
 /**

@@ -26,6 +26,21 @@ export async function waitUntilGone(pid: number, timeoutMs = 5000): Promise<void
   }
 }
 
+/** Waits until `pid` has been reaped by its parent (not even a zombie is left). */
+export async function waitUntilReaped(pid: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      Deno.statSync(`/proc/${pid}`);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`Process ${pid} not reaped after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** Kills `pid` if a test failed before it could stop it, so no test leaves a process behind. */
 export function killIfAlive(pid: number): void {
   if (!isAlive(pid)) return;
