@@ -46,9 +46,6 @@ const DRAIN_AFTER_EXIT_MS = 250;
 const READ_SIZE = 64 * 1024;
 const encoder = new TextEncoder();
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** Describes why `Deno.Command` could not start `program`, in words a client can act on. */
 function spawnFailure(program: string, error: unknown): SpawnError {
@@ -118,7 +115,12 @@ export class Job {
     ]);
     this.done = child.status.then(async (status) => {
       this.#leaderExited = true;
-      await Promise.race([drained, delay(DRAIN_AFTER_EXIT_MS)]);
+      let drainTimer: ReturnType<typeof setTimeout> | undefined;
+      const drainOver = new Promise<void>((resolve) => {
+        drainTimer = setTimeout(resolve, DRAIN_AFTER_EXIT_MS);
+      });
+      await Promise.race([drained, drainOver]);
+      clearTimeout(drainTimer);
       this.#finish(status);
       // Anything the job left running in its group goes with it: no process left behind.
       await this.#endGroup();
