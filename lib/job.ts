@@ -46,7 +46,6 @@ const DRAIN_AFTER_EXIT_MS = 250;
 const READ_SIZE = 64 * 1024;
 const encoder = new TextEncoder();
 
-
 /** Describes why `Deno.Command` could not start `program`, in words a client can act on. */
 function spawnFailure(program: string, error: unknown): SpawnError {
   if (error instanceof Deno.errors.NotFound) {
