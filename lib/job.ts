@@ -292,6 +292,8 @@ export class Job {
   }
 
   #emit(): void {
+    // Called for every chunk read: with nobody listening (the usual case), skip the iterator.
+    if (this.#listeners.size === 0) return;
     for (const listener of this.#listeners) {
       try {
         listener();

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import process from "node:process";
 import { ConfigError } from "../errors.ts";
 
 /** Who may talk to the HTTP server. */
@@ -59,13 +59,20 @@ export function assertSafeBinding(host: string, token: string | undefined): void
   );
 }
 
+// node:crypto is looked up when a token is first checked rather than imported: `deno bundle` hoists
+// static imports of built-in modules to the top of the bundle, so a stdio server would load it
+// (about 15 ms of start-up) for an HTTP transport it never starts.
+let nodeCrypto: typeof import("node:crypto") | undefined;
+
 function digest(text: string): Uint8Array {
-  return createHash("sha256").update(text).digest();
+  nodeCrypto ??= process.getBuiltinModule("node:crypto");
+  return nodeCrypto.createHash("sha256").update(text).digest();
 }
 
 /** Compares two secrets in time that does not depend on where they differ. */
 function sameSecret(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
+  const a = digest(given), b = digest(expected);
+  return nodeCrypto!.timingSafeEqual(a, b);
 }
 
 function refusal(status: 401 | 403, message: string): Response {
