@@ -7,17 +7,25 @@ import { OutputBuffer } from "./output_buffer.ts";
 import type { GroupSignaller } from "./process_group.ts";
 import { JobNotRunningError, SpawnError, StdinClosedError } from "./errors.ts";
 
+/** Every {@linkcode JobStatus}, for schemas. */
+export const JOB_STATUSES = ["running", "completed", "failed", "killed"] as const;
 /** Where a job is in its life. `failed` means a non-zero exit or death by a signal we did not send. */
-export type JobStatus = "running" | "completed" | "failed" | "killed";
+export type JobStatus = typeof JOB_STATUSES[number];
 
+/** Every {@linkcode KillReason}, for schemas. */
+export const KILL_REASONS = ["user", "timeout", "shutdown"] as const;
 /** Who stopped a killed job. */
-export type KillReason = "user" | "timeout" | "shutdown";
+export type KillReason = typeof KILL_REASONS[number];
 
+/** Every {@linkcode StdinMode}, for schemas. */
+export const STDIN_MODES = ["pipe", "closed"] as const;
 /** Whether a job's stdin is a pipe the client writes to, or closed from the start (EOF at once). */
-export type StdinMode = "pipe" | "closed";
+export type StdinMode = typeof STDIN_MODES[number];
 
+/** Every {@linkcode KillOutcome}, for schemas. */
+export const KILL_OUTCOMES = ["killed", "already_terminated"] as const;
 /** What {@linkcode Job.kill} found. */
-export type KillOutcome = "killed" | "already_terminated";
+export type KillOutcome = typeof KILL_OUTCOMES[number];
 
 /** Everything needed to start a job. */
 export interface JobOptions {

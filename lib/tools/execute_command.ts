@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { McpServer } from "../mcp_server.ts";
 import type { JobManager } from "../job_manager.ts";
 import { MAX_NAME_LENGTH } from "../start_options.ts";
+import { STDIN_MODES } from "../job.ts";
 import { jsonResult, runTool } from "./tool_result.ts";
 
 // setTimeout cannot honour longer delays (2^31-1 ms).
@@ -38,7 +39,7 @@ export function registerExecuteCommand(server: McpServer, manager: JobManager): 
       name: z.string().min(1).max(MAX_NAME_LENGTH).optional().describe(
         "a label shown in list_jobs and get_job_status",
       ),
-      stdin: z.enum(["pipe", "closed"]).optional().describe(
+      stdin: z.enum(STDIN_MODES).optional().describe(
         "pipe (default): stays open for interact_with_job; closed: the job reads end-of-file at once",
       ),
     }),

@@ -4,19 +4,19 @@
  * @module
  */
 import { z } from "zod";
-import type { Job } from "../job.ts";
+import { type Job, JOB_STATUSES, KILL_REASONS } from "../job.ts";
 import { lastLine } from "../output_reading.ts";
 
 /** A job's status as every status-bearing tool reports it. */
 export const jobStatusShape = {
   job_id: z.string(),
-  status: z.enum(["running", "completed", "failed", "killed"]),
+  status: z.enum(JOB_STATUSES),
   command: z.string(),
   started: z.string().describe("ISO 8601 UTC"),
   ended: z.string().nullable().describe("ISO 8601 UTC, null while running"),
   exit_code: z.number().int().nullable().describe("null while running or when ended by a signal"),
   signal: z.string().nullable().describe("the signal that ended the process, if any"),
-  kill_reason: z.enum(["user", "timeout", "shutdown"]).nullable(),
+  kill_reason: z.enum(KILL_REASONS).nullable(),
   pid: z.number().int(),
   duration_ms: z.number().int(),
   stdout_bytes: z.number().int().describe("bytes the job wrote to stdout"),

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { McpServer } from "../mcp_server.ts";
 import type { JobManager } from "../job_manager.ts";
+import { KILL_OUTCOMES } from "../job.ts";
 import { jsonResult, runTool } from "./tool_result.ts";
 import { jobIdSchema } from "./job_view.ts";
 
@@ -19,7 +20,7 @@ export function registerKillJob(server: McpServer, manager: JobManager): void {
         "Stop a job and its whole process group: SIGTERM, then SIGKILL after a grace period. " +
         "Returns killed, already_terminated or not_found.",
       inputSchema: z.strictObject({ job_id: jobIdSchema }),
-      outputSchema: z.object({ status: z.enum(["killed", "already_terminated", "not_found"]) }),
+      outputSchema: z.object({ status: z.enum([...KILL_OUTCOMES, "not_found"]) }),
       annotations: { destructiveHint: true, readOnlyHint: false, idempotentHint: true },
     },
     ({ job_id }) =>
