@@ -7,6 +7,7 @@
 import { decodeFrom } from "./output_buffer.ts";
 import type { Job } from "./job.ts";
 import { ToolError } from "./errors.ts";
+import { raceTimeout } from "./timers.ts";
 
 /** How long to wait for the answer to an input. */
 export interface InteractionTiming {
@@ -52,20 +53,12 @@ export async function interact(
  */
 async function writeWithin(job: Job, text: string, ms: number): Promise<void> {
   const written = job.write(text);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const blocked = new Promise<"blocked">((resolve) => {
-    timer = setTimeout(() => resolve("blocked"), ms);
-  });
-  try {
-    if (await Promise.race([written, blocked]) === "blocked") {
-      // The queued write fails later if the job ends without reading it; nobody awaits that.
-      written.catch(() => {});
-      throw new ToolError(
-        `Job ${job.id} did not read its input within ${ms} ms; the rest stays queued for it`,
-      );
-    }
-  } finally {
-    clearTimeout(timer);
+  if (await raceTimeout(written, ms, "blocked") === "blocked") {
+    // The queued write fails later if the job ends without reading it; nobody awaits that.
+    written.catch(() => {});
+    throw new ToolError(
+      `Job ${job.id} did not read its input within ${ms} ms; the rest stays queued for it`,
+    );
   }
 }
 

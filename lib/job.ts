@@ -6,6 +6,7 @@
 import { OutputBuffer } from "./output_buffer.ts";
 import type { GroupSignaller } from "./process_group.ts";
 import { JobNotRunningError, SpawnError, StdinClosedError } from "./errors.ts";
+import { raceTimeout } from "./timers.ts";
 
 /** Every {@linkcode JobStatus}, for schemas. */
 export const JOB_STATUSES = ["running", "completed", "failed", "killed"] as const;
@@ -122,12 +123,7 @@ export class Job {
     ]);
     this.done = child.status.then(async (status) => {
       this.#leaderExited = true;
-      let drainTimer: ReturnType<typeof setTimeout> | undefined;
-      const drainOver = new Promise<void>((resolve) => {
-        drainTimer = setTimeout(resolve, DRAIN_AFTER_EXIT_MS);
-      });
-      await Promise.race([drained, drainOver]);
-      clearTimeout(drainTimer);
+      await raceTimeout(drained, DRAIN_AFTER_EXIT_MS, undefined);
       this.#finish(status);
       // Anything the job left running in its group goes with it: no process left behind.
       await this.#endGroup();
@@ -248,12 +244,11 @@ export class Job {
 
   async #terminate(): Promise<KillOutcome> {
     await this.#signaller.signal(this.#child, "SIGTERM");
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const graceOver = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), this.#killGraceMs);
-    });
-    const outcome = await Promise.race([this.done.then(() => "done" as const), graceOver]);
-    clearTimeout(timer);
+    const outcome = await raceTimeout(
+      this.done.then(() => "done" as const),
+      this.#killGraceMs,
+      "timeout",
+    );
     if (outcome === "timeout" && !this.#leaderExited) {
       await this.#signaller.signal(this.#child, "SIGKILL");
     }

@@ -10,6 +10,7 @@ import type { JobManager } from "../job_manager.ts";
 import type { McpServer } from "../mcp_server.ts";
 import { createServer } from "../server.ts";
 import { ConfigError } from "../errors.ts";
+import { raceTimeout } from "../timers.ts";
 import { assertSafeBinding, createGuard } from "./http_guard.ts";
 
 import {
@@ -173,10 +174,7 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
       clearInterval(sweep);
       await Promise.all([...sessions.keys()].map((id) => closeSession(id, "server shutting down")));
       // Streams the sessions held are closed now; a stuck connection must not hold the exit.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const stuck = new Promise((resolve) => timer = setTimeout(resolve, 2000));
-      await Promise.race([server.shutdown(), stuck]);
-      clearTimeout(timer);
+      await raceTimeout(server.shutdown(), 2000, undefined);
     },
   };
 }
