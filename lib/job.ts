@@ -60,12 +60,6 @@ function spawnFailure(program: string, error: unknown): SpawnError {
   if (error instanceof Deno.errors.NotFound) {
     return new SpawnError(`Cannot start "${program}": program not found`, { cause: error });
   }
-  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-    return new SpawnError(
-      `Cannot start "${program}": ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
   return new SpawnError(`Cannot start "${program}": ${(error as Error).message}`, { cause: error });
 }
 
