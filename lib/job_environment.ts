@@ -6,6 +6,7 @@
  * @module
  */
 import { isLoaderVariable } from "./sensitive_env.ts";
+import { runIsUnscoped } from "./process_group.ts";
 
 /**
  * `env` without its `LD_*` and `DYLD_*` variables.
@@ -26,6 +27,6 @@ export function withoutLoaderVariables(env: Record<string, string>): Record<stri
  * `--allow-run`, else the server's environment without loader variables (passed with `clearEnv`).
  */
 export function defaultJobEnvironment(): Record<string, string> | undefined {
-  if (Deno.permissions.querySync({ name: "run" }).state === "granted") return undefined;
+  if (runIsUnscoped()) return undefined;
   return withoutLoaderVariables(Deno.env.toObject());
 }

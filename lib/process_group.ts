@@ -20,9 +20,14 @@ export interface GroupSignaller {
   signal(child: Deno.ChildProcess, signal: Deno.Signal): Promise<void>;
 }
 
+/** Whether `--allow-run` was given unscoped (any program may run, `Deno.kill` is allowed). */
+export function runIsUnscoped(): boolean {
+  return Deno.permissions.querySync({ name: "run" }).state === "granted";
+}
+
 /** Picks the strongest method the current Deno permissions allow. */
 export function detectGroupSignalMethod(): GroupSignalMethod {
-  if (Deno.permissions.querySync({ name: "run" }).state === "granted") return "deno-kill";
+  if (runIsUnscoped()) return "deno-kill";
   if (Deno.permissions.querySync({ name: "run", command: "kill" }).state === "granted") {
     return "kill-program";
   }
