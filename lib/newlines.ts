@@ -4,7 +4,8 @@
  * @module
  */
 
-const NEWLINE = 0x0a;
+/** The byte `\n`, which ends a line. */
+export const NEWLINE = 0x0a;
 
 /**
  * Counts `\n` bytes in `bytes`. Reads four bytes at a time (SWAR): about four times faster than a

@@ -6,9 +6,8 @@
  * @module
  */
 
-import { countNewlines } from "./newlines.ts";
+import { countNewlines, NEWLINE } from "./newlines.ts";
 
-const NEWLINE = 0x0a;
 // The ring is stored in fixed pages, allocated as output arrives: growing never copies the held
 // bytes or leaves a half-size array behind as garbage, so memory stays near the capacity.
 const PAGE_SHIFT = 16;
@@ -186,8 +185,16 @@ export class OutputBuffer {
  * dropped), the orphaned continuation bytes are skipped instead of shown as replacement marks.
  */
 export function decodeFrom(range: ByteRange): string {
-  const skip = range.start > 0 ? orphanedPrefix(range.bytes, 0) : 0;
+  const skip = orphanedHead(range);
   return decoder.decode(skip === 0 ? range.bytes : range.bytes.subarray(skip));
+}
+
+/**
+ * How many bytes at the head of `range` are the tail of a character cut off before it: none
+ * when the range starts at the stream's first byte.
+ */
+export function orphanedHead(range: ByteRange): number {
+  return range.start > 0 ? orphanedPrefix(range.bytes, 0) : 0;
 }
 
 /**

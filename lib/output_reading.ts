@@ -5,11 +5,10 @@
  *
  * @module
  */
-import { orphanedPrefix, type OutputBuffer } from "./output_buffer.ts";
+import { decodeFrom, orphanedHead, orphanedPrefix, type OutputBuffer } from "./output_buffer.ts";
 import { ToolError } from "./errors.ts";
-import { countNewlines } from "./newlines.ts";
+import { countNewlines, NEWLINE } from "./newlines.ts";
 
-const NEWLINE = 0x0a;
 const decoder = new TextDecoder("utf-8", { fatal: false });
 /** A filtered line longer than this is shown cut, ending in an ellipsis. */
 export const MAX_MATCH_CHARS = 1000;
@@ -119,7 +118,7 @@ export function readStream(
   }
   const range = buffer.read(cursor ?? 0);
   const bytes = range.bytes;
-  const skip = orphanedPrefix(bytes, 0) * (range.start > 0 ? 1 : 0);
+  const skip = orphanedHead(range);
   const lostBytes = cursor === undefined ? 0 : range.start - cursor + skip;
   const end = options.final ? bytes.length : utf8SafeLength(bytes);
   if (options.filter !== undefined) {
@@ -268,10 +267,7 @@ export function compilePattern(parameter: string, pattern: string): RegExp {
  * 200 characters; `null` when there is none.
  */
 export function lastLine(buffer: OutputBuffer): string | null {
-  const tail = buffer.read(Math.max(0, buffer.totalBytes - 4096));
-  const text = decoder.decode(
-    tail.bytes.subarray(tail.start > 0 ? orphanedPrefix(tail.bytes, 0) : 0),
-  );
+  const text = decodeFrom(buffer.read(Math.max(0, buffer.totalBytes - 4096)));
   const lines = text.split(/\r\n|\r|\n/);
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!.trim();

@@ -6,7 +6,7 @@
  */
 import type { Job } from "./job.ts";
 import { lineText } from "./output_reading.ts";
-import { countNewlines } from "./newlines.ts";
+import { countNewlines, NEWLINE } from "./newlines.ts";
 import { orphanedPrefix, type OutputBuffer } from "./output_buffer.ts";
 
 /** The longest wait one call may ask for, in seconds: well under the 2-minute call limit of many clients. */
@@ -53,8 +53,6 @@ export interface WaitOutcome {
   readonly cursors: Record<StreamName, number>;
   readonly waitedMs: number;
 }
-
-const NEWLINE = 0x0a;
 
 /** Tests the lines of one stream once each, remembering where the first untested line starts. */
 class LineScanner {
