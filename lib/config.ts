@@ -29,8 +29,8 @@ export interface Config {
 const UNITS: Record<string, number> = { "": 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
 const MIN_OUTPUT = 1024;
 const MAX_OUTPUT = 1024 ** 3;
-// setTimeout fires at once for delays over 2^31-1 ms, so longer limits cannot be honoured.
-const MAX_TIMER_SECONDS = 2_147_483;
+/** The longest job time limit in seconds: setTimeout fires at once for delays over 2^31-1 ms. */
+export const MAX_TIMER_SECONDS = 2_147_483;
 
 /**
  * Parses a byte size such as `10MB`, `512KB` or `4096`.

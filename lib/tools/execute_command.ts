@@ -6,12 +6,10 @@
 import { z } from "zod";
 import type { McpServer } from "../mcp_server.ts";
 import type { JobManager } from "../job_manager.ts";
+import { MAX_TIMER_SECONDS } from "../config.ts";
 import { MAX_NAME_LENGTH } from "../start_options.ts";
 import { STDIN_MODES } from "../job.ts";
 import { jsonResult, runTool } from "./tool_result.ts";
-
-// setTimeout cannot honour longer delays (2^31-1 ms).
-const MAX_TIMEOUT_SECONDS = 2_147_483;
 
 /** Registers `execute_command` on `server`. */
 export function registerExecuteCommand(server: McpServer, manager: JobManager): void {
@@ -32,7 +30,7 @@ export function registerExecuteCommand(server: McpServer, manager: JobManager): 
         "variables to add to the job's environment; PATH, LD_*, DYLD_* and other variables " +
           "that make a program load or run other code are refused",
       ),
-      timeout: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).optional().describe(
+      timeout: z.number().int().min(1).max(MAX_TIMER_SECONDS).optional().describe(
         "seconds after which the job is killed (kill_reason timeout); a shorter server-wide " +
           "MCP_BG_JOB_TIMEOUT still applies",
       ),
