@@ -142,9 +142,14 @@ export class JobManager {
    * @throws {JobNotFoundError} when there is none (never was, or already dropped).
    */
   get(id: string): Job {
-    const job = this.#jobs.get(id);
+    const job = this.find(id);
     if (job === undefined) throw new JobNotFoundError(id);
     return job;
+  }
+
+  /** The job with `id`, or `undefined` when there is none. */
+  find(id: string): Job | undefined {
+    return this.#jobs.get(id);
   }
 
   /** Every job still in memory, newest first. */
@@ -154,7 +159,7 @@ export class JobManager {
 
   /** Kills the job with `id`, reporting `not_found` for an unknown id. */
   kill(id: string): Promise<KillOutcome | "not_found"> {
-    const job = this.#jobs.get(id);
+    const job = this.find(id);
     return job === undefined ? Promise.resolve("not_found") : job.kill("user");
   }
 

@@ -53,7 +53,7 @@ function parseUri(uri: string): { jobId: string; kind: JobResourceKind } | undef
 
 function findJob(manager: JobManager, uri: string): { job: Job; kind: JobResourceKind } {
   const parsed = parseUri(uri);
-  const job = parsed && manager.list().find((candidate) => candidate.id === parsed.jobId);
+  const job = parsed && manager.find(parsed.jobId);
   if (parsed === undefined || job === undefined) {
     throw new McpError(RESOURCE_NOT_FOUND, `Resource "${uri}" not found`, { uri });
   }
