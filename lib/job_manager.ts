@@ -79,7 +79,8 @@ export class JobManager {
 
   /** `PATH` as jobs see it, which finds their programs. */
   get #searchPath(): string {
-    return (this.#env ?? Deno.env.toObject()).PATH ?? "";
+    // Only PATH is read: no copy of the whole environment on every start.
+    return (this.#env === undefined ? Deno.env.get("PATH") : this.#env.PATH) ?? "";
   }
 
   /** Jobs currently running (the ones that hold a slot). */
