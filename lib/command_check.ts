@@ -58,8 +58,8 @@ function programRefused(program: Program, why: string): InvalidCommandError {
   return new InvalidCommandError(`Program "${program.name}" is not allowed: ${why}`);
 }
 
-function locate(program: Program, options: CommandCheckOptions): ProgramLocation | undefined {
-  const found = locateProgram(program.name, options);
+/** Refuses a program found through a relative PATH entry, or not found where nothing can be checked. */
+function checkLocation(program: Program, found: ProgramLocation | undefined): void {
   if (found?.viaRelativePathEntry) {
     throw programRefused(program, "it was found through a relative PATH entry");
   }
@@ -67,7 +67,6 @@ function locate(program: Program, options: CommandCheckOptions): ProgramLocation
     // Nothing to check, and nothing would run: say so the way a failed spawn does.
     throw new SpawnError(`Cannot start "${program.name}": program not found`);
   }
-  return found;
 }
 
 /**
@@ -105,16 +104,17 @@ function isSameAsOnPath(
  * finds through PATH, by that name (so a loose `ls` names `/usr/bin/ls`, never `/tmp/ls`).
  * Any other path (a file in the project, perhaps written by an earlier job) is named only by a
  * pattern that spells its file name: `.*` or `\S+` never name `./x`, a copy of a shell.
+ * `found` is where a path leads (`undefined` for a bare name, or a path to nothing).
  */
 function isNamed(
   program: Program,
+  found: ProgramLocation | undefined,
   patterns: readonly RegExp[],
   options: CommandCheckOptions,
 ): boolean {
   if (!program.name.includes("/")) {
     return someNamesProgram(patterns, program.text, program.nameText);
   }
-  const found = locateProgram(program.name, options);
   const name = basename(program.name);
   if (found === undefined || !isSameAsOnPath(found, program.name, options)) {
     return someNamesExplicitly(patterns, program.text, program.nameText, [name]);
@@ -140,11 +140,15 @@ function checkProgram(
   patterns: readonly RegExp[],
   options: CommandCheckOptions,
 ): void {
-  if (!isNamed(program, patterns, options)) {
-    const spell = program.name.includes("/") ? " (a pattern must spell a path's file name)" : "";
+  const isPath = program.name.includes("/");
+  // A path's file decides whether a pattern names it, so it is looked up first (and only once).
+  const pathFound = isPath ? locateProgram(program.name, options) : undefined;
+  if (!isNamed(program, pathFound, patterns, options)) {
+    const spell = isPath ? " (a pattern must spell a path's file name)" : "";
     throw programRefused(program, `no allowed pattern names it${spell} in: ${program.text}`);
   }
-  const found = locate(program, options);
+  const found = isPath ? pathFound : locateProgram(program.name, options);
+  checkLocation(program, found);
   if (found !== undefined) assertNotDisguised(program, found, patterns, options);
   const names = identities(program, found);
   const known = names.flatMap((name) => programRunnerTriggers(name, program.args));
