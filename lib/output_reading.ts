@@ -10,6 +10,7 @@ import { ToolError } from "./errors.ts";
 import { countNewlines, NEWLINE } from "./newlines.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
+const encoder = new TextEncoder();
 /** A filtered line longer than this is shown cut, ending in an ellipsis. */
 export const MAX_MATCH_CHARS = 1000;
 
@@ -197,7 +198,7 @@ function filterLines(
     const text = lineText(bytes.subarray(position, lineEnd));
     if (options.filter.test(text)) {
       matchingLines++;
-      const entry = { line, text, bytes: new TextEncoder().encode(`${line}: ${text}\n`).length };
+      const entry = { line, text, bytes: encoder.encode(`${line}: ${text}\n`).length };
       if (forward) {
         const full = (options.lines !== undefined && matches.length >= options.lines) ||
           (options.maxBytes !== undefined && shownBytes + entry.bytes > options.maxBytes &&
