@@ -14,11 +14,6 @@ import { serveStdio } from "./lib/transports/stdio.ts";
 import { describeConfig } from "./lib/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
 import { denoRunLine } from "./lib/permissions.ts";
-import {
-  DEFAULT_HTTP_HOST,
-  DEFAULT_HTTP_PORT,
-  DEFAULT_IDLE_TIMEOUT_SECONDS,
-} from "./lib/transports/http_defaults.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
@@ -43,14 +38,14 @@ async function main(args: string[]): Promise<number | undefined> {
   if (values.http) {
     // Loaded only for --http, so a stdio server never pays for the HTTP stack at start-up.
     const { parsePort, serveHttp } = await import("./lib/transports/http.ts");
-    const idleText = values["idle-timeout"] ?? String(DEFAULT_IDLE_TIMEOUT_SECONDS);
+    const idleText = values["idle-timeout"];
     const idleSeconds = Number(idleText);
     if (!(idleSeconds > 0)) {
       throw new ConfigError("--idle-timeout", idleText, "a number of seconds > 0");
     }
     const http = await serveHttp(manager, {
-      host: values.host ?? DEFAULT_HTTP_HOST,
-      port: parsePort(values.port ?? String(DEFAULT_HTTP_PORT)),
+      host: values.host,
+      port: parsePort(values.port),
       token: Deno.env.get("MCP_BG_HTTP_TOKEN") || undefined,
       allowedHosts: Deno.env.get("MCP_BG_HTTP_ALLOWED_HOSTS")?.split(",").filter((h) => h !== ""),
       idleTimeoutMs: idleSeconds * 1000,

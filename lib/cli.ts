@@ -113,11 +113,18 @@ export const ENV_VARIABLES: readonly EnvSpec[] = [
   },
 ];
 
+/** The flags that have a default, so always have a value once parsed. */
+type DefaultedFlag = {
+  [K in keyof typeof FLAGS]: (typeof FLAGS)[K] extends { default: string } ? K : never;
+}[keyof typeof FLAGS];
+
 /** The parsed flags: `true`/a string when given (or defaulted), `undefined` otherwise. */
-export type CliValues = {
-  readonly [K in keyof typeof FLAGS]?: (typeof FLAGS)[K]["type"] extends "boolean" ? boolean
-    : string;
-};
+export type CliValues =
+  & {
+    readonly [K in keyof typeof FLAGS]?: (typeof FLAGS)[K]["type"] extends "boolean" ? boolean
+      : string;
+  }
+  & { readonly [K in DefaultedFlag]: string };
 
 /** A command line the server cannot accept; `main.ts` prints it and exits with code 2. */
 export class UsageError extends Error {
