@@ -21,6 +21,11 @@ import { boundedJson } from "./tools/tool_result.ts";
 export type JobResourceKind = "stdout" | "stderr" | "status";
 
 const KINDS: readonly JobResourceKind[] = ["stdout", "stderr", "status"];
+const MIME_TYPES: Record<JobResourceKind, string> = {
+  stdout: "text/plain",
+  stderr: "text/plain",
+  status: "application/json",
+};
 // JSON-RPC error code the MCP specification gives to an unknown resource.
 const RESOURCE_NOT_FOUND = -32002;
 const URI_PATTERN = /^job:\/\/([^/]+)\/(stdout|stderr|status)$/;
@@ -65,7 +70,7 @@ function readJob(job: Job, kind: JobResourceKind, uri: string) {
     return {
       contents: [{
         uri,
-        mimeType: "application/json",
+        mimeType: MIME_TYPES.status,
         text: JSON.stringify(describeJob(job)),
       }],
     };
@@ -73,7 +78,7 @@ function readJob(job: Job, kind: JobResourceKind, uri: string) {
   const text = job[kind].text();
   // The SDK serializes the text as JSON; one too long for that would crash the server.
   boundedJson(text);
-  return { contents: [{ uri, mimeType: "text/plain", text }] };
+  return { contents: [{ uri, mimeType: MIME_TYPES[kind], text }] };
 }
 
 const DESCRIPTIONS: Record<JobResourceKind, string> = {
@@ -100,14 +105,14 @@ export function registerJobResources(
           uri: jobResourceUri(job.id, kind),
           name: `${job.id}/${kind}`,
           title: `${kind} of ${job.command}`,
-          mimeType: kind === "status" ? "application/json" : "text/plain",
+          mimeType: MIME_TYPES[kind],
         })),
       }),
     });
     server.registerResource(`job-${kind}`, template, {
       title: `Job ${kind}`,
       description: DESCRIPTIONS[kind],
-      mimeType: kind === "status" ? "application/json" : "text/plain",
+      mimeType: MIME_TYPES[kind],
     }, (uri) => {
       const found = findJob(manager, uri.href);
       return readJob(found.job, found.kind, uri.href);
