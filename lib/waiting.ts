@@ -136,7 +136,7 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
     return result;
   };
   return new Promise((resolve) => {
-    let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
+    const timers: ReturnType<typeof setTimeout>[] = [];
     let quietTimer: ReturnType<typeof setTimeout> | undefined;
     let ticker: ReturnType<typeof setInterval> | undefined;
     let unsubscribe: () => void = () => {};
@@ -144,7 +144,7 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
     const finish = (reason: WaitReason, match: WaitMatch | null = null) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timeoutTimer);
+      for (const timer of timers) clearTimeout(timer);
       clearTimeout(quietTimer);
       clearInterval(ticker);
       unsubscribe();
@@ -172,7 +172,7 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
     if (options.signal?.aborted) return finish("cancelled");
     options.signal?.addEventListener("abort", onAbort);
     unsubscribe = job.onChange(check);
-    timeoutTimer = setTimeout(() => finish("timeout"), options.timeoutMs);
+    timers.push(setTimeout(() => finish("timeout"), options.timeoutMs));
     if (options.onTick !== undefined) {
       ticker = setInterval(() => options.onTick!(Date.now() - started), options.tickMs ?? 1000);
     }
