@@ -12,6 +12,7 @@
  */
 import { parseArgs } from "node:util";
 import { TestServer } from "../tests/helpers/mcp_client.ts";
+import { delay, memoryOf } from "../tests/helpers/processes.ts";
 import { renderDrainChart } from "./chart.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -47,18 +48,6 @@ function percentile(samples: number[], p: number): number {
   return sorted[rank]!;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** VmRSS and VmHWM (peak) of `pid` in bytes, from /proc. */
-function memoryOf(pid: number): { rss: number; hwm: number } {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const field = (name: string) =>
-    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)![1]) * 1024;
-  return { rss: field("VmRSS"), hwm: field("VmHWM") };
-}
-
 /** Wall time of `sh -c script` run to completion, in ms. */
 async function timeShell(script: string): Promise<number> {
   const start = performance.now();
@@ -83,7 +72,7 @@ async function waitEnded(server: TestServer, jobId: string, intervalMs: number):
   for (;;) {
     const status = await server.ok<Status>("get_job_status", { job_id: jobId });
     if (status.status !== "running") return status;
-    if (intervalMs > 0) await sleep(intervalMs);
+    if (intervalMs > 0) await delay(intervalMs);
   }
 }
 
@@ -155,7 +144,7 @@ async function fiftyJobs(): Promise<number> {
       if (jobs.filter((job) => wanted.has(job.job_id) && job.status !== "running").length === 50) {
         break;
       }
-      await sleep(5);
+      await delay(5);
     }
     samples.push(performance.now() - start);
   }
@@ -225,10 +214,10 @@ async function jobGrowth(count: number): Promise<Growth> {
     }
   };
   const settled = async () => {
-    await sleep(11_000); // cleanup drops finished jobs after 10 s
+    await delay(11_000); // cleanup drops finished jobs after 10 s
     // A few calls give the server's event loop work, so V8 gets a chance to collect.
     for (let i = 0; i < 20; i++) await server.ok("list_jobs");
-    await sleep(1_000);
+    await delay(1_000);
     return memoryOf(server.pid).rss;
   };
   for (let i = 0; i < 20; i++) await runJob();

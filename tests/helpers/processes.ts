@@ -52,12 +52,20 @@ export function killIfAlive(pid: number): void {
   }
 }
 
-/** The resident set size of `pid` in bytes, from /proc/<pid>/status. */
-export function residentBytes(pid: number): number {
+/** Resident set size (`VmRSS`) and its peak (`VmHWM`) of `pid` in bytes, from /proc/<pid>/status. */
+export function memoryOf(pid: number): { rss: number; hwm: number } {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  if (!match) throw new Error(`No VmRSS for process ${pid}`);
-  return Number(match[1]) * 1024;
+  const field = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, "m").exec(status);
+    if (!match) throw new Error(`No ${name} for process ${pid}`);
+    return Number(match[1]) * 1024;
+  };
+  return { rss: field("VmRSS"), hwm: field("VmHWM") };
+}
+
+/** The resident set size of `pid` in bytes. */
+export function residentBytes(pid: number): number {
+  return memoryOf(pid).rss;
 }
 
 /** Resolves after `ms` milliseconds. */
