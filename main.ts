@@ -7,13 +7,13 @@
 import { helpText, parseCli, UsageError } from "./lib/cli.ts";
 import { loadConfig } from "./lib/config.ts";
 import { ConfigError } from "./lib/errors.ts";
-import { JobManager } from "./lib/job_manager.ts";
-import { createServer } from "./lib/server.ts";
-import { installShutdown } from "./lib/lifecycle.ts";
+import { JobManager } from "./lib/jobs/job_table.ts";
+import { createServer } from "./lib/mcp/server.ts";
+import { installShutdown } from "./lib/jobs/shutdown.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
 import { describeConfig } from "./lib/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
-import { denoRunLine } from "./lib/permissions.ts";
+import { denoRunLine } from "./lib/sandbox/permissions.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { splitCommandLine } from "../lib/command_line.ts";
+import { splitCommandLine } from "../lib/sandbox/command_line.ts";
 
 const typical = `npm run test -- --grep "job manager" --reporter=dot`;
 const long = Array.from(

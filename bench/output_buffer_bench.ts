@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { OutputBuffer } from "../lib/output_buffer.ts";
+import { OutputBuffer } from "../lib/output/output_buffer.ts";
 
 const MB = 1024 * 1024;
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { ConfigError } from "./errors.ts";
-import { loadShell, type ShellConfig } from "./shell_config.ts";
+import { loadShell, type ShellConfig } from "./sandbox/shell_config.ts";
 
 /** The validated, frozen configuration every other module reads. */
 export interface Config {

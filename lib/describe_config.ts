@@ -4,7 +4,7 @@
  * @module
  */
 import type { Config } from "./config.ts";
-import type { GroupSignalMethod } from "./process_group.ts";
+import type { GroupSignalMethod } from "./jobs/process_group.ts";
 
 /** Summarises `config` and how process groups will be signalled, e.g. for the ready line. */
 export function describeConfig(config: Config, signalMethod: GroupSignalMethod): string {

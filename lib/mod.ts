@@ -4,10 +4,10 @@
  *
  * @module
  */
-export { createServer } from "./server.ts";
-export { type JobEvent, JobManager, type JobManagerOptions } from "./job_manager.ts";
+export { createServer } from "./mcp/server.ts";
+export { type JobEvent, JobManager, type JobManagerOptions } from "./jobs/job_table.ts";
 export { type Config, loadConfig } from "./config.ts";
-export { Job, type JobStatus, type KillOutcome, type KillReason } from "./job.ts";
-export { type ByteRange, OutputBuffer } from "./output_buffer.ts";
-export type { GroupSignaller, GroupSignalMethod } from "./process_group.ts";
+export { Job, type JobStatus, type KillOutcome, type KillReason } from "./jobs/job.ts";
+export { type ByteRange, OutputBuffer } from "./output/output_buffer.ts";
+export type { GroupSignaller, GroupSignalMethod } from "./jobs/process_group.ts";
 export * from "./errors.ts";

@@ -6,9 +6,9 @@
  */
 // @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import type { JobManager } from "../job_manager.ts";
-import type { McpServer } from "../mcp_server.ts";
-import { createServer } from "../server.ts";
+import type { JobManager } from "../jobs/job_table.ts";
+import type { McpServer } from "../mcp/sdk.ts";
+import { createServer } from "../mcp/server.ts";
 import { ConfigError } from "../errors.ts";
 import { raceTimeout } from "../timers.ts";
 import { assertSafeBinding, createGuard } from "./http_guard.ts";

@@ -6,7 +6,7 @@
 import process from "node:process";
 // @ts-types="@modelcontextprotocol/sdk/server/stdio"
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { McpServer } from "../mcp_server.ts";
+import type { McpServer } from "../mcp/sdk.ts";
 
 /**
  * Connects `server` to this process's stdin and stdout. `onEnd` runs once when the client

@@ -1,0 +1,93 @@
+/**
+ * Writing to a job and collecting its answer: what it printed after the write, once its output
+ * has gone quiet for a moment, it ended, or an upper bound passed.
+ *
+ * @module
+ */
+import { decodeFrom } from "../output/output_buffer.ts";
+import type { Job } from "./job.ts";
+import { ToolError } from "../errors.ts";
+import { raceTimeout } from "../timers.ts";
+
+/** How long to wait for the answer to an input. */
+export interface InteractionTiming {
+  /** The answer is complete once no output arrived for this long. Default 200 ms. */
+  readonly quietMs?: number;
+  /** Give up waiting for a first byte after this long. Default 2000 ms. */
+  readonly firstOutputMs?: number;
+  /** Never wait longer than this in all. Default 10000 ms. */
+  readonly maxWaitMs?: number;
+}
+
+/** What a job printed in answer. */
+export interface Answer {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Writes `input` (newline added when missing) to `job` and returns what it printed afterwards. */
+export async function interact(
+  job: Job,
+  input: string,
+  timing: InteractionTiming = {},
+): Promise<Answer> {
+  const stdoutFrom = job.stdout.totalBytes;
+  const stderrFrom = job.stderr.totalBytes;
+  const maxWaitMs = timing.maxWaitMs ?? 10_000;
+  const startedAt = Date.now();
+  await writeWithin(job, input.endsWith("\n") ? input : `${input}\n`, maxWaitMs);
+  await settle(
+    job,
+    () => job.stdout.totalBytes + job.stderr.totalBytes > stdoutFrom + stderrFrom,
+    { ...timing, maxWaitMs: Math.max(0, maxWaitMs - (Date.now() - startedAt)) },
+  );
+  return {
+    stdout: decodeFrom(job.stdout.read(stdoutFrom)),
+    stderr: decodeFrom(job.stderr.read(stderrFrom)),
+  };
+}
+
+/**
+ * Writes `text`, but gives up waiting after `ms`: a job that does not read its stdin fills the
+ * pipe and the write would otherwise never finish, hanging the call. The rest stays queued.
+ */
+async function writeWithin(job: Job, text: string, ms: number): Promise<void> {
+  const written = job.write(text);
+  if (await raceTimeout(written, ms, "blocked") === "blocked") {
+    // The queued write fails later if the job ends without reading it; nobody awaits that.
+    written.catch(() => {});
+    throw new ToolError(
+      `Job ${job.id} did not read its input within ${ms} ms; the rest stays queued for it`,
+    );
+  }
+}
+
+/** Resolves when output went quiet after some arrived, the job ended, or a bound passed. */
+function settle(job: Job, anyOutput: () => boolean, timing: InteractionTiming): Promise<void> {
+  const quietMs = timing.quietMs ?? 200;
+  const firstOutputMs = timing.firstOutputMs ?? 2000;
+  const maxWaitMs = timing.maxWaitMs ?? 10_000;
+  return new Promise((resolve) => {
+    let quietTimer: ReturnType<typeof setTimeout> | undefined;
+    const finish = () => {
+      clearTimeout(quietTimer);
+      clearTimeout(firstTimer);
+      clearTimeout(maxTimer);
+      unsubscribe();
+      resolve();
+    };
+    const restartQuiet = () => {
+      clearTimeout(quietTimer);
+      quietTimer = setTimeout(finish, quietMs);
+    };
+    const unsubscribe = job.onChange(() => {
+      if (job.status !== "running") restartQuiet(); // let the last bytes drain, then answer
+      else if (anyOutput()) restartQuiet();
+    });
+    const firstTimer = setTimeout(() => {
+      if (!anyOutput()) finish();
+    }, firstOutputMs);
+    const maxTimer = setTimeout(finish, maxWaitMs);
+    if (anyOutput() || job.status !== "running") restartQuiet();
+  });
+}

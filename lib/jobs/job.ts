@@ -1,0 +1,303 @@
+/**
+ * One background job: its process, its two output buffers, its stdin, and its status.
+ *
+ * @module
+ */
+import { OutputBuffer } from "../output/output_buffer.ts";
+import type { GroupSignaller } from "./process_group.ts";
+import { JobNotRunningError, SpawnError, StdinClosedError } from "../errors.ts";
+import { raceTimeout } from "../timers.ts";
+
+/** Every {@linkcode JobStatus}, for schemas. */
+export const JOB_STATUSES = ["running", "completed", "failed", "killed"] as const;
+/** Where a job is in its life. `failed` means a non-zero exit or death by a signal we did not send. */
+export type JobStatus = typeof JOB_STATUSES[number];
+
+/** Every {@linkcode KillReason}, for schemas. */
+export const KILL_REASONS = ["user", "timeout", "shutdown"] as const;
+/** Who stopped a killed job. */
+export type KillReason = typeof KILL_REASONS[number];
+
+/** Every {@linkcode StdinMode}, for schemas. */
+export const STDIN_MODES = ["pipe", "closed"] as const;
+/** Whether a job's stdin is a pipe the client writes to, or closed from the start (EOF at once). */
+export type StdinMode = typeof STDIN_MODES[number];
+
+/** Every {@linkcode KillOutcome}, for schemas. */
+export const KILL_OUTCOMES = ["killed", "already_terminated"] as const;
+/** What {@linkcode Job.kill} found. */
+export type KillOutcome = typeof KILL_OUTCOMES[number];
+
+/** Everything needed to start a job. */
+export interface JobOptions {
+  readonly id: string;
+  /** The command line as the client wrote it. */
+  readonly command: string;
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  /** The environment; `undefined` inherits the server's. */
+  readonly env?: Record<string, string>;
+  /** Variables set on top of `env` (or of the inherited environment). */
+  readonly envAdditions?: Record<string, string>;
+  /** A label the client chose, shown in listings. */
+  readonly name?: string | null;
+  /** Default `pipe`. */
+  readonly stdin?: StdinMode;
+  readonly maxOutputSize: number;
+  readonly signaller: GroupSignaller;
+  /** Milliseconds between SIGTERM and SIGKILL. */
+  readonly killGraceMs: number;
+}
+
+// After the leader exits, output still in the pipes is drained for at most this long.
+const DRAIN_AFTER_EXIT_MS = 250;
+// A pipe holds 64 KiB, so one read never returns more.
+const READ_SIZE = 64 * 1024;
+const encoder = new TextEncoder();
+
+/** Describes why `Deno.Command` could not start `program`, in words a client can act on. */
+function spawnFailure(program: string, error: unknown): SpawnError {
+  if (error instanceof Deno.errors.NotFound) {
+    return new SpawnError(`Cannot start "${program}": program not found`, { cause: error });
+  }
+  return new SpawnError(`Cannot start "${program}": ${(error as Error).message}`, { cause: error });
+}
+
+/** A running or finished process with bounded output. Create one with {@linkcode Job.start}. */
+export class Job {
+  /** The opaque job id. */
+  readonly id: string;
+  /** The command line as the client sent it. */
+  readonly command: string;
+  /** The argv the command line was split into. */
+  readonly argv: readonly string[];
+  /** The client's label for the job, if it gave one. */
+  readonly name: string | null;
+  /** When the job started. */
+  readonly started: Date = new Date();
+  /** The newest bytes of the job's stdout. */
+  readonly stdout: OutputBuffer;
+  /** The newest bytes of the job's stderr. */
+  readonly stderr: OutputBuffer;
+  /** Resolves once the status is no longer `running`. */
+  readonly done: Promise<void>;
+
+  #status: JobStatus = "running";
+  #exitCode: number | null = null;
+  #signal: Deno.Signal | null = null;
+  #ended: Date | null = null;
+  #killReason: KillReason | null = null;
+  #killing: Promise<KillOutcome> | undefined;
+  // The leader has exited and been reaped: its pid may be reused, and the job ended on its own.
+  #leaderExited = false;
+  readonly #child: Deno.ChildProcess;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array> | null;
+  #stdinClosed: boolean;
+  readonly #signaller: GroupSignaller;
+  readonly #killGraceMs: number;
+  readonly #listeners = new Set<() => void>();
+
+  private constructor(options: JobOptions, child: Deno.ChildProcess) {
+    this.id = options.id;
+    this.command = options.command;
+    this.argv = options.argv;
+    this.name = options.name ?? null;
+    this.stdout = new OutputBuffer(options.maxOutputSize);
+    this.stderr = new OutputBuffer(options.maxOutputSize);
+    this.#child = child;
+    this.#signaller = options.signaller;
+    this.#killGraceMs = options.killGraceMs;
+    this.#stdinClosed = options.stdin === "closed";
+    this.#stdin = this.#stdinClosed ? null : child.stdin.getWriter();
+    // A job that never reads stdin makes our writes fail later; that is reported per write.
+    this.#stdin?.closed.catch(() => {});
+    const drained = Promise.all([
+      this.#pump(child.stdout, this.stdout),
+      this.#pump(child.stderr, this.stderr),
+    ]);
+    this.done = child.status.then(async (status) => {
+      this.#leaderExited = true;
+      await raceTimeout(drained, DRAIN_AFTER_EXIT_MS, undefined);
+      this.#finish(status);
+      // Anything the job left running in its group goes with it: no process left behind.
+      await this.#endGroup();
+    });
+  }
+
+  /**
+   * Spawns `options.argv` in its own process group with piped stdio.
+   *
+   * @throws {SpawnError} when the program is missing, not executable or not permitted.
+   */
+  static start(options: JobOptions): Job {
+    const [program, ...args] = options.argv;
+    if (program === undefined) throw new SpawnError("Cannot start an empty command");
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(program, {
+        args,
+        cwd: options.cwd,
+        env: { ...options.env, ...options.envAdditions },
+        clearEnv: options.env !== undefined,
+        stdin: options.stdin === "closed" ? "null" : "piped",
+        stdout: "piped",
+        stderr: "piped",
+        detached: true,
+      }).spawn();
+    } catch (error) {
+      throw spawnFailure(program, error);
+    }
+    return new Job(options, child);
+  }
+
+  /** `running` until the process ends, then how it ended. */
+  get status(): JobStatus {
+    return this.#status;
+  }
+  /** The process id, which is also the job's process group id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+  /** The exit code once the process has ended, `null` before or when a signal ended it. */
+  get exitCode(): number | null {
+    return this.#exitCode;
+  }
+  /** The signal that ended the process, if one did. */
+  get signal(): Deno.Signal | null {
+    return this.#signal;
+  }
+  /** When the job ended, or `null` while it runs. */
+  get ended(): Date | null {
+    return this.#ended;
+  }
+  /** Who stopped the job, when it was killed. */
+  get killReason(): KillReason | null {
+    return this.#killReason;
+  }
+
+  /** Calls `listener` after each chunk of output and once when the job ends; returns an unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Writes `text` to the job's stdin.
+   *
+   * @throws {JobNotRunningError} when the job has ended or its stdin is closed.
+   */
+  async write(text: string): Promise<void> {
+    if (this.#status !== "running") throw new JobNotRunningError(this.id);
+    if (this.#stdinClosed || this.#stdin === null) throw new StdinClosedError(this.id);
+    try {
+      await this.#stdin.write(encoder.encode(text));
+    } catch (error) {
+      throw new JobNotRunningError(this.id, { cause: error });
+    }
+  }
+
+  /** Whether stdin was closed (by the client, or from the start). */
+  get stdinClosed(): boolean {
+    return this.#stdinClosed;
+  }
+
+  /** Closes stdin so the job reads end-of-file; `already_closed` when it was closed before. */
+  async closeStdin(): Promise<"closed" | "already_closed"> {
+    if (this.#status !== "running") throw new JobNotRunningError(this.id);
+    if (this.#stdinClosed || this.#stdin === null) return "already_closed";
+    this.#stdinClosed = true;
+    try {
+      await this.#stdin.close();
+    } catch (error) {
+      // The job closed its end already (or exited): it sees end-of-file either way.
+      if (this.#status !== "running") throw new JobNotRunningError(this.id, { cause: error });
+    }
+    return "closed";
+  }
+
+  /** Sends `signal` to the job's process group. */
+  async sendSignal(signal: Deno.Signal): Promise<void> {
+    if (this.#status !== "running" || this.#leaderExited) throw new JobNotRunningError(this.id);
+    await this.#signaller.signal(this.#child, signal);
+  }
+
+  /**
+   * Stops the job and its process group: SIGTERM, then SIGKILL after the grace period.
+   * Concurrent calls share one kill; the first reason given is the one recorded.
+   */
+  kill(reason: KillReason): Promise<KillOutcome> {
+    if (this.#status !== "running") return Promise.resolve("already_terminated");
+    // Exited by itself, output still draining: not killed (leftovers go when the job ends).
+    if (this.#killing === undefined && this.#leaderExited) {
+      return Promise.resolve("already_terminated");
+    }
+    this.#killReason ??= reason;
+    this.#killing ??= this.#terminate();
+    return this.#killing;
+  }
+
+  async #terminate(): Promise<KillOutcome> {
+    await this.#signaller.signal(this.#child, "SIGTERM");
+    const outcome = await raceTimeout(
+      this.done.then(() => "done" as const),
+      this.#killGraceMs,
+      "timeout",
+    );
+    if (outcome === "timeout" && !this.#leaderExited) {
+      await this.#signaller.signal(this.#child, "SIGKILL");
+    }
+    await this.done;
+    return "killed";
+  }
+
+  async #pump(stream: ReadableStream<Uint8Array>, buffer: OutputBuffer): Promise<void> {
+    // A BYOB reader refilling one buffer: no fresh chunk (and no garbage) per read.
+    const reader = stream.getReader({ mode: "byob" });
+    let chunk = new Uint8Array(READ_SIZE);
+    try {
+      for (;;) {
+        const { value, done } = await reader.read(chunk);
+        if (done || value === undefined) break;
+        buffer.append(value);
+        this.#emit();
+        chunk = new Uint8Array(value.buffer);
+      }
+    } catch (error) {
+      // A read error ends this stream only; what was read so far stays in the buffer.
+      console.error(`job ${this.id}: output stream failed:`, error);
+    }
+  }
+
+  #finish(status: Deno.CommandStatus): void {
+    this.#exitCode = status.signal === null ? status.code : null;
+    this.#signal = status.signal;
+    this.#ended = new Date();
+    if (this.#killReason !== null) this.#status = "killed";
+    else this.#status = status.success ? "completed" : "failed";
+    this.#stdin?.close().catch(() => {
+      // Already closed by the client, or broken because the process is gone.
+    });
+    this.#emit();
+  }
+
+  async #endGroup(): Promise<void> {
+    try {
+      await this.#signaller.signal(this.#child, "SIGKILL");
+    } catch (error) {
+      console.error(`job ${this.id}: could not stop leftover processes:`, error);
+    }
+  }
+
+  #emit(): void {
+    // Called for every chunk read: with nobody listening (the usual case), skip the iterator.
+    if (this.#listeners.size === 0) return;
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch (error) {
+        // One broken listener must not stop the output pump or the job's end.
+        console.error(`job ${this.id}: change listener failed:`, error);
+      }
+    }
+  }
+}

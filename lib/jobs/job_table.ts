@@ -1,0 +1,225 @@
+/**
+ * The table of jobs: validation, limits, ids, timeouts, cleanup and shutdown.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import { prepareCommand } from "../sandbox/command_check.ts";
+import { defaultJobEnvironment } from "./environment.ts";
+import { InvalidCommandError, JobLimitError, JobNotFoundError, ToolError } from "../errors.ts";
+import { Job, type KillOutcome, type StdinMode } from "./job.ts";
+import { checkEnvAdditions, jobEnvAdditions, resolveJobCwd } from "./start_options.ts";
+import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
+
+/** Options for a {@linkcode JobManager} beyond the configuration. */
+export interface JobManagerOptions {
+  /** How process groups are signalled; default: the strongest method permitted. */
+  readonly signaller?: GroupSignaller;
+  /** Milliseconds between SIGTERM and SIGKILL when a job is killed. Default 2000. */
+  readonly killGraceMs?: number;
+  /** The environment jobs get; default: the server's own (loader variables dropped when sandboxed). */
+  readonly env?: Record<string, string>;
+}
+
+/** Optional settings for one job (see {@linkcode JobManager.start}). */
+export interface StartOptions {
+  /** Directory to run in: relative to the working directory, and inside it once symlinks are resolved. */
+  readonly cwd?: string;
+  /** Variables added to the job's environment (checked by `checkEnvAdditions`). */
+  readonly env?: Record<string, string>;
+  /** Seconds after which the job is killed; the configured timeout still applies when shorter. */
+  readonly timeoutSeconds?: number;
+  /** A label shown in listings. */
+  readonly name?: string;
+  /** `closed`: the job reads end-of-file at once. Default `pipe`. */
+  readonly stdin?: StdinMode;
+}
+
+/** Why a job left the table, for listeners such as resource notifications. */
+export type JobEvent = { kind: "started" | "ended" | "dropped"; job: Job };
+
+/**
+ * Starts, finds, kills and forgets jobs.
+ *
+ * @example Usage
+ * ```ts
+ * import { JobManager } from "./job_table.ts";
+ * import { loadConfig } from "../config.ts";
+ * import assert from "node:assert/strict";
+ * const manager = new JobManager(loadConfig({}, Deno.cwd()));
+ * const job = manager.start("echo hello");
+ * await job.done;
+ * assert.equal(job.stdout.text(), "hello\n");
+ * await manager.shutdown();
+ * ```
+ */
+export class JobManager {
+  /** The configuration the manager enforces. */
+  readonly config: Config;
+  readonly #jobs = new Map<string, Job>();
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #signaller: GroupSignaller;
+  readonly #killGraceMs: number;
+  readonly #env: Record<string, string> | undefined;
+  readonly #listeners = new Set<(event: JobEvent) => void>();
+  #closing = false;
+
+  /** Creates an empty job table enforcing `config`. */
+  constructor(config: Config, options: JobManagerOptions = {}) {
+    this.config = config;
+    this.#signaller = options.signaller ?? createGroupSignaller();
+    this.#killGraceMs = options.killGraceMs ?? 2000;
+    this.#env = options.env ?? defaultJobEnvironment();
+  }
+
+  /** How this manager reaches process groups (see {@linkcode GroupSignaller}). */
+  get signalMethod(): GroupSignaller["method"] {
+    return this.#signaller.method;
+  }
+
+  /** `PATH` as jobs see it, which finds their programs. */
+  get #searchPath(): string {
+    // Only PATH is read: no copy of the whole environment on every start.
+    return (this.#env === undefined ? Deno.env.get("PATH") : this.#env.PATH) ?? "";
+  }
+
+  /** Jobs currently running (the ones that hold a slot). */
+  get runningCount(): number {
+    let count = 0;
+    for (const job of this.#jobs.values()) if (job.status === "running") count++;
+    return count;
+  }
+
+  /** Subscribes to job lifecycle events; returns an unsubscribe. */
+  onEvent(listener: (event: JobEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Validates `command` and starts it as a job.
+   *
+   * @throws {InvalidCommandError} for an empty, unbalanced, refused or dangerous command.
+   * @throws {JobLimitError} when every slot is taken.
+   * @throws {SpawnError} when the program cannot be started.
+   */
+  start(command: string, options: StartOptions = {}): Job {
+    if (this.#closing) throw new ToolError("Server is shutting down: no new jobs are started");
+    if (command.trim() === "") throw new InvalidCommandError("Command cannot be empty");
+    if (command.includes("\0")) throw new InvalidCommandError("Command contains a NUL byte");
+    const cwd = options.cwd === undefined
+      ? this.config.workingDir
+      : resolveJobCwd(this.config.workingDir, options.cwd);
+    const additions = checkEnvAdditions(options.env ?? {});
+    const argv = prepareCommand(command, this.config, {
+      cwd,
+      searchPath: this.#searchPath,
+      env: additions,
+    });
+    if (this.runningCount >= this.config.maxJobs) throw new JobLimitError(this.config.maxJobs);
+    const job = Job.start({
+      id: crypto.randomUUID(),
+      command,
+      argv,
+      cwd,
+      env: this.#env,
+      envAdditions: jobEnvAdditions(this.#env, additions),
+      name: options.name ?? null,
+      stdin: options.stdin,
+      maxOutputSize: this.config.maxOutputSize,
+      signaller: this.#signaller,
+      killGraceMs: this.#killGraceMs,
+    });
+    this.#jobs.set(job.id, job);
+    this.#armTimeout(job, options.timeoutSeconds);
+    job.done.then(() => this.#ended(job));
+    this.#emit({ kind: "started", job });
+    return job;
+  }
+
+  /**
+   * Returns the job with `id`.
+   *
+   * @throws {JobNotFoundError} when there is none (never was, or already dropped).
+   */
+  get(id: string): Job {
+    const job = this.find(id);
+    if (job === undefined) throw new JobNotFoundError(id);
+    return job;
+  }
+
+  /** The job with `id`, or `undefined` when there is none. */
+  find(id: string): Job | undefined {
+    return this.#jobs.get(id);
+  }
+
+  /** Every job still in memory, newest first. */
+  list(): Job[] {
+    return [...this.#jobs.values()].reverse();
+  }
+
+  /** Kills the job with `id`, reporting `not_found` for an unknown id. */
+  kill(id: string): Promise<KillOutcome | "not_found"> {
+    const job = this.find(id);
+    return job === undefined ? Promise.resolve("not_found") : job.kill("user");
+  }
+
+  /**
+   * Refuses new jobs, kills every running one (and its group), and waits for them to end; a job
+   * whose kill fails is logged, not waited for.
+   */
+  async shutdown(): Promise<void> {
+    this.#closing = true;
+    const jobs = [...this.#jobs.values()];
+    // One job that cannot be signalled must not cut short the wait for all the others.
+    const kills = await Promise.allSettled(jobs.map((job) => job.kill("shutdown")));
+    const stoppable = jobs.filter((job, i) => {
+      const kill = kills[i]!;
+      if (kill.status === "rejected") console.error(`job ${job.id}: kill failed:`, kill.reason);
+      return kill.status === "fulfilled";
+    });
+    await Promise.all(stoppable.map((job) => job.done));
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  #armTimeout(job: Job, jobSeconds: number | undefined): void {
+    const configured = this.config.jobTimeoutSeconds;
+    const seconds = jobSeconds === undefined || configured === undefined
+      ? jobSeconds ?? configured
+      : Math.min(jobSeconds, configured);
+    if (seconds === undefined) return;
+    const timer = setTimeout(() => {
+      // Nobody awaits a timeout kill, so a failure must be logged here, not left unhandled.
+      job.kill("timeout").catch((error) =>
+        console.error(`job ${job.id}: timeout kill failed:`, error)
+      );
+    }, seconds * 1000);
+    this.#timers.set(job.id, timer);
+  }
+
+  #ended(job: Job): void {
+    clearTimeout(this.#timers.get(job.id));
+    this.#timers.delete(job.id);
+    this.#emit({ kind: "ended", job });
+    if (this.#closing) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(job.id);
+      this.#jobs.delete(job.id);
+      this.#emit({ kind: "dropped", job });
+    }, this.config.cleanupIntervalSeconds * 1000);
+    // A finished job's cleanup timer must not keep the process alive on its own.
+    Deno.unrefTimer(Number(timer));
+    this.#timers.set(job.id, timer);
+  }
+
+  #emit(event: JobEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error(`job event listener failed for ${event.kind} ${event.job.id}:`, error);
+      }
+    }
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Waiting for a job: until it ends, a line of its output matches a pattern, a time limit passes,
+ * or the caller gives up — whichever comes first. Driven by the job's change events, not polling.
+ *
+ * @module
+ */
+import type { Job } from "./job.ts";
+import { lineText } from "../output/reading.ts";
+import { countNewlines, NEWLINE } from "../output/newlines.ts";
+import { orphanedPrefix, type OutputBuffer } from "../output/output_buffer.ts";
+
+/** The longest wait one call may ask for, in seconds: well under the 2-minute call limit of many clients. */
+export const MAX_WAIT_SECONDS = 60;
+
+/** Which stream a line came from. */
+export type StreamName = "stdout" | "stderr";
+
+/** Why a wait ended. */
+export type WaitReason = "exited" | "matched" | "timeout" | "cancelled";
+
+/** A line that matched. */
+export interface WaitMatch {
+  readonly stream: StreamName;
+  /** 1-based line number in the stream, counted from the job's first byte. */
+  readonly line: number;
+  /** The line, without its line ending. */
+  readonly text: string;
+}
+
+/** What to wait for. */
+export interface WaitOptions {
+  /** End when a line matches this; without it, wait for the job to end. */
+  readonly pattern?: RegExp;
+  /** The streams the pattern is tested on. Default both. */
+  readonly streams?: readonly StreamName[];
+  /** Test only lines at or after these absolute offsets; default: all held output. */
+  readonly cursors?: Partial<Record<StreamName, number>>;
+  readonly timeoutMs: number;
+  /** Ends the wait early with reason `cancelled`. */
+  readonly signal?: AbortSignal;
+  /** Called every `tickMs` while waiting, with the milliseconds waited so far. */
+  readonly onTick?: (elapsedMs: number) => void;
+  readonly tickMs?: number;
+  /** A line without a newline (a prompt) is tested once output has been quiet this long. Default 100. */
+  readonly partialLineQuietMs?: number;
+}
+
+/** How a wait ended. */
+export interface WaitOutcome {
+  readonly reason: WaitReason;
+  readonly match: WaitMatch | null;
+  /** Where the scan got to per stream: past the matched line, or the start of an untested line. */
+  readonly cursors: Record<StreamName, number>;
+  readonly waitedMs: number;
+}
+
+/** Tests the lines of one stream once each, remembering where the first untested line starts. */
+class LineScanner {
+  readonly stream: StreamName;
+  readonly #buffer: OutputBuffer;
+  readonly #pattern: RegExp;
+  position: number;
+  // No newline in [position, #searchedTo): a growing line is not read again from its start.
+  #searchedTo = 0;
+
+  constructor(stream: StreamName, buffer: OutputBuffer, pattern: RegExp, from: number) {
+    this.stream = stream;
+    this.#buffer = buffer;
+    this.#pattern = pattern;
+    this.position = Math.min(from, buffer.totalBytes);
+  }
+
+  /** Tests the complete lines not yet tested, and the trailing partial line when `partial`. */
+  scan(partial: boolean): WaitMatch | null {
+    if (!partial && this.#searchedTo > this.position) {
+      const fresh = this.#buffer.read(this.#searchedTo);
+      if (fresh.start === this.#searchedTo && !fresh.bytes.includes(NEWLINE)) {
+        this.#searchedTo = fresh.end;
+        return null;
+      }
+    }
+    const range = this.#buffer.read(this.position);
+    const bytes = range.bytes;
+    // When the cap dropped untested output, skip to a character boundary and carry on from there.
+    let at = range.start > this.position ? orphanedPrefix(bytes, 0) : 0;
+    let line = this.#buffer.totalNewlines - countNewlines(bytes) + 1;
+    this.position = range.start + at;
+    while (at < bytes.length) {
+      const newline = bytes.indexOf(NEWLINE, at);
+      if (newline < 0 && !partial) {
+        this.#searchedTo = range.end;
+        break;
+      }
+      const end = newline < 0 ? bytes.length : newline + 1;
+      const text = lineText(bytes.subarray(at, end));
+      if (this.#pattern.test(text)) {
+        if (newline >= 0) this.position = range.start + end;
+        return { stream: this.stream, line, text };
+      }
+      if (newline < 0) break; // a partial line is tested again once it grows
+      at = end;
+      this.position = range.start + at;
+      line++;
+    }
+    return null;
+  }
+}
+
+/**
+ * Waits on `job` as `options` say.
+ *
+ * @example Usage
+ * ```ts
+ * import { JobManager } from "./job_table.ts";
+ * import { loadConfig } from "../config.ts";
+ * import { waitForJob } from "./waiting.ts";
+ * import assert from "node:assert/strict";
+ * const manager = new JobManager(loadConfig({}, Deno.cwd()));
+ * const job = manager.start(`sh -c "sleep 0.2; echo ready; sleep 5"`);
+ * const outcome = await waitForJob(job, { pattern: /ready/, timeoutMs: 10_000 });
+ * assert.equal(outcome.reason, "matched");
+ * await manager.shutdown();
+ * ```
+ */
+export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome> {
+  const started = Date.now();
+  const streams = options.streams ?? ["stdout", "stderr"];
+  const scanners = options.pattern === undefined
+    ? []
+    : streams.map((stream) =>
+      new LineScanner(stream, job[stream], options.pattern!, options.cursors?.[stream] ?? 0)
+    );
+  const cursors = (): Record<StreamName, number> => {
+    const result = { stdout: job.stdout.totalBytes, stderr: job.stderr.totalBytes };
+    for (const scanner of scanners) result[scanner.stream] = scanner.position;
+    return result;
+  };
+  return new Promise((resolve) => {
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    let quietTimer: ReturnType<typeof setTimeout> | undefined;
+    let ticker: ReturnType<typeof setInterval> | undefined;
+    let unsubscribe: () => void = () => {};
+    let settled = false;
+    const finish = (reason: WaitReason, match: WaitMatch | null = null) => {
+      if (settled) return;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      clearTimeout(quietTimer);
+      clearInterval(ticker);
+      unsubscribe();
+      options.signal?.removeEventListener("abort", onAbort);
+      resolve({ reason, match, cursors: cursors(), waitedMs: Date.now() - started });
+    };
+    const scan = (partial: boolean): boolean => {
+      for (const scanner of scanners) {
+        const match = scanner.scan(partial);
+        if (match !== null) {
+          finish("matched", match);
+          return true;
+        }
+      }
+      return false;
+    };
+    const check = () => {
+      const ended = job.status !== "running";
+      if (scan(ended)) return;
+      if (ended) return finish("exited");
+      clearTimeout(quietTimer);
+      quietTimer = setTimeout(() => scan(true), options.partialLineQuietMs ?? 100);
+    };
+    const onAbort = () => finish("cancelled");
+    if (options.signal?.aborted) return finish("cancelled");
+    options.signal?.addEventListener("abort", onAbort);
+    unsubscribe = job.onChange(check);
+    timers.push(setTimeout(() => finish("timeout"), options.timeoutMs));
+    if (options.onTick !== undefined) {
+      ticker = setInterval(() => options.onTick!(Date.now() - started), options.tickMs ?? 1000);
+    }
+    check();
+  });
+}

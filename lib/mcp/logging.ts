@@ -1,0 +1,90 @@
+/**
+ * Job lifecycle events (started, completed, failed, killed, timed out) as MCP log messages, sent
+ * to each client at or above the level it chose with `logging/setLevel`.
+ *
+ * @module
+ */
+import { type LoggingLevel, type McpServer, onServerClose } from "./sdk.ts";
+import type { JobEvent, JobManager } from "../jobs/job_table.ts";
+
+/** The logger name clients see on every job message. */
+export const JOB_LOGGER = "jobs";
+
+/** A log message for one job event: its level and what the client reads. */
+export interface JobLogEntry {
+  readonly level: LoggingLevel;
+  readonly event: string;
+  readonly message: string;
+}
+
+/**
+ * Describes `event` as a log entry.
+ *
+ * @example Usage
+ * ```ts
+ * import { describeJobEvent } from "./logging.ts";
+ * import { JobManager } from "../jobs/job_table.ts";
+ * import { loadConfig } from "../config.ts";
+ * import assert from "node:assert/strict";
+ * const manager = new JobManager(loadConfig({}, Deno.cwd()));
+ * const job = manager.start("true");
+ * await job.done;
+ * assert.equal(describeJobEvent({ kind: "ended", job }).event, "completed");
+ * await manager.shutdown();
+ * ```
+ */
+export function describeJobEvent({ kind, job }: JobEvent): JobLogEntry {
+  const name = `Job ${job.id} (${job.command})`;
+  if (kind === "started") {
+    return { level: "info", event: "started", message: `${name} started, pid ${job.pid}` };
+  }
+  if (kind === "dropped") {
+    return { level: "debug", event: "dropped", message: `${name} was dropped from memory` };
+  }
+  switch (job.status) {
+    case "completed":
+      return { level: "info", event: "completed", message: `${name} completed with exit code 0` };
+    case "failed": {
+      const how = job.signal === null ? `exit code ${job.exitCode}` : `signal ${job.signal}`;
+      return { level: "warning", event: "failed", message: `${name} failed with ${how}` };
+    }
+    case "killed":
+      if (job.killReason === "timeout") {
+        return {
+          level: "warning",
+          event: "timed_out",
+          message: `${name} timed out and was killed`,
+        };
+      }
+      if (job.killReason === "shutdown") {
+        return { level: "info", event: "killed", message: `${name} was killed at shutdown` };
+      }
+      return { level: "notice", event: "killed", message: `${name} was killed on request` };
+    case "running":
+      return { level: "debug", event: "ended", message: `${name} ended` };
+  }
+}
+
+/** Sends every job event of `manager` to `server`'s client as a `notifications/message`. */
+export function registerJobLogging(server: McpServer, manager: JobManager): void {
+  const stopListening = manager.onEvent((event) => {
+    if (!server.isConnected()) return;
+    const entry = describeJobEvent(event);
+    const data = {
+      event: entry.event,
+      message: entry.message,
+      job_id: event.job.id,
+      command: event.job.command,
+      status: event.job.status,
+      exit_code: event.job.exitCode,
+      signal: event.job.signal,
+      kill_reason: event.job.killReason,
+    };
+    // The SDK filters by the level this session set; the session id is the key it keeps it under.
+    server.sendLoggingMessage(
+      { level: entry.level, logger: JOB_LOGGER, data },
+      server.server.transport?.sessionId,
+    ).catch((error: unknown) => console.error(`could not send a job log message:`, error));
+  });
+  onServerClose(server, stopListening);
+}

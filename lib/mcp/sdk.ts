@@ -1,0 +1,37 @@
+/**
+ * The SDK's `McpServer` and the few protocol pieces the server uses, imported in one place. The
+ * SDK's package exports make `deno check` resolve these types to `any`; the `@ts-types` lines
+ * point it at the real declarations.
+ *
+ * @module
+ */
+// @ts-types="@modelcontextprotocol/sdk/server/mcp"
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export {
+  McpError,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export type { LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
+
+export { McpServer, ResourceTemplate };
+
+/**
+ * Runs `cleanup` once `server`'s connection closes, keeping any close handler set before.
+ *
+ * @example Usage
+ * ```ts
+ * import { McpServer, onServerClose } from "./sdk.ts";
+ * const server = new McpServer({ name: "example", version: "1.0.0" });
+ * onServerClose(server, () => console.error("client gone"));
+ * ```
+ */
+export function onServerClose(server: McpServer, cleanup: () => void): void {
+  const previous = server.server.onclose;
+  server.server.onclose = () => {
+    previous?.();
+    cleanup();
+  };
+}

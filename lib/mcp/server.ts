@@ -1,0 +1,53 @@
+/**
+ * `createServer`: one MCP server with every tool, shared by every transport.
+ *
+ * @module
+ */
+import { McpServer } from "./sdk.ts";
+import type { JobManager } from "../jobs/job_table.ts";
+import { VERSION } from "../version.ts";
+import { registerExecuteCommand } from "./tools/execute_command.ts";
+import { registerListJobs } from "./tools/list_jobs.ts";
+import { registerGetJobStatus } from "./tools/get_job_status.ts";
+import { registerGetJobOutput } from "./tools/get_job_output.ts";
+import { registerTailJobOutput } from "./tools/tail_job_output.ts";
+import { registerInteractWithJob } from "./tools/interact_with_job.ts";
+import { registerKillJob } from "./tools/kill_job.ts";
+import { registerJobResources } from "./resources.ts";
+import { registerJobLogging } from "./logging.ts";
+import { registerWaitForJob } from "./tools/wait_for_job.ts";
+import { registerReadJobOutput } from "./tools/read_job_output.ts";
+import { registerSendSignal } from "./tools/send_signal.ts";
+import { registerCloseStdin } from "./tools/close_stdin.ts";
+
+/**
+ * Creates an MCP server whose tools act on `manager`'s jobs.
+ *
+ * @example Usage
+ * ```ts
+ * import { createServer } from "./server.ts";
+ * import { JobManager } from "../jobs/job_table.ts";
+ * import { loadConfig } from "../config.ts";
+ * const server = createServer(new JobManager(loadConfig({}, Deno.cwd())));
+ * await server.close();
+ * ```
+ */
+export function createServer(manager: JobManager): McpServer {
+  const server = new McpServer({ name: "mcp-background-job", version: VERSION }, {
+    capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } },
+  });
+  registerExecuteCommand(server, manager);
+  registerListJobs(server, manager);
+  registerGetJobStatus(server, manager);
+  registerGetJobOutput(server, manager);
+  registerTailJobOutput(server, manager);
+  registerInteractWithJob(server, manager);
+  registerKillJob(server, manager);
+  registerJobResources(server, manager);
+  registerJobLogging(server, manager);
+  registerWaitForJob(server, manager);
+  registerReadJobOutput(server, manager);
+  registerSendSignal(server, manager);
+  registerCloseStdin(server, manager);
+  return server;
+}

@@ -1,0 +1,22 @@
+/**
+ * `get_job_status`: where a job is in its life.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { McpServer } from "../sdk.ts";
+import type { JobManager } from "../../jobs/job_table.ts";
+import { jsonResult, runTool } from "../tool_result.ts";
+import { describeJob, jobIdSchema, jobStatusShape } from "../job_view.ts";
+
+/** Registers `get_job_status` on `server`. */
+export function registerGetJobStatus(server: McpServer, manager: JobManager): void {
+  server.registerTool("get_job_status", {
+    title: "Get a job's status",
+    description:
+      "Status (running, completed, failed, killed), exit code or signal, pid, start and end times.",
+    inputSchema: z.strictObject({ job_id: jobIdSchema }),
+    outputSchema: z.object(jobStatusShape),
+    annotations: { readOnlyHint: true, openWorldHint: false },
+  }, ({ job_id }) => runTool("get_job_status", () => jsonResult(describeJob(manager.get(job_id)))));
+}

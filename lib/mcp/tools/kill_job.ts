@@ -1,0 +1,29 @@
+/**
+ * `kill_job`: stop a job and every process it started.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { McpServer } from "../sdk.ts";
+import type { JobManager } from "../../jobs/job_table.ts";
+import { KILL_OUTCOMES } from "../../jobs/job.ts";
+import { jsonResult, runTool } from "../tool_result.ts";
+import { jobIdSchema } from "../job_view.ts";
+
+/** Registers `kill_job` on `server`. */
+export function registerKillJob(server: McpServer, manager: JobManager): void {
+  server.registerTool(
+    "kill_job",
+    {
+      title: "Kill a job",
+      description:
+        "Stop a job and its whole process group: SIGTERM, then SIGKILL after a grace period. " +
+        "Returns killed, already_terminated or not_found.",
+      inputSchema: z.strictObject({ job_id: jobIdSchema }),
+      outputSchema: z.object({ status: z.enum([...KILL_OUTCOMES, "not_found"]) }),
+      annotations: { destructiveHint: true, readOnlyHint: false, idempotentHint: true },
+    },
+    ({ job_id }) =>
+      runTool("kill_job", async () => jsonResult({ status: await manager.kill(job_id) })),
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * `send_signal`: send a signal (Ctrl-C is SIGINT) to a job's process group.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { McpServer } from "../sdk.ts";
+import type { JobManager } from "../../jobs/job_table.ts";
+import { JobNotRunningError, ToolError } from "../../errors.ts";
+import { jsonResult, runTool } from "../tool_result.ts";
+import { jobIdSchema } from "../job_view.ts";
+
+/** The signals a client may send. */
+export const SENDABLE_SIGNALS = [
+  "SIGINT",
+  "SIGTERM",
+  "SIGHUP",
+  "SIGQUIT",
+  "SIGUSR1",
+  "SIGUSR2",
+  "SIGKILL",
+  "SIGWINCH",
+  "SIGCONT",
+] as const;
+
+/** Registers `send_signal` on `server`. */
+export function registerSendSignal(server: McpServer, manager: JobManager): void {
+  server.registerTool("send_signal", {
+    title: "Send a signal to a job",
+    description:
+      "Send a signal to a running job's whole process group: SIGINT is Ctrl-C, SIGHUP often " +
+      "means reload, SIGTERM asks it to stop. The job decides what to do; its status then " +
+      "follows its exit (a job that dies of the signal is failed with that signal). To stop a " +
+      "job for good use kill_job.",
+    inputSchema: z.strictObject({
+      job_id: jobIdSchema,
+      signal: z.enum(SENDABLE_SIGNALS).describe("the signal to send"),
+    }),
+    outputSchema: z.object({
+      job_id: z.string(),
+      signal: z.enum(SENDABLE_SIGNALS),
+      status: z.literal("sent"),
+    }),
+    annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: false },
+  }, ({ job_id, signal }) =>
+    runTool("send_signal", async () => {
+      const job = manager.get(job_id);
+      try {
+        await job.sendSignal(signal);
+      } catch (error) {
+        if (!(error instanceof JobNotRunningError)) throw error;
+        throw new ToolError(
+          `Job ${job_id} is not running (status ${job.status}): cannot send ${signal}`,
+          { cause: error },
+        );
+      }
+      return jsonResult({ job_id, signal, status: "sent" });
+    }));
+}

@@ -1,0 +1,97 @@
+/**
+ * `wait_for_job`: wait for a job to end or to print a matching line, within a bounded time.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { McpServer } from "../sdk.ts";
+import type { JobManager } from "../../jobs/job_table.ts";
+import { ToolError } from "../../errors.ts";
+import { compilePattern } from "../../output/reading.ts";
+import { MAX_WAIT_SECONDS, waitForJob } from "../../jobs/waiting.ts";
+import { jsonResult, runTool } from "../tool_result.ts";
+import { describeJob, jobIdSchema, jobStatusShape } from "../job_view.ts";
+import { chosenStreams, cursorSchema, streamChoiceSchema } from "../stream_params.ts";
+
+/** Seconds waited when the client gives no timeout. */
+export const DEFAULT_WAIT_SECONDS = 30;
+
+/** Registers `wait_for_job` on `server`. */
+export function registerWaitForJob(server: McpServer, manager: JobManager): void {
+  server.registerTool("wait_for_job", {
+    title: "Wait for a job",
+    description:
+      "Wait until the job ends, or a line of its output matches `pattern` (a JavaScript regular " +
+      `expression, e.g. "listening on port \\\\d+"), or \`timeout\` seconds pass (default ` +
+      `${DEFAULT_WAIT_SECONDS}, at most ${MAX_WAIT_SECONDS}) — whichever comes first. reason ` +
+      "says which. The pattern is tested on each line already held (from the start, or from the " +
+      "cursors you pass) and on each line that arrives; a line without a newline (a prompt) is " +
+      "tested once output pauses. Pass back the returned cursors to find the next match. Use " +
+      "this instead of polling with sleep.",
+    inputSchema: z.strictObject({
+      job_id: jobIdSchema,
+      pattern: z.string().min(1).optional().describe(
+        "regular expression (JavaScript syntax) tested on each line; omit to wait for the end",
+      ),
+      stream: streamChoiceSchema,
+      stdout_cursor: cursorSchema("stdout"),
+      stderr_cursor: cursorSchema("stderr"),
+      timeout: z.number().gt(0).max(MAX_WAIT_SECONDS).default(DEFAULT_WAIT_SECONDS).describe(
+        `seconds to wait at most (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS})`,
+      ),
+    }),
+    outputSchema: z.object({
+      reason: z.enum(["exited", "matched", "timeout"]),
+      match: z.object({
+        stream: z.enum(["stdout", "stderr"]),
+        line: z.number().int().describe("1-based line number in that stream"),
+        text: z.string(),
+      }).nullable(),
+      stdout_cursor: z.number().int().describe("where the scan of stdout got to"),
+      stderr_cursor: z.number().int(),
+      waited_ms: z.number().int(),
+      ...jobStatusShape,
+    }),
+    annotations: { readOnlyHint: true, openWorldHint: false },
+  }, (args, extra) =>
+    runTool("wait_for_job", async () => {
+      const job = manager.get(args.job_id);
+      const pattern = args.pattern === undefined
+        ? undefined
+        : compilePattern("pattern", args.pattern);
+      const progressToken = extra._meta?.progressToken;
+      const what = args.pattern === undefined ? "the job to end" : `/${args.pattern}/`;
+      const onTick = progressToken === undefined ? undefined : (elapsedMs: number) => {
+        const seconds = Math.round(elapsedMs / 1000);
+        extra.sendNotification({
+          method: "notifications/progress",
+          params: {
+            progressToken,
+            progress: elapsedMs / 1000,
+            total: args.timeout,
+            message: `waiting for ${what}: ${seconds} s of ${args.timeout} s`,
+          },
+        }).catch((error: unknown) => {
+          console.error("wait_for_job: could not send progress:", error);
+        });
+      };
+      const outcome = await waitForJob(job, {
+        pattern,
+        streams: chosenStreams(args.stream),
+        cursors: { stdout: args.stdout_cursor, stderr: args.stderr_cursor },
+        timeoutMs: args.timeout * 1000,
+        signal: extra.signal,
+        onTick,
+      });
+      // The client no longer listens for this answer; the error only ends the handler.
+      if (outcome.reason === "cancelled") throw new ToolError("Wait cancelled by the client");
+      return jsonResult({
+        reason: outcome.reason,
+        match: outcome.match,
+        stdout_cursor: outcome.cursors.stdout,
+        stderr_cursor: outcome.cursors.stderr,
+        waited_ms: outcome.waitedMs,
+        ...describeJob(job),
+      });
+    }));
+}

@@ -1,0 +1,262 @@
+/**
+ * Wall 1, applied: turns a command line into the argv to spawn, refusing it unless the
+ * allowlist allows the line and every program it would run. Fail-closed.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import { InvalidCommandError, SpawnError } from "../errors.ts";
+import { splitCommandLine } from "./command_line.ts";
+import {
+  assertCommandAllowed,
+  findControlCharacter,
+  someNamesExplicitly,
+  someNamesProgram,
+} from "./allowlist.ts";
+import { basename, locateProgram, type ProgramLocation } from "./program_path.ts";
+import {
+  isMultiCallBinary,
+  possibleArgumentTriggers,
+  programRunnerTriggers,
+} from "./program_runners.ts";
+import { analyzeShellLine } from "./shell_walker.ts";
+import { isShellSensitive } from "./sensitive_env.ts";
+
+/** Where and with what the line would run. */
+export interface CommandCheckOptions {
+  /** The job's working directory: relative program paths are resolved against it. */
+  readonly cwd: string;
+  /** `PATH` as the job will see it: bare program names are found through it. */
+  readonly searchPath: string;
+  /** Variables the caller adds to the job's environment (checked against the allowlist). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** One program the line would run, as the allowlist sees it. */
+interface Program {
+  /** The program word's value, e.g. `ls` or `./build.sh`. */
+  readonly name: string;
+  readonly args: readonly string[];
+  /** The program's own command as written (name then arguments). */
+  readonly text: string;
+  /** The program word as it appears at the start of `text`. */
+  readonly nameText: string;
+  /** In shell mode a name not on PATH may be a builtin; the shell reports it if it is neither. */
+  readonly mayBeBuiltin: boolean;
+  /** `false` when some argument is only known once the shell expands it (not in `args`). */
+  readonly argsComplete: boolean;
+}
+
+const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** Quotes `word` for display the way a POSIX shell would read it back. */
+export function quoteWord(word: string): string {
+  return PLAIN_WORD.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+function programRefused(program: Program, why: string): InvalidCommandError {
+  return new InvalidCommandError(`Program "${program.name}" is not allowed: ${why}`);
+}
+
+/** Refuses a program found through a relative PATH entry, or not found where nothing can be checked. */
+function checkLocation(program: Program, found: ProgramLocation | undefined): void {
+  if (found?.viaRelativePathEntry) {
+    throw programRefused(program, "it was found through a relative PATH entry");
+  }
+  if (found === undefined && (program.name.includes("/") || !program.mayBeBuiltin)) {
+    // Nothing to check, and nothing would run: say so the way a failed spawn does.
+    throw new SpawnError(`Cannot start "${program.name}": program not found`);
+  }
+}
+
+/**
+ * A program written as a path must be the file its name promises: `/bin/ls` is `ls`, but a
+ * link `./ls` to `rm` is not, unless a pattern names the target itself.
+ */
+function assertNotDisguised(
+  program: Program,
+  found: ProgramLocation,
+  patterns: readonly RegExp[],
+  options: CommandCheckOptions,
+): void {
+  if (!program.name.includes("/") || basename(found.real) === basename(program.name)) return;
+  if (isSameAsOnPath(found, program.name, options)) return;
+  const targetText = [found.real, ...program.args].map(quoteWord).join(" ");
+  if (someNamesProgram(patterns, targetText, quoteWord(found.real))) return;
+  throw programRefused(
+    program,
+    `it is a link to "${found.real}", not the "${basename(program.name)}" its name suggests`,
+  );
+}
+
+/** Whether `path` is the very file its last segment finds through PATH (`/bin/ls` and `ls`). */
+function isSameAsOnPath(
+  found: ProgramLocation,
+  path: string,
+  options: CommandCheckOptions,
+): boolean {
+  const onPath = locateProgram(basename(path), { ...options, cwd: "/" });
+  return onPath !== undefined && !onPath.viaRelativePathEntry && onPath.real === found.real;
+}
+
+/**
+ * Whether a pattern names the program: as written, or, for a path to the same file its name
+ * finds through PATH, by that name (so a loose `ls` names `/usr/bin/ls`, never `/tmp/ls`).
+ * Any other path (a file in the project, perhaps written by an earlier job) is named only by a
+ * pattern that spells its file name: `.*` or `\S+` never name `./x`, a copy of a shell.
+ * `found` is where a path leads (`undefined` for a bare name, or a path to nothing).
+ */
+function isNamed(
+  program: Program,
+  found: ProgramLocation | undefined,
+  patterns: readonly RegExp[],
+  options: CommandCheckOptions,
+): boolean {
+  if (!program.name.includes("/")) {
+    return someNamesProgram(patterns, program.text, program.nameText);
+  }
+  const name = basename(program.name);
+  if (found === undefined || !isSameAsOnPath(found, program.name, options)) {
+    return someNamesExplicitly(patterns, program.text, program.nameText, [name]);
+  }
+  if (someNamesProgram(patterns, program.text, program.nameText)) return true;
+  // The same command with the name alone: arguments as written, so a strict pattern still holds.
+  const text = quoteWord(name) + program.text.slice(program.nameText.length);
+  return someNamesProgram(patterns, text, quoteWord(name));
+}
+
+/** Names that decide whether the program runs other programs: as written and as really run. */
+function identities(program: Program, found: ProgramLocation | undefined): string[] {
+  const written = basename(program.name);
+  if (found === undefined) return [written];
+  const real = basename(found.real);
+  // A multi-call binary acts as the program it was started as, unless started by its own name.
+  if (isMultiCallBinary(real) && written !== real) return [written];
+  return written === real ? [written] : [written, real];
+}
+
+function checkProgram(
+  program: Program,
+  patterns: readonly RegExp[],
+  options: CommandCheckOptions,
+): void {
+  const isPath = program.name.includes("/");
+  // A path's file decides whether a pattern names it, so it is looked up first (and only once).
+  const pathFound = isPath ? locateProgram(program.name, options) : undefined;
+  if (!isNamed(program, pathFound, patterns, options)) {
+    const spell = isPath ? " (a pattern must spell a path's file name)" : "";
+    throw programRefused(program, `no allowed pattern names it${spell} in: ${program.text}`);
+  }
+  const found = isPath ? pathFound : locateProgram(program.name, options);
+  checkLocation(program, found);
+  if (found !== undefined) assertNotDisguised(program, found, patterns, options);
+  const names = identities(program, found);
+  const known = names.flatMap((name) => programRunnerTriggers(name, program.args));
+  // An argument the check cannot read may turn out to be `-exec`: fail closed.
+  const possible = program.argsComplete ? [] : names.flatMap(possibleArgumentTriggers);
+  const triggers = [...known, ...possible];
+  if (
+    triggers.length > 0 &&
+    !someNamesExplicitly(patterns, program.text, program.nameText, triggers)
+  ) {
+    const why = known.length > 0
+      ? `"${known[0]}" runs other programs`
+      : `an argument only the shell expands may be "${possible[0]}", which runs other programs`;
+    throw programRefused(program, `${why}, so a pattern must name it explicitly`);
+  }
+}
+
+function assertEnvironmentAllowed(env: Readonly<Record<string, string>> | undefined): void {
+  for (const name of Object.keys(env ?? {})) {
+    if (isShellSensitive(name)) {
+      throw new InvalidCommandError(
+        `Environment variable "${name}" changes which programs run, and an allowlist is set`,
+      );
+    }
+  }
+}
+
+function directPrograms(argv: readonly string[]): Program[] {
+  const [name = "", ...args] = argv;
+  return [{
+    name,
+    args,
+    text: argv.map(quoteWord).join(" "),
+    nameText: quoteWord(name),
+    mayBeBuiltin: false,
+    argsComplete: true,
+  }];
+}
+
+/**
+ * The longest shell line the allowlist parses. The parser takes time quadratic in some inputs
+ * (64 KiB of `$(` took 1.7 s, 640 KiB 51 s, all of it blocking the server), and a real shell
+ * line, which needs no newline here, is far shorter.
+ */
+export const MAX_CHECKED_SHELL_LINE = 16 * 1024;
+
+function shellPrograms(line: string, config: Config): Program[] {
+  if (line.length > MAX_CHECKED_SHELL_LINE) {
+    throw new InvalidCommandError(
+      `Shell line is too long to check (${line.length} characters, at most ${MAX_CHECKED_SHELL_LINE})`,
+    );
+  }
+  const { commands, unsafe } = analyzeShellLine(line, config.shell?.grammar ?? "sh");
+  if (unsafe.length > 0) {
+    throw new InvalidCommandError(`Shell line cannot be proven safe (${unsafe[0]}): ${line}`);
+  }
+  return commands.map((command) => ({
+    name: command.argv[0] ?? "",
+    args: command.argv.slice(1),
+    text: command.text,
+    nameText: command.nameText,
+    mayBeBuiltin: true,
+    argsComplete: command.complete,
+  }));
+}
+
+/**
+ * Checks `line` against `config` and returns the argv to spawn: the split line, or
+ * `[shell, "-c", line]` in shell mode.
+ *
+ * @example Usage
+ * ```ts
+ * import { prepareCommand } from "./command_check.ts";
+ * import { loadConfig } from "../config.ts";
+ * import assert from "node:assert/strict";
+ * const config = loadConfig({ MCP_BG_ALLOWED_COMMANDS: "^echo " }, "/");
+ * const options = { cwd: "/", searchPath: "/usr/bin:/bin" };
+ * assert.deepEqual(prepareCommand("echo hi", config, options), ["echo", "hi"]);
+ * assert.throws(() => prepareCommand("rm -rf x", config, options));
+ * ```
+ *
+ * @throws {InvalidCommandError} when the line or one of its programs is not allowed.
+ * @throws {SpawnError} when, with an allowlist, a program to check does not exist.
+ */
+export function prepareCommand(
+  line: string,
+  config: Config,
+  options: CommandCheckOptions,
+): string[] {
+  const argv = config.shell === undefined
+    ? splitCommandLine(line)
+    : [config.shell.path, "-c", line];
+  if (argv.length === 0) throw new InvalidCommandError("Command cannot be empty");
+  const patterns = config.allowedCommands;
+  if (patterns !== undefined) {
+    const control = findControlCharacter(line);
+    if (control !== undefined) {
+      throw new InvalidCommandError(
+        `Command contains control character ${JSON.stringify(control)}`,
+      );
+    }
+    assertEnvironmentAllowed(options.env);
+    assertCommandAllowed(line, patterns);
+    const programs = config.shell === undefined
+      ? directPrograms(argv)
+      : shellPrograms(line, config);
+    for (const program of programs) checkProgram(program, patterns, options);
+  }
+  assertCommandAllowed(line, undefined);
+  return argv;
+}

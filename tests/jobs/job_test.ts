@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { JobManager } from "../../lib/jobs/job_table.ts";
+import { loadConfig } from "../../lib/config.ts";
+import { createGroupSignaller, type GroupSignaller } from "../../lib/jobs/process_group.ts";
+
+Deno.test("a change listener that throws loses no output and does not break the job's end", async () => {
+  const manager = new JobManager(loadConfig({}, Deno.cwd()));
+  const failures: unknown[] = [];
+  const logError = console.error;
+  console.error = (...args: unknown[]) => failures.push(args);
+  try {
+    const job = manager.start(`sh -c "echo a; sleep 0.2; echo b"`);
+    job.onChange(() => {
+      throw new Error("listener bug");
+    });
+    await job.done;
+    assert.equal(job.status, "completed");
+    assert.equal(job.stdout.text(), "a\nb\n");
+    assert.ok(failures.length > 0, "the listener's failure is logged");
+  } finally {
+    console.error = logError;
+    await manager.shutdown();
+  }
+});
+
+Deno.test("shutdown stops every other job when one job's kill fails", async () => {
+  const real = createGroupSignaller();
+  let refusedPid = -1;
+  // Stands for a group the server may not signal (EPERM), e.g. a set-user-ID leader.
+  const signaller: GroupSignaller = {
+    method: real.method,
+    async signal(child, signal) {
+      if (child.pid === refusedPid && signal === "SIGTERM") {
+        throw new Deno.errors.PermissionDenied("Operation not permitted");
+      }
+      await real.signal(child, signal);
+    },
+  };
+  const manager = new JobManager(loadConfig({}, Deno.cwd()), { signaller, killGraceMs: 200 });
+  const stubborn = manager.start("sleep 60");
+  refusedPid = stubborn.pid;
+  const others = [1, 2].map(() => manager.start(`sh -c 'trap "" TERM; sleep 60'`));
+  const logError = console.error;
+  console.error = () => {};
+  try {
+    await manager.shutdown();
+    assert.deepEqual(others.map((job) => job.status), ["killed", "killed"]);
+  } finally {
+    console.error = logError;
+    Deno.kill(-stubborn.pid, "SIGKILL");
+    await stubborn.done;
+    await Promise.all(others.map((job) => job.done));
+  }
+});

@@ -1,0 +1,313 @@
+import assert from "node:assert/strict";
+import { TestServer } from "../../helpers/mcp_client.ts";
+import { isAlive, killIfAlive, waitUntilGone, waitUntilReaped } from "../../helpers/processes.ts";
+
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+interface Status {
+  job_id: string;
+  status: string;
+  command: string;
+  started: string;
+  ended: string | null;
+  exit_code: number | null;
+  signal: string | null;
+  kill_reason: string | null;
+  pid: number;
+  duration_ms: number;
+  stdout_bytes: number;
+  stderr_bytes: number;
+  stdout_dropped_bytes: number;
+  stderr_dropped_bytes: number;
+}
+
+interface Output {
+  stdout: string;
+  stderr: string;
+  stdout_truncated: boolean;
+  stderr_truncated: boolean;
+  stdout_dropped_bytes: number;
+  stderr_dropped_bytes: number;
+}
+
+Deno.test("get_job_status reports a failed job's exit code, byte counts and ISO times", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c "echo out; echo error >&2; exit 3"`);
+  await server.waitForEnd(id);
+  const status = await server.ok<Status>("get_job_status", { job_id: id });
+  assert.equal(status.job_id, id);
+  assert.equal(status.status, "failed");
+  assert.equal(status.exit_code, 3);
+  assert.equal(status.signal, null);
+  assert.equal(status.kill_reason, null);
+  assert.equal(status.command, `sh -c "echo out; echo error >&2; exit 3"`);
+  assert.ok(Number.isInteger(status.pid) && status.pid > 0);
+  assert.match(status.started, ISO_UTC);
+  assert.match(status.ended!, ISO_UTC);
+  assert.ok(Date.parse(status.ended!) >= Date.parse(status.started));
+  assert.ok(status.duration_ms >= 0);
+  assert.equal(status.stdout_bytes, 4);
+  assert.equal(status.stderr_bytes, 6);
+  assert.equal(status.stdout_dropped_bytes, 0);
+});
+
+Deno.test("get_job_status reports completed with exit code 0", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start("true");
+  const status = await server.waitForEnd(id);
+  assert.equal(status.status, "completed");
+  assert.equal(status.exit_code, 0);
+  assert.equal(status.signal, null);
+});
+
+Deno.test("get_job_status of a running job has its real pid and no end", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start("sleep 300");
+  const status = await server.ok<Status>("get_job_status", { job_id: id });
+  try {
+    assert.equal(status.status, "running");
+    assert.equal(status.ended, null);
+    assert.equal(status.exit_code, null);
+    const cmdline = await Deno.readTextFile(`/proc/${status.pid}/cmdline`);
+    const [program, ...args] = cmdline.split("\0").filter(Boolean);
+    assert.match(program!, /(^|\/)sleep$/);
+    assert.deepEqual(args, ["300"]);
+  } finally {
+    await server.ok("kill_job", { job_id: id });
+    await waitUntilGone(status.pid);
+  }
+});
+
+Deno.test("a job ended by a signal nobody sent is failed with that signal", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c "kill -KILL $$"`);
+  const status = await server.waitForEnd(id);
+  assert.equal(status.status, "failed");
+  assert.equal(status.signal, "SIGKILL");
+  assert.equal(status.exit_code, null);
+  assert.equal(status.kill_reason, null);
+});
+
+Deno.test("list_jobs lists every job newest first with its status", async () => {
+  await using server = await TestServer.start();
+  assert.deepEqual(await server.ok("list_jobs"), { jobs: [] });
+  const first = await server.start("echo first");
+  const second = await server.start("sleep 300");
+  const third = await server.start("echo third");
+  await server.waitForEnd(first);
+  await server.waitForEnd(third);
+  const { jobs } = await server.ok<{ jobs: Status[] }>("list_jobs");
+  assert.deepEqual(jobs.map((job) => job.job_id), [third, second, first]);
+  assert.deepEqual(jobs.map((job) => job.status), ["completed", "running", "completed"]);
+  assert.deepEqual(jobs.map((job) => job.command), ["echo third", "sleep 300", "echo first"]);
+  for (const job of jobs) assert.match(job.started, ISO_UTC);
+  await server.ok("kill_job", { job_id: second });
+});
+
+Deno.test("get_job_output returns both streams with truncation fields", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c "echo out; echo err >&2; printf 'no newline'"`);
+  await server.waitForEnd(id);
+  assert.deepEqual(await server.ok<Output>("get_job_output", { job_id: id }), {
+    stdout: "out\nno newline",
+    stderr: "err\n",
+    stdout_truncated: false,
+    stderr_truncated: false,
+    stdout_dropped_bytes: 0,
+    stderr_dropped_bytes: 0,
+  });
+});
+
+Deno.test("get_job_output reads a running job's output so far", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c "echo started; exec sleep 300"`);
+  const output = await server.waitForOutput(id, ({ stdout }) => stdout === "started\n");
+  assert.equal(output.stderr, "");
+  assert.equal((await server.ok<Status>("get_job_status", { job_id: id })).status, "running");
+  await server.ok("kill_job", { job_id: id });
+});
+
+Deno.test("tail_job_output returns the last lines of each stream, 50 by default", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c "seq 1 100; seq 1 5 >&2; printf last"`);
+  await server.waitForEnd(id);
+  const lines = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => `${from + i}\n`).join("");
+  const byDefault = await server.ok("tail_job_output", { job_id: id });
+  assert.deepEqual(byDefault, { stdout: lines(52, 100) + "last", stderr: lines(1, 5) });
+  assert.deepEqual(await server.ok("tail_job_output", { job_id: id, lines: 3 }), {
+    stdout: "99\n100\nlast",
+    stderr: "3\n4\n5\n",
+  });
+  assert.deepEqual(await server.ok("tail_job_output", { job_id: id, lines: 1 }), {
+    stdout: "last",
+    stderr: "5\n",
+  });
+  assert.deepEqual(await server.ok("tail_job_output", { job_id: id, lines: 1000 }), {
+    stdout: lines(1, 100) + "last",
+    stderr: lines(1, 5),
+  });
+});
+
+Deno.test("interact_with_job runs the seed README example with python3 -i", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start("python3 -i");
+  // Python prints its first prompt to stderr once it is ready to read.
+  await server.waitForOutput(id, ({ stderr }) => stderr.includes(">>> "), 30_000);
+  const answer = await server.ok<{ stdout: string; stderr: string }>("interact_with_job", {
+    job_id: id,
+    input: "print('Hello, World!')",
+  });
+  assert.match(answer.stdout, /Hello, World!/);
+  const status = await server.ok<Status>("get_job_status", { job_id: id });
+  assert.equal((await server.ok("kill_job", { job_id: id })).status, "killed");
+  await waitUntilGone(status.pid);
+});
+
+Deno.test("interact_with_job returns a prompt that ends without a newline", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c 'read x; printf "name? "; read y; echo got $y'`);
+  assert.deepEqual(await server.ok("interact_with_job", { job_id: id, input: "first" }), {
+    stdout: "name? ",
+    stderr: "",
+  });
+  const answer = await server.ok<{ stdout: string }>("interact_with_job", {
+    job_id: id,
+    input: "bob",
+  });
+  assert.equal(answer.stdout, "got bob\n");
+  const status = await server.waitForEnd(id);
+  assert.equal(status.status, "completed");
+});
+
+Deno.test("interact_with_job returns only what was printed after the input", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start("cat");
+  assert.deepEqual(await server.ok("interact_with_job", { job_id: id, input: "one\n" }), {
+    stdout: "one\n",
+    stderr: "",
+  });
+  assert.deepEqual(await server.ok("interact_with_job", { job_id: id, input: "two\nthree" }), {
+    stdout: "two\nthree\n",
+    stderr: "",
+  });
+  assert.equal(
+    (await server.ok<Output>("get_job_output", { job_id: id })).stdout,
+    "one\ntwo\nthree\n",
+  );
+  await server.ok("kill_job", { job_id: id });
+});
+
+Deno.test("interact_with_job with a job that prints nothing returns empty streams", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c "cat > /dev/null"`);
+  assert.deepEqual(await server.ok("interact_with_job", { job_id: id, input: "ignored" }), {
+    stdout: "",
+    stderr: "",
+  });
+  assert.equal((await server.ok<Status>("get_job_status", { job_id: id })).status, "running");
+  await server.ok("kill_job", { job_id: id });
+});
+
+Deno.test("kill_job reports killed, then already_terminated; a finished job is already_terminated", async () => {
+  await using server = await TestServer.start();
+  const sleeper = await server.start("sleep 300");
+  const { pid } = await server.ok<Status>("get_job_status", { job_id: sleeper });
+  assert.deepEqual(await server.ok("kill_job", { job_id: sleeper }), { status: "killed" });
+  await waitUntilGone(pid);
+  const status = await server.ok<Status>("get_job_status", { job_id: sleeper });
+  assert.equal(status.status, "killed");
+  assert.equal(status.signal, "SIGTERM");
+  assert.equal(status.exit_code, null);
+  assert.equal(status.kill_reason, "user");
+  assert.deepEqual(await server.ok("kill_job", { job_id: sleeper }), {
+    status: "already_terminated",
+  });
+  const done = await server.start("true");
+  await server.waitForEnd(done);
+  assert.deepEqual(await server.ok("kill_job", { job_id: done }), {
+    status: "already_terminated",
+  });
+  assert.equal((await server.ok<Status>("get_job_status", { job_id: done })).status, "completed");
+});
+
+Deno.test("two kill_job calls during one kill both report killed", async () => {
+  await using server = await TestServer.start();
+  // Ignoring SIGTERM keeps the first kill in its grace period while the second call arrives.
+  const id = await server.start(`sh -c 'trap "" TERM; echo ready; while :; do sleep 1; done'`);
+  await server.waitForOutput(id, ({ stdout }) => stdout === "ready\n");
+  const { pid } = await server.ok<Status>("get_job_status", { job_id: id });
+  const [a, b] = await Promise.all([
+    server.ok("kill_job", { job_id: id }),
+    server.ok("kill_job", { job_id: id }),
+  ]);
+  assert.deepEqual([a, b], [{ status: "killed" }, { status: "killed" }]);
+  await waitUntilGone(pid);
+});
+
+Deno.test("kill_job escalates to SIGKILL for a job that ignores SIGTERM, without blocking other calls", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(
+    `sh -c 'trap "" TERM; sleep 300 & echo $!; while :; do sleep 1; done'`,
+  );
+  const { stdout } = await server.waitForOutput(id, (output) => output.stdout.endsWith("\n"));
+  const grandchild = Number.parseInt(stdout);
+  const { pid } = await server.ok<Status>("get_job_status", { job_id: id });
+  try {
+    let killed = false;
+    const kill = server.ok("kill_job", { job_id: id }).then((result) => {
+      killed = true;
+      return result;
+    });
+    // The kill waits out its grace period; meanwhile the server keeps answering.
+    const during = await server.ok<Status>("get_job_status", { job_id: id });
+    assert.equal(killed, false, "get_job_status waited for the kill");
+    assert.equal(during.status, "running");
+    assert.deepEqual(await kill, { status: "killed" });
+    const status = await server.ok<Status>("get_job_status", { job_id: id });
+    assert.equal(status.status, "killed");
+    assert.equal(status.signal, "SIGKILL");
+    await waitUntilGone(pid);
+    await waitUntilGone(grandchild);
+  } finally {
+    killIfAlive(grandchild);
+    killIfAlive(pid);
+  }
+});
+
+Deno.test("a job's leftover background processes are stopped when it exits", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c "sleep 300 & echo $!"`);
+  const status = await server.waitForEnd(id);
+  const { stdout } = await server.ok<Output>("get_job_output", { job_id: id });
+  const grandchild = Number.parseInt(stdout);
+  try {
+    assert.equal(status.status, "completed");
+    await waitUntilGone(grandchild);
+  } finally {
+    killIfAlive(grandchild);
+  }
+  assert.equal(isAlive(grandchild), false);
+});
+
+Deno.test("kill_job after the job exited on its own, while its output drains, does not call it killed", async () => {
+  await using server = await TestServer.start();
+  // The background sleep holds the output pipes open, so the job ends a moment after its shell.
+  const id = await server.start(`sh -c 'sleep 300 & echo $!; read line; exit 3'`);
+  const { stdout } = await server.waitForOutput(id, (output) => output.stdout.endsWith("\n"));
+  const grandchild = Number.parseInt(stdout);
+  const { pid } = await server.ok<Status>("get_job_status", { job_id: id });
+  try {
+    await server.ok("close_stdin", { job_id: id });
+    await waitUntilReaped(pid);
+    const kill = await server.ok("kill_job", { job_id: id });
+    const status = await server.waitForEnd(id);
+    assert.deepEqual(
+      [kill.status, status.status, status.exit_code, status.kill_reason],
+      ["already_terminated", "failed", 3, null],
+    );
+    await waitUntilGone(grandchild);
+  } finally {
+    killIfAlive(grandchild);
+  }
+});

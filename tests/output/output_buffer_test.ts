@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import { decodeFrom, OutputBuffer } from "../../lib/output/output_buffer.ts";
+
+const encoder = new TextEncoder();
+const bytes = (text: string) => encoder.encode(text);
+
+/** A reference model: everything ever appended, so the ring can be checked against the truth. */
+function appendAll(buffer: OutputBuffer, chunks: string[]): string {
+  let all = "";
+  for (const chunk of chunks) {
+    buffer.append(bytes(chunk));
+    all += chunk;
+  }
+  return all;
+}
+
+Deno.test("OutputBuffer rejects a capacity that is not a positive integer", () => {
+  for (const capacity of [0, -1, 1.5, Number.NaN]) {
+    assert.throws(() => new OutputBuffer(capacity), RangeError);
+  }
+});
+
+Deno.test("OutputBuffer keeps everything below the capacity", () => {
+  const buffer = new OutputBuffer(100);
+  const all = appendAll(buffer, ["hello ", "", "world\n"]);
+  assert.equal(buffer.text(), all);
+  assert.equal(buffer.totalBytes, 12);
+  assert.equal(buffer.heldBytes, 12);
+  assert.equal(buffer.droppedBytes, 0);
+});
+
+Deno.test("OutputBuffer grows past its initial allocation up to the capacity", () => {
+  const capacity = 100_000; // larger than the 16 KiB first allocation
+  const buffer = new OutputBuffer(capacity);
+  let all = "";
+  for (let i = 0; all.length < 3 * capacity; i++) {
+    const chunk = `line ${i} ${"x".repeat(i % 97)}\n`;
+    buffer.append(bytes(chunk));
+    all += chunk;
+    if (i % 500 === 0) assert.equal(buffer.text(), all.slice(-capacity));
+  }
+  assert.equal(buffer.text(), all.slice(-capacity));
+  assert.equal(buffer.heldBytes, capacity);
+  assert.equal(buffer.droppedBytes, all.length - capacity);
+});
+
+Deno.test("OutputBuffer wraps around and keeps the newest bytes", () => {
+  const buffer = new OutputBuffer(10);
+  const all = appendAll(buffer, ["abcdefg", "hijk", "lm", "nopqrst"]);
+  assert.equal(buffer.text(), all.slice(-10));
+  assert.equal(buffer.totalBytes, all.length);
+  assert.equal(buffer.droppedBytes, all.length - 10);
+});
+
+Deno.test("OutputBuffer keeps the tail of a chunk larger than the capacity", () => {
+  const buffer = new OutputBuffer(8);
+  buffer.append(bytes("abc"));
+  buffer.append(bytes("0123456789ABCDEFGHIJ"));
+  assert.equal(buffer.text(), "CDEFGHIJ");
+  assert.equal(buffer.totalBytes, 23);
+  assert.equal(buffer.droppedBytes, 15);
+  // And when the ring is already wrapped, at an odd offset.
+  buffer.append(bytes("xyz"));
+  buffer.append(bytes("the quick brown fox"));
+  assert.equal(buffer.text(), "rown fox");
+});
+
+Deno.test("OutputBuffer matches a reference model for every chunk size across many wraps", () => {
+  for (const capacity of [1, 2, 7, 16, 33]) {
+    const buffer = new OutputBuffer(capacity);
+    let all = "";
+    for (let i = 0; i < 200; i++) {
+      const chunk = String.fromCharCode(97 + (i % 26)).repeat((i * 7) % (2 * capacity + 3));
+      buffer.append(bytes(chunk));
+      all += chunk;
+      assert.equal(buffer.text(), all.slice(-capacity), `capacity ${capacity}, step ${i}`);
+    }
+  }
+});
+
+Deno.test("OutputBuffer.read returns bytes from a cursor and the next cursor", () => {
+  const buffer = new OutputBuffer(100);
+  buffer.append(bytes("first "));
+  const cursor = buffer.totalBytes;
+  buffer.append(bytes("second"));
+  const range = buffer.read(cursor);
+  assert.equal(range.start, 6);
+  assert.equal(range.end, 12);
+  assert.equal(new TextDecoder().decode(range.bytes), "second");
+  assert.equal(buffer.read(range.end).bytes.length, 0);
+});
+
+Deno.test("OutputBuffer.read clamps a cursor into dropped data to the oldest held byte", () => {
+  const buffer = new OutputBuffer(5);
+  buffer.append(bytes("0123456789"));
+  const range = buffer.read(2);
+  assert.equal(range.start, 5);
+  assert.equal(range.end, 10);
+  assert.equal(new TextDecoder().decode(range.bytes), "56789");
+  // A cursor past the end is clamped to the end: nothing to read.
+  const ahead = buffer.read(50);
+  assert.equal(ahead.start, 10);
+  assert.equal(ahead.bytes.length, 0);
+  // A negative cursor means "from the oldest".
+  assert.equal(buffer.read(-3).start, 5);
+});
+
+Deno.test("OutputBuffer.tail returns the last lines with and without a trailing newline", () => {
+  const buffer = new OutputBuffer(1000);
+  buffer.append(bytes("one\ntwo\nthree\n"));
+  assert.equal(buffer.tail(1), "three\n");
+  assert.equal(buffer.tail(2), "two\nthree\n");
+  assert.equal(buffer.tail(3), "one\ntwo\nthree\n");
+  assert.equal(buffer.tail(50), "one\ntwo\nthree\n");
+  buffer.append(bytes("four"));
+  assert.equal(buffer.tail(1), "four");
+  assert.equal(buffer.tail(2), "three\nfour");
+  assert.equal(buffer.lineStart(1), "one\ntwo\nthree\n".length);
+});
+
+Deno.test("OutputBuffer.tail of an empty buffer and of empty lines", () => {
+  const empty = new OutputBuffer(10);
+  assert.equal(empty.tail(5), "");
+  assert.equal(empty.lineStart(5), 0);
+  const blank = new OutputBuffer(10);
+  blank.append(bytes("\n\n\n"));
+  assert.equal(blank.tail(1), "\n");
+  assert.equal(blank.tail(2), "\n\n");
+  assert.equal(blank.tail(9), "\n\n\n");
+});
+
+Deno.test("OutputBuffer.tail finds lines across the wrap point", () => {
+  for (const capacity of [8, 9, 10, 11, 12, 13]) {
+    const buffer = new OutputBuffer(capacity);
+    let all = "";
+    for (let i = 0; i < 60; i++) {
+      const chunk = i % 3 === 0
+        ? `${i}\n`
+        : `${"ab".slice(0, i % 2 + 1)}${i % 5 === 0 ? "\n" : ""}`;
+      buffer.append(bytes(chunk));
+      all += chunk;
+      const held = all.slice(-capacity);
+      for (const lines of [1, 2, 3, 10]) {
+        assert.equal(buffer.tail(lines), referenceTail(held, lines), `cap ${capacity} step ${i}`);
+      }
+    }
+  }
+});
+
+/** The last `lines` lines of `text` (a final newline does not start a new line). */
+function referenceTail(text: string, lines: number): string {
+  const body = text.endsWith("\n") ? text.slice(0, -1) : text;
+  const parts = body.split("\n");
+  if (parts.length <= lines) return text;
+  return parts.slice(-lines).join("\n") + (text.endsWith("\n") ? "\n" : "");
+}
+
+Deno.test("OutputBuffer.tail of a single line longer than the capacity is its newest bytes", () => {
+  const buffer = new OutputBuffer(1024);
+  for (let i = 0; i < 1000; i++) buffer.append(bytes("x".repeat(997)));
+  buffer.append(bytes("END"));
+  const tail = buffer.tail(1);
+  assert.equal(tail.length, 1024);
+  assert.ok(tail.endsWith("xEND"));
+  assert.equal(buffer.tail(1000), tail);
+});
+
+Deno.test("OutputBuffer decodes invalid UTF-8 with replacement characters", () => {
+  const buffer = new OutputBuffer(100);
+  buffer.append(new Uint8Array([0xff, 0xfe, 0x61, 0x62, 0x0a, 0xc3]));
+  assert.equal(buffer.text(), "\uFFFD\uFFFDab\n\uFFFD");
+  assert.equal(buffer.tail(1), "\uFFFD");
+});
+
+Deno.test("OutputBuffer skips a character cut in half by the cap instead of garbling it", () => {
+  const buffer = new OutputBuffer(5);
+  buffer.append(bytes("aé€x")); // 1 + 2 + 3 + 1 bytes; the newest 5 start inside "é"
+  assert.equal(buffer.text(), "€x");
+  const split = new OutputBuffer(100);
+  split.append(bytes("€"));
+  split.append(bytes("€"));
+  // A cursor in the middle of a character: the orphaned continuation bytes are skipped.
+  assert.equal(decodeFrom(split.read(1)), "€");
+  assert.equal(decodeFrom(split.read(3)), "€");
+  assert.equal(
+    decodeFrom(split.read(4)),
+    "",
+    "only the tail of a character is left: nothing to show",
+  );
+});
+
+Deno.test("decodeFrom keeps a character whose bytes arrived in separate chunks", () => {
+  const buffer = new OutputBuffer(100);
+  const euro = bytes("€");
+  buffer.append(euro.subarray(0, 1));
+  buffer.append(euro.subarray(1));
+  assert.equal(buffer.text(), "€");
+});

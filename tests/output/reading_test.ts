@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { OutputBuffer } from "../../lib/output/output_buffer.ts";
+import {
+  lastLine,
+  lineText,
+  MAX_MATCH_CHARS,
+  readStream,
+  utf8SafeLength,
+} from "../../lib/output/reading.ts";
+
+const encoder = new TextEncoder();
+
+Deno.test("utf8SafeLength() stops before an incomplete character at the end", () => {
+  const bytes = encoder.encode("a😀"); // 0x61 then four bytes
+  for (let cut = 2; cut <= 4; cut++) assert.equal(utf8SafeLength(bytes.subarray(0, cut)), 1);
+  assert.equal(utf8SafeLength(bytes), 5);
+  assert.equal(utf8SafeLength(encoder.encode("é")), 2);
+  assert.equal(utf8SafeLength(new Uint8Array()), 0);
+});
+
+Deno.test("readStream() holds back a split character until its last byte arrives", () => {
+  const buffer = new OutputBuffer(1024);
+  const euro = encoder.encode("€");
+  buffer.append(encoder.encode("a"));
+  buffer.append(euro.subarray(0, 2));
+  const first = readStream(buffer, "stdout", { cursor: 0, final: false });
+  assert.equal(first.text, "a");
+  assert.equal(first.cursor, 1);
+  buffer.append(euro.subarray(2));
+  const second = readStream(buffer, "stdout", { cursor: first.cursor, final: false });
+  assert.equal(second.text, "€");
+  assert.equal(second.cursor, 4);
+  // max_bytes never cuts a character either.
+  const bounded = readStream(buffer, "stdout", { cursor: 0, maxBytes: 3, final: false });
+  assert.equal(bounded.text, "a");
+  assert.equal(bounded.omittedBytes, 3);
+});
+
+Deno.test("readStream() returns a dangling partial character once the stream is final", () => {
+  const buffer = new OutputBuffer(1024);
+  buffer.append(encoder.encode("€").subarray(0, 2));
+  const read = readStream(buffer, "stdout", { cursor: 0, final: true });
+  assert.equal(read.text, "\uFFFD");
+  assert.equal(read.cursor, 2);
+});
+
+Deno.test("readStream() filter tests each line once across cursor reads", () => {
+  const buffer = new OutputBuffer(1024);
+  buffer.append(encoder.encode("error one\nfine\nerr"));
+  const first = readStream(buffer, "stdout", { cursor: 0, filter: /error/, final: false });
+  assert.equal(first.text, "1: error one\n");
+  assert.equal(first.cursor, 15); // the partial third line waits for its newline
+  buffer.append(encoder.encode("or two\n"));
+  const second = readStream(buffer, "stdout", {
+    cursor: first.cursor,
+    filter: /error/,
+    final: false,
+  });
+  assert.equal(second.text, "3: error two\n");
+  assert.equal(second.matchingLines, 1);
+});
+
+Deno.test("readStream() numbers lines from the first byte even after the cap dropped some", () => {
+  const buffer = new OutputBuffer(16);
+  buffer.append(encoder.encode("l1\nl2\nl3\nl4\nl5\nl6\nl7\n"));
+  const read = readStream(buffer, "stdout", { filter: /l[67]/, final: true });
+  assert.equal(read.text, "6: l6\n7: l7\n");
+});
+
+Deno.test("lastLine() finds the last non-blank line, carriage returns included", () => {
+  const buffer = new OutputBuffer(1024);
+  assert.equal(lastLine(buffer), null);
+  buffer.append(encoder.encode("first\nprogress 10%\rprogress 50%\r\n\n"));
+  assert.equal(lastLine(buffer), "progress 50%");
+});
+
+Deno.test("lineText() cuts a line too long to decode whole instead of throwing", () => {
+  // More bytes than TextDecoder can turn into one string (it throws past about 512 MB).
+  const huge = new Uint8Array(600 * 1024 * 1024).fill(0x78);
+  assert.equal(lineText(huge), "x".repeat(MAX_MATCH_CHARS) + "…");
+  const euros = (count: number) => encoder.encode("€".repeat(count) + "\r\n");
+  assert.equal(lineText(euros(MAX_MATCH_CHARS)), "€".repeat(MAX_MATCH_CHARS));
+  assert.equal(lineText(euros(MAX_MATCH_CHARS + 1)), "€".repeat(MAX_MATCH_CHARS) + "…");
+});

@@ -1,0 +1,197 @@
+import assert from "node:assert/strict";
+import { HttpTestServer, INITIALIZE, MCP_HEADERS, rawStatus } from "../helpers/http_server.ts";
+import { NotificationLog } from "../helpers/notifications.ts";
+import { isAlive, waitUntilGone } from "../helpers/processes.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** Opens a session with a raw `initialize`; returns its id. */
+async function rawInitialize(url: string, headers: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, ...headers },
+    body: INITIALIZE,
+  });
+  await response.text();
+  assert.equal(response.status, 200);
+  const id = response.headers.get("mcp-session-id");
+  assert.ok(id, "initialize returned no session id");
+  return id;
+}
+
+/** A raw `ping` in session `id`; returns the status code. */
+async function rawPing(url: string, id: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, "mcp-session-id": id, ...headers },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }),
+  });
+  await response.text();
+  return response.status;
+}
+
+Deno.test("two HTTP clients share one job table and each other's notifications", async () => {
+  await using server = await HttpTestServer.start();
+  const alice = await server.connect();
+  const bob = await server.connect();
+  assert.notEqual(alice.sessionId, bob.sessionId);
+  const bobSees = new NotificationLog(bob.client);
+  await bob.client.setLoggingLevel("info");
+
+  const id = await alice.start("echo shared");
+  await bobSees.waitFor("notifications/resources/list_changed");
+  await bobSees.waitFor("notifications/message", (n) => n.params.data.job_id === id);
+  const { jobs } = await bob.ok<{ jobs: { job_id: string }[] }>("list_jobs");
+  assert.deepEqual(jobs.map((job) => job.job_id), [id]);
+  await bob.waitForEnd(id);
+  const output = await bob.ok("get_job_output", { job_id: id });
+  assert.equal(output.stdout, "shared\n");
+  const { contents } = await alice.client.readResource({ uri: `job://${id}/stdout` });
+  assert.equal((contents[0] as { text: string }).text, "shared\n");
+  assert.match(server.stderr, new RegExp(`session ${alice.sessionId} opened`));
+});
+
+Deno.test("an HTTP client subscribed to a job gets resources/updated when it ends", async () => {
+  await using server = await HttpTestServer.start();
+  const client = await server.connect();
+  const log = new NotificationLog(client.client);
+  const id = await client.start("sh -c 'read go; echo done'");
+  const uri = `job://${id}/status`;
+  await client.client.subscribeResource({ uri });
+  await client.ok("interact_with_job", { job_id: id, input: "go" });
+  await client.waitForEnd(id);
+  await log.waitFor("notifications/resources/updated", (n) => n.params.uri === uri);
+});
+
+Deno.test("a foreign Origin or Host is refused with 403", async () => {
+  await using server = await HttpTestServer.start();
+  for (
+    const origin of ["http://evil.example", "null", `http://localhost.evil.example:${server.port}`]
+  ) {
+    const response = await fetch(server.url, {
+      method: "POST",
+      headers: { ...MCP_HEADERS, origin },
+      body: INITIALIZE,
+    });
+    assert.equal(response.status, 403, `origin ${origin}`);
+    assert.match((await response.json()).error.message, /origin/);
+  }
+  await rawInitialize(server.url, { origin: `http://localhost:${server.port}` });
+  await rawInitialize(server.url, { origin: `http://127.0.0.1:${server.port}` });
+
+  assert.equal(await rawStatus(server.port, "evil.example"), 403);
+  assert.equal(await rawStatus(server.port, `evil.example:${server.port}`), 403);
+  assert.equal(await rawStatus(server.port, "127.0.0.1:1"), 403);
+  assert.equal(await rawStatus(server.port, `localhost:${server.port}`), 200);
+  assert.equal(await rawStatus(server.port, `[::1]:${server.port}`), 200);
+});
+
+Deno.test("with MCP_BG_HTTP_TOKEN set, requests need the bearer token", async () => {
+  const token = "s3cret-token-for-tests";
+  await using server = await HttpTestServer.start({ env: { MCP_BG_HTTP_TOKEN: token } });
+  for (const authorization of [undefined, "Bearer wrong", `Basic ${token}`, "Bearer "]) {
+    const headers: Record<string, string> = { ...MCP_HEADERS };
+    if (authorization !== undefined) headers.authorization = authorization;
+    const response = await fetch(server.url, { method: "POST", headers, body: INITIALIZE });
+    await response.text();
+    assert.equal(response.status, 401, `authorization ${authorization}`);
+    assert.match(response.headers.get("www-authenticate") ?? "", /^Bearer/);
+  }
+  const id = await rawInitialize(server.url, { authorization: `Bearer ${token}` });
+  assert.equal(await rawPing(server.url, id), 401);
+  assert.equal(await rawPing(server.url, id, { authorization: `Bearer ${token}` }), 200);
+
+  const client = await server.connect({ authorization: `Bearer ${token}` });
+  const job = await client.start("echo authorised");
+  assert.equal((await client.waitForEnd(job)).status, "completed");
+  await assert.rejects(server.connect(), /401|Unauthorized/);
+});
+
+Deno.test("DELETE ends a session; a request in it then gets 404", async () => {
+  await using server = await HttpTestServer.start();
+  const client = await server.connect();
+  const id = client.sessionId;
+  assert.equal(await rawPing(server.url, id), 200);
+  await client.transport.terminateSession();
+  assert.equal(await rawPing(server.url, id), 404);
+  assert.match(server.stderr, new RegExp(`session ${id} closed`));
+
+  const raw = await rawInitialize(server.url);
+  const response = await fetch(server.url, {
+    method: "DELETE",
+    headers: { "mcp-session-id": raw },
+  });
+  await response.text();
+  assert.equal(response.status, 200);
+  assert.equal(await rawPing(server.url, raw), 404);
+});
+
+Deno.test("an idle session is closed after --idle-timeout", async () => {
+  await using server = await HttpTestServer.start({ args: ["--idle-timeout", "1"] });
+  const id = await rawInitialize(server.url);
+  const deadline = Date.now() + 20_000;
+  while (!server.stderr.includes(`session ${id} closed (idle`)) {
+    if (Date.now() > deadline) throw new Error(`Session not closed:\n${server.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(await rawPing(server.url, id), 404);
+});
+
+Deno.test("requests outside /mcp or without a session are refused", async () => {
+  await using server = await HttpTestServer.start();
+  const other = await fetch(new URL("/other", server.url), { method: "POST", body: INITIALIZE });
+  await other.text();
+  assert.equal(other.status, 404);
+  const get = await fetch(server.url, { headers: { accept: "text/event-stream" } });
+  await get.text();
+  assert.equal(get.status, 400);
+  assert.equal(await rawPing(server.url, "no-such-session"), 404);
+  // A first message that is not initialize opens no session.
+  const ping = await fetch(server.url, {
+    method: "POST",
+    headers: MCP_HEADERS,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+  });
+  await ping.text();
+  assert.equal(ping.status, 400);
+  assert.equal(ping.headers.get("mcp-session-id"), null);
+});
+
+Deno.test("stopping the HTTP server ends every job and closes every session", async () => {
+  const server = await HttpTestServer.start();
+  try {
+    const client = await server.connect();
+    const id = await client.start("sh -c 'sleep 300 & sleep 300'");
+    const { pid } = await client.ok<{ pid: number }>("get_job_status", { job_id: id });
+    assert.ok(isAlive(pid));
+    assert.equal(await server.stop(), 0);
+    await waitUntilGone(pid, 10_000);
+    assert.ok(!isAlive(server.pid));
+    assert.match(server.stderr, /stopping 1 running job/);
+    assert.match(server.stderr, /closed \(server shutting down\)/);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("binding a non-loopback address without a token is refused at start", async () => {
+  const refused = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "--http", "--host", "0.0.0.0", "--port", "0"],
+    env: { NO_COLOR: "1", MCP_BG_HTTP_TOKEN: "" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(refused.code, 2);
+  const message = new TextDecoder().decode(refused.stderr);
+  assert.match(message, /cannot start: Invalid --host="0\.0\.0\.0".*MCP_BG_HTTP_TOKEN/);
+
+  const badPort = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "--http", "--port", "70000"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(badPort.code, 2);
+  assert.match(new TextDecoder().decode(badPort.stderr), /Invalid --port="70000"/);
+});
