@@ -131,7 +131,8 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
       new LineScanner(stream, job[stream], options.pattern!, options.cursors?.[stream] ?? 0)
     );
   const cursors = (): Record<StreamName, number> => {
-    const result = { stdout: job.stdout.totalBytes, stderr: job.stderr.totalBytes };
+    // A stream not scanned keeps the cursor it came with: passing it back misses nothing.
+    const result = { stdout: options.cursors?.stdout ?? 0, stderr: options.cursors?.stderr ?? 0 };
     for (const scanner of scanners) result[scanner.stream] = scanner.position;
     return result;
   };

@@ -75,7 +75,8 @@ export function registerReadJobOutput(server: McpServer, manager: JobManager): v
           })
           : {
             text: "",
-            cursor: cursor ?? job[stream].totalBytes,
+            // Not read: the cursor stays where the client had it, so passing it back misses nothing.
+            cursor: cursor ?? 0,
             lostBytes: 0,
             omittedBytes: 0,
             matchingLines: null,

@@ -142,3 +142,28 @@ Deno.test("read_job_output filter returns matching lines with their line numbers
   assert.equal(bad.isError, true);
   assert.match(bad.text, /^Invalid filter "\*": /);
 });
+
+Deno.test("read_job_output leaves the cursor of a stream it did not read where it was", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c "echo out; echo err >&2"`);
+  await server.waitForEnd(id);
+  const first = await server.ok<ReadResult>("read_job_output", { job_id: id, stream: "stdout" });
+  assert.equal(first.stdout, "out\n");
+  assert.equal(first.stderr, "");
+  assert.equal(first.stderr_cursor, 0);
+  const passed = await server.ok<ReadResult>("read_job_output", {
+    job_id: id,
+    stream: "stdout",
+    stdout_cursor: 0,
+    stderr_cursor: 2,
+  });
+  assert.equal(passed.stderr_cursor, 2);
+  // Passing both cursors back, as told, still reaches the stderr the first read skipped.
+  const next = await server.ok<ReadResult>("read_job_output", {
+    job_id: id,
+    stdout_cursor: first.stdout_cursor,
+    stderr_cursor: first.stderr_cursor,
+  });
+  assert.equal(next.stdout, "");
+  assert.equal(next.stderr, "err\n");
+});

@@ -181,3 +181,27 @@ Deno.test("waitForJob reads each byte of a long line without a newline about onc
     await manager.shutdown();
   }
 });
+
+Deno.test("wait_for_job leaves the cursor of a stream it did not scan where it was", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start(`sh -c "echo err >&2; echo ready; sleep 60"`);
+  const result = await server.ok<WaitResult>("wait_for_job", {
+    job_id: id,
+    pattern: "ready",
+    stream: "stdout",
+    timeout: 30,
+  });
+  assert.equal(result.reason, "matched");
+  assert.equal(result.stdout_cursor, "ready\n".length);
+  assert.equal(result.stderr_cursor, 0);
+  const passed = await server.ok<WaitResult>("wait_for_job", {
+    job_id: id,
+    pattern: "ready",
+    stream: "stdout",
+    stderr_cursor: 3,
+    timeout: 0.2,
+  });
+  assert.equal(passed.stderr_cursor, 3);
+  await server.ok("kill_job", { job_id: id });
+  await waitUntilGone(result.pid);
+});
