@@ -67,6 +67,21 @@ export class ResultTooLargeError extends ToolError {
 /** The program could not be started (missing, not executable, or not permitted). */
 export class SpawnError extends ToolError {}
 
+/**
+ * The one wording for a program that does not exist, whether the allowlist looked for it or the
+ * spawn did.
+ *
+ * @example Usage
+ * ```ts
+ * import { programNotFound } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(programNotFound("nope").message, 'Cannot start "nope": program not found');
+ * ```
+ */
+export function programNotFound(program: string, options?: ErrorOptions): SpawnError {
+  return new SpawnError(`Cannot start "${program}": program not found`, options);
+}
+
 /** A configuration value is invalid; the server refuses to start. */
 export class ConfigError extends Error {
   /** Creates the error naming the `variable`, its `value` and what is `valid`. */

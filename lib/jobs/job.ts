@@ -5,8 +5,9 @@
  */
 import { OutputBuffer } from "../output/output_buffer.ts";
 import type { GroupSignaller } from "./process_group.ts";
-import { JobNotRunningError, SpawnError, StdinClosedError } from "../errors.ts";
+import { JobNotRunningError, programNotFound, SpawnError, StdinClosedError } from "../errors.ts";
 import { raceTimeout } from "../timers.ts";
+import type { Argv } from "../sandbox/command_line.ts";
 
 /** Every {@linkcode JobStatus}, for schemas. */
 export const JOB_STATUSES = ["running", "completed", "failed", "killed"] as const;
@@ -33,7 +34,7 @@ export interface JobOptions {
   readonly id: string;
   /** The command line as the client wrote it. */
   readonly command: string;
-  readonly argv: readonly string[];
+  readonly argv: Argv;
   readonly cwd: string;
   /** The environment; `undefined` inherits the server's. */
   readonly env?: Record<string, string>;
@@ -58,7 +59,7 @@ const encoder = new TextEncoder();
 /** Describes why `Deno.Command` could not start `program`, in words a client can act on. */
 function spawnFailure(program: string, error: unknown): SpawnError {
   if (error instanceof Deno.errors.NotFound) {
-    return new SpawnError(`Cannot start "${program}": program not found`, { cause: error });
+    return programNotFound(program, { cause: error });
   }
   return new SpawnError(`Cannot start "${program}": ${(error as Error).message}`, { cause: error });
 }
@@ -131,7 +132,6 @@ export class Job {
    */
   static start(options: JobOptions): Job {
     const [program, ...args] = options.argv;
-    if (program === undefined) throw new SpawnError("Cannot start an empty command");
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(program, {

@@ -6,7 +6,7 @@
 import type { Config } from "../config.ts";
 import { prepareCommand } from "../sandbox/command_check.ts";
 import { defaultJobEnvironment } from "./environment.ts";
-import { InvalidCommandError, JobLimitError, JobNotFoundError, ToolError } from "../errors.ts";
+import { JobLimitError, JobNotFoundError, ToolError } from "../errors.ts";
 import { Job, type KillOutcome, type StdinMode } from "./job.ts";
 import { checkEnvAdditions, jobEnvAdditions, resolveJobCwd } from "./start_options.ts";
 import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
@@ -105,8 +105,6 @@ export class JobManager {
    */
   start(command: string, options: StartOptions = {}): Job {
     if (this.#closing) throw new ToolError("Server is shutting down: no new jobs are started");
-    if (command.trim() === "") throw new InvalidCommandError("Command cannot be empty");
-    if (command.includes("\0")) throw new InvalidCommandError("Command contains a NUL byte");
     const cwd = options.cwd === undefined
       ? this.config.workingDir
       : resolveJobCwd(this.config.workingDir, options.cwd);

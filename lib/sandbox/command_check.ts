@@ -1,18 +1,27 @@
 /**
- * Wall 1, applied: turns a command line into the argv to spawn, refusing it unless the
- * allowlist allows the line and every program it would run. Fail-closed.
+ * Wall 1, applied: the one gate every command line passes before it runs. It turns the line
+ * into the argv to spawn, or refuses it with the first of these rules that fails (the README's
+ * Security section explains them, by the same numbers, for users). Rules 1 and 5 always hold;
+ * the others apply when an allowlist is set, and fail closed.
+ *
+ * 1. The line is not blank and holds no NUL byte. (Then the line is split, or handed to the shell.)
+ * 2. It holds no control character but tab.
+ * 3. The client's environment additions change no program lookup or loading (`sensitive_env.ts`).
+ * 4. Some pattern matches the raw line, searched as written (`allowlist.ts`).
+ * 5. It matches no destructive shape of the denylist (`denylist.ts`), a safety net only.
+ * 6. Some pattern names every program the line would run (`allowlist.ts`); in shell mode the
+ *    programs are found by `shell_walker.ts`, which refuses what it cannot prove safe.
+ * 7. A program written as a path is the file its name promises, and none is found through a
+ *    relative `PATH` entry.
+ * 8. A program that runs other programs (`program_runners.ts`) is named explicitly.
  *
  * @module
  */
 import type { Config } from "../config.ts";
-import { InvalidCommandError, SpawnError } from "../errors.ts";
-import { splitCommandLine } from "./command_line.ts";
-import {
-  assertCommandAllowed,
-  findControlCharacter,
-  someNamesExplicitly,
-  someNamesProgram,
-} from "./allowlist.ts";
+import { InvalidCommandError, programNotFound } from "../errors.ts";
+import { type Argv, quoteWord, splitCommandLine } from "./command_line.ts";
+import { lineMatches, someNamesExplicitly, someNamesProgram } from "./allowlist.ts";
+import { findDangerousPattern } from "./denylist.ts";
 import { basename, locateProgram, type ProgramLocation } from "./program_path.ts";
 import {
   isMultiCallBinary,
@@ -47,30 +56,28 @@ interface Program {
   readonly argsComplete: boolean;
 }
 
-const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/** Quotes `word` for display the way a POSIX shell would read it back. */
-export function quoteWord(word: string): string {
-  return PLAIN_WORD.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
+// C0 controls but tab, DEL, C1 controls, and the Unicode line and paragraph separators: a
+// pattern written for one line must never see a second one, and no program name holds these.
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/;
 
 function programRefused(program: Program, why: string): InvalidCommandError {
   return new InvalidCommandError(`Program "${program.name}" is not allowed: ${why}`);
 }
 
-/** Refuses a program found through a relative PATH entry, or not found where nothing can be checked. */
+/** Rule 7: refuses a program found through a relative PATH entry, or not found where nothing can be checked. */
 function checkLocation(program: Program, found: ProgramLocation | undefined): void {
   if (found?.viaRelativePathEntry) {
     throw programRefused(program, "it was found through a relative PATH entry");
   }
   if (found === undefined && (program.name.includes("/") || !program.mayBeBuiltin)) {
     // Nothing to check, and nothing would run: say so the way a failed spawn does.
-    throw new SpawnError(`Cannot start "${program.name}": program not found`);
+    throw programNotFound(program.name);
   }
 }
 
 /**
- * A program written as a path must be the file its name promises: `/bin/ls` is `ls`, but a
+ * Rule 7: a program written as a path must be the file its name promises: `/bin/ls` is `ls`, but a
  * link `./ls` to `rm` is not, unless a pattern names the target itself.
  */
 function assertNotDisguised(
@@ -100,7 +107,7 @@ function isSameAsOnPath(
 }
 
 /**
- * Whether a pattern names the program: as written, or, for a path to the same file its name
+ * Rule 6: whether a pattern names the program: as written, or, for a path to the same file its name
  * finds through PATH, by that name (so a loose `ls` names `/usr/bin/ls`, never `/tmp/ls`).
  * Any other path (a file in the project, perhaps written by an earlier job) is named only by a
  * pattern that spells its file name: `.*` or `\S+` never name `./x`, a copy of a shell.
@@ -125,7 +132,7 @@ function isNamed(
   return someNamesProgram(patterns, text, quoteWord(name));
 }
 
-/** Names that decide whether the program runs other programs: as written and as really run. */
+/** Names that decide whether the program runs other programs (rule 8): as written and as really run. */
 function identities(program: Program, found: ProgramLocation | undefined): string[] {
   const written = basename(program.name);
   if (found === undefined) return [written];
@@ -135,6 +142,7 @@ function identities(program: Program, found: ProgramLocation | undefined): strin
   return written === real ? [written] : [written, real];
 }
 
+/** Rules 6, 7 and 8 for one program of the line. */
 function checkProgram(
   program: Program,
   patterns: readonly RegExp[],
@@ -166,6 +174,7 @@ function checkProgram(
   }
 }
 
+/** Rule 3. */
 function assertEnvironmentAllowed(env: Readonly<Record<string, string>> | undefined): void {
   for (const name of Object.keys(env ?? {})) {
     if (isShellSensitive(name)) {
@@ -176,8 +185,8 @@ function assertEnvironmentAllowed(env: Readonly<Record<string, string>> | undefi
   }
 }
 
-function directPrograms(argv: readonly string[]): Program[] {
-  const [name = "", ...args] = argv;
+function directPrograms(argv: Argv): Program[] {
+  const [name, ...args] = argv;
   return [{
     name,
     args,
@@ -216,8 +225,8 @@ function shellPrograms(line: string, config: Config): Program[] {
 }
 
 /**
- * Checks `line` against `config` and returns the argv to spawn: the split line, or
- * `[shell, "-c", line]` in shell mode.
+ * The gate: checks `line` against `config` by rules 1–8 (see the module documentation), each
+ * once, and returns the argv to spawn: the split line, or `[shell, "-c", line]` in shell mode.
  *
  * @example Usage
  * ```ts
@@ -230,33 +239,46 @@ function shellPrograms(line: string, config: Config): Program[] {
  * assert.throws(() => prepareCommand("rm -rf x", config, options));
  * ```
  *
- * @throws {InvalidCommandError} when the line or one of its programs is not allowed.
+ * @throws {InvalidCommandError} when the line is blank, unbalanced or breaks a rule.
  * @throws {SpawnError} when, with an allowlist, a program to check does not exist.
  */
 export function prepareCommand(
   line: string,
   config: Config,
   options: CommandCheckOptions,
-): string[] {
-  const argv = config.shell === undefined
+): Argv {
+  // Rule 1.
+  if (line.trim() === "") throw new InvalidCommandError("Command cannot be empty");
+  if (line.includes("\0")) throw new InvalidCommandError("Command contains a NUL byte");
+  const [program, ...args] = config.shell === undefined
     ? splitCommandLine(line)
     : [config.shell.path, "-c", line];
-  if (argv.length === 0) throw new InvalidCommandError("Command cannot be empty");
+  // Not blank, so the split finds a word: a blank line is the only one without.
+  const argv: Argv = [program!, ...args];
   const patterns = config.allowedCommands;
   if (patterns !== undefined) {
-    const control = findControlCharacter(line);
+    // Rule 2.
+    const control = CONTROL_CHARACTER.exec(line)?.[0];
     if (control !== undefined) {
       throw new InvalidCommandError(
         `Command contains control character ${JSON.stringify(control)}`,
       );
     }
     assertEnvironmentAllowed(options.env);
-    assertCommandAllowed(line, patterns);
+    // Rule 4.
+    if (!lineMatches(line, patterns)) {
+      throw new InvalidCommandError(`Command not in allowed patterns: ${line}`);
+    }
+  }
+  // Rule 5.
+  if (findDangerousPattern(line) !== undefined) {
+    throw new InvalidCommandError(`Command contains dangerous pattern and is not allowed: ${line}`);
+  }
+  if (patterns !== undefined) {
     const programs = config.shell === undefined
       ? directPrograms(argv)
       : shellPrograms(line, config);
     for (const program of programs) checkProgram(program, patterns, options);
   }
-  assertCommandAllowed(line, undefined);
   return argv;
 }

@@ -1,12 +1,16 @@
 /**
- * Splits a command line into argv with POSIX shell quoting rules, as Python's `shlex.split`
- * does: whitespace separates words, single quotes are literal, double quotes honour `\"` and
- * `\\`, a backslash outside quotes escapes the next character. No expansion of any kind happens,
- * so `|`, `;`, `$(…)` and friends are plain characters.
+ * A command line as argv and back. {@linkcode splitCommandLine} reads it with POSIX shell quoting
+ * rules, as Python's `shlex.split` does: whitespace separates words, single quotes are literal,
+ * double quotes honour `\"` and `\\`, a backslash outside quotes escapes the next character. No
+ * expansion of any kind happens, so `|`, `;`, `$(…)` and friends are plain characters.
+ * {@linkcode quoteWord} writes one word back so that the split reads it unchanged.
  *
  * @module
  */
 import { InvalidCommandError } from "../errors.ts";
+
+/** A program and its arguments: never empty. */
+export type Argv = readonly [program: string, ...args: string[]];
 
 const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);
 
@@ -57,4 +61,22 @@ export function splitCommandLine(line: string): string[] {
   if (quote !== undefined) throw new InvalidCommandError("No closing quotation");
   if (inWord) words.push(word);
   return words;
+}
+
+const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * Quotes `word` for display the way a POSIX shell (and {@linkcode splitCommandLine}) reads it back.
+ *
+ * @example Usage
+ * ```ts
+ * import { quoteWord, splitCommandLine } from "./command_line.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(quoteWord("ls"), "ls");
+ * assert.equal(quoteWord("it's"), `'it'\\''s'`);
+ * assert.deepEqual(splitCommandLine(quoteWord("a b")), ["a b"]);
+ * ```
+ */
+export function quoteWord(word: string): string {
+  return PLAIN_WORD.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }

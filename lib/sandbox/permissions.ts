@@ -5,7 +5,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import { quoteWord } from "./command_check.ts";
+import { quoteWord } from "./command_line.ts";
 import { resolvePath } from "./program_path.ts";
 
 /** The flags, and what the user should know about them. */
