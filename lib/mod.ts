@@ -11,3 +11,11 @@ export { Job, type JobStatus, type KillOutcome, type KillReason } from "./jobs/j
 export { type ByteRange, OutputBuffer } from "./output/output_buffer.ts";
 export type { GroupSignaller, GroupSignalMethod } from "./jobs/process_group.ts";
 export * from "./errors.ts";
+export type {
+  Executor,
+  ProcessStatus,
+  SpawnedProcess,
+  SpawnSpec,
+  StdinMode,
+} from "./jobs/executor.ts";
+export { createLocalExecutor } from "./jobs/local_executor.ts";

@@ -4,8 +4,8 @@
  * @module
  */
 import { OutputBuffer } from "../output/output_buffer.ts";
-import type { GroupSignaller } from "./process_group.ts";
-import { JobNotRunningError, programNotFound, SpawnError, StdinClosedError } from "../errors.ts";
+import type { Executor, ProcessStatus, SpawnedProcess, StdinMode } from "./executor.ts";
+import { JobNotRunningError, StdinClosedError } from "../errors.ts";
 import { raceTimeout } from "../timers.ts";
 import type { Argv } from "../sandbox/command_line.ts";
 
@@ -19,10 +19,7 @@ export const KILL_REASONS = ["user", "timeout", "shutdown"] as const;
 /** Who stopped a killed job. */
 export type KillReason = typeof KILL_REASONS[number];
 
-/** Every {@linkcode StdinMode}, for schemas. */
-export const STDIN_MODES = ["pipe", "closed"] as const;
-/** Whether a job's stdin is a pipe the client writes to, or closed from the start (EOF at once). */
-export type StdinMode = typeof STDIN_MODES[number];
+export { STDIN_MODES, type StdinMode } from "./executor.ts";
 
 /** Every {@linkcode KillOutcome}, for schemas. */
 export const KILL_OUTCOMES = ["killed", "already_terminated"] as const;
@@ -45,7 +42,8 @@ export interface JobOptions {
   /** Default `pipe`. */
   readonly stdin?: StdinMode;
   readonly maxOutputSize: number;
-  readonly signaller: GroupSignaller;
+  /** Where and how the process runs. */
+  readonly executor: Executor;
   /** Milliseconds between SIGTERM and SIGKILL. */
   readonly killGraceMs: number;
 }
@@ -55,14 +53,6 @@ const DRAIN_AFTER_EXIT_MS = 250;
 // A pipe holds 64 KiB, so one read never returns more.
 const READ_SIZE = 64 * 1024;
 const encoder = new TextEncoder();
-
-/** Describes why `Deno.Command` could not start `program`, in words a client can act on. */
-function spawnFailure(program: string, error: unknown): SpawnError {
-  if (error instanceof Deno.errors.NotFound) {
-    return programNotFound(program, { cause: error });
-  }
-  return new SpawnError(`Cannot start "${program}": ${(error as Error).message}`, { cause: error });
-}
 
 /** A running or finished process with bounded output. Create one with {@linkcode Job.start}. */
 export class Job {
@@ -91,32 +81,30 @@ export class Job {
   #killing: Promise<KillOutcome> | undefined;
   // The leader has exited and been reaped: its pid may be reused, and the job ended on its own.
   #leaderExited = false;
-  readonly #child: Deno.ChildProcess;
+  readonly #process: SpawnedProcess;
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array> | null;
   #stdinClosed: boolean;
-  readonly #signaller: GroupSignaller;
   readonly #killGraceMs: number;
   readonly #listeners = new Set<() => void>();
 
-  private constructor(options: JobOptions, child: Deno.ChildProcess) {
+  private constructor(options: JobOptions, spawned: SpawnedProcess) {
     this.id = options.id;
     this.command = options.command;
     this.argv = options.argv;
     this.name = options.name ?? null;
     this.stdout = new OutputBuffer(options.maxOutputSize);
     this.stderr = new OutputBuffer(options.maxOutputSize);
-    this.#child = child;
-    this.#signaller = options.signaller;
+    this.#process = spawned;
     this.#killGraceMs = options.killGraceMs;
-    this.#stdinClosed = options.stdin === "closed";
-    this.#stdin = this.#stdinClosed ? null : child.stdin.getWriter();
+    this.#stdin = spawned.stdin?.getWriter() ?? null;
+    this.#stdinClosed = this.#stdin === null;
     // A job that never reads stdin makes our writes fail later; that is reported per write.
     this.#stdin?.closed.catch(() => {});
     const drained = Promise.all([
-      this.#pump(child.stdout, this.stdout),
-      this.#pump(child.stderr, this.stderr),
+      this.#pump(spawned.stdout, this.stdout),
+      this.#pump(spawned.stderr, this.stderr),
     ]);
-    this.done = child.status.then(async (status) => {
+    this.done = spawned.status.then(async (status) => {
       this.#leaderExited = true;
       await raceTimeout(drained, DRAIN_AFTER_EXIT_MS, undefined);
       this.#finish(status);
@@ -126,37 +114,32 @@ export class Job {
   }
 
   /**
-   * Spawns `options.argv` in its own process group with piped stdio.
+   * Spawns `options.argv` through `options.executor` with piped stdio.
    *
    * @throws {SpawnError} when the program is missing, not executable or not permitted.
    */
   static start(options: JobOptions): Job {
-    const [program, ...args] = options.argv;
-    let child: Deno.ChildProcess;
-    try {
-      child = new Deno.Command(program, {
-        args,
-        cwd: options.cwd,
-        env: { ...options.env, ...options.envAdditions },
-        clearEnv: options.env !== undefined,
-        stdin: options.stdin === "closed" ? "null" : "piped",
-        stdout: "piped",
-        stderr: "piped",
-        detached: true,
-      }).spawn();
-    } catch (error) {
-      throw spawnFailure(program, error);
-    }
-    return new Job(options, child);
+    const spawned = options.executor.spawn({
+      argv: options.argv,
+      cwd: options.cwd,
+      env: options.env,
+      envAdditions: options.envAdditions,
+      stdin: options.stdin ?? "pipe",
+    });
+    return new Job(options, spawned);
   }
 
   /** `running` until the process ends, then how it ended. */
   get status(): JobStatus {
     return this.#status;
   }
-  /** The process id, which is also the job's process group id. */
+  /** The host pid of the process leading the job (with the local executor, its group id too). */
   get pid(): number {
-    return this.#child.pid;
+    return this.#process.pid;
+  }
+  /** Whether the job runs inside an OS sandbox. */
+  get contained(): boolean {
+    return this.#process.contained;
   }
   /** The exit code once the process has ended, `null` before or when a signal ended it. */
   get exitCode(): number | null {
@@ -215,14 +198,14 @@ export class Job {
     return "closed";
   }
 
-  /** Sends `signal` to the job's process group. */
+  /** Sends `signal` to the job's processes. */
   async sendSignal(signal: Deno.Signal): Promise<void> {
     if (this.#status !== "running" || this.#leaderExited) throw new JobNotRunningError(this.id);
-    await this.#signaller.signal(this.#child, signal);
+    await this.#process.signal(signal);
   }
 
   /**
-   * Stops the job and its process group: SIGTERM, then SIGKILL after the grace period.
+   * Stops the job and its processes: SIGTERM, then SIGKILL after the grace period.
    * Concurrent calls share one kill; the first reason given is the one recorded.
    */
   kill(reason: KillReason): Promise<KillOutcome> {
@@ -237,14 +220,14 @@ export class Job {
   }
 
   async #terminate(): Promise<KillOutcome> {
-    await this.#signaller.signal(this.#child, "SIGTERM");
+    await this.#process.signal("SIGTERM");
     const outcome = await raceTimeout(
       this.done.then(() => "done" as const),
       this.#killGraceMs,
       "timeout",
     );
     if (outcome === "timeout" && !this.#leaderExited) {
-      await this.#signaller.signal(this.#child, "SIGKILL");
+      await this.#process.signal("SIGKILL");
     }
     await this.done;
     return "killed";
@@ -268,7 +251,7 @@ export class Job {
     }
   }
 
-  #finish(status: Deno.CommandStatus): void {
+  #finish(status: ProcessStatus): void {
     this.#exitCode = status.signal === null ? status.code : null;
     this.#signal = status.signal;
     this.#ended = new Date();
@@ -282,7 +265,7 @@ export class Job {
 
   async #endGroup(): Promise<void> {
     try {
-      await this.#signaller.signal(this.#child, "SIGKILL");
+      await this.#process.signal("SIGKILL");
     } catch (error) {
       console.error(`job ${this.id}: could not stop leftover processes:`, error);
     }

@@ -9,11 +9,15 @@ import { defaultJobEnvironment } from "./environment.ts";
 import { JobLimitError, JobNotFoundError, ToolError } from "../errors.ts";
 import { Job, type KillOutcome, type StdinMode } from "./job.ts";
 import { checkEnvAdditions, jobEnvAdditions, resolveJobCwd } from "./start_options.ts";
-import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
+import type { GroupSignaller } from "./process_group.ts";
+import type { Executor } from "./executor.ts";
+import { createLocalExecutor } from "./local_executor.ts";
 
 /** Options for a {@linkcode JobManager} beyond the configuration. */
 export interface JobManagerOptions {
-  /** How process groups are signalled; default: the strongest method permitted. */
+  /** Where and how jobs run; default: the local executor using `signaller`. */
+  readonly executor?: Executor;
+  /** How the default executor signals process groups; default: the strongest method permitted. */
   readonly signaller?: GroupSignaller;
   /** Milliseconds between SIGTERM and SIGKILL when a job is killed. Default 2000. */
   readonly killGraceMs?: number;
@@ -58,7 +62,7 @@ export class JobManager {
   readonly config: Config;
   readonly #jobs = new Map<string, Job>();
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
-  readonly #signaller: GroupSignaller;
+  readonly #executor: Executor;
   readonly #killGraceMs: number;
   readonly #env: Record<string, string> | undefined;
   readonly #listeners = new Set<(event: JobEvent) => void>();
@@ -67,14 +71,14 @@ export class JobManager {
   /** Creates an empty job table enforcing `config`. */
   constructor(config: Config, options: JobManagerOptions = {}) {
     this.config = config;
-    this.#signaller = options.signaller ?? createGroupSignaller();
+    this.#executor = options.executor ?? createLocalExecutor(options.signaller);
     this.#killGraceMs = options.killGraceMs ?? 2000;
     this.#env = options.env ?? defaultJobEnvironment();
   }
 
   /** How this manager reaches process groups (see {@linkcode GroupSignaller}). */
   get signalMethod(): GroupSignaller["method"] {
-    return this.#signaller.method;
+    return this.#executor.signalMethod;
   }
 
   /** `PATH` as jobs see it, which finds their programs. */
@@ -125,7 +129,7 @@ export class JobManager {
       name: options.name ?? null,
       stdin: options.stdin,
       maxOutputSize: this.config.maxOutputSize,
-      signaller: this.#signaller,
+      executor: this.#executor,
       killGraceMs: this.#killGraceMs,
     });
     this.#jobs.set(job.id, job);
