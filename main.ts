@@ -5,7 +5,7 @@
  * @module
  */
 import { helpText, parseCli, UsageError } from "./lib/cli.ts";
-import { loadConfig } from "./lib/config.ts";
+import { loadConfig, unknownVariableWarnings } from "./lib/config.ts";
 import { ConfigError } from "./lib/errors.ts";
 import { JobManager } from "./lib/jobs/job_table.ts";
 import { createServer } from "./lib/mcp/server.ts";
@@ -14,6 +14,7 @@ import { serveStdio } from "./lib/transports/stdio.ts";
 import { describeConfig } from "./lib/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
 import { denoRunLine } from "./lib/sandbox/permissions.ts";
+import { httpOptions } from "./lib/transports/http_options.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
@@ -27,7 +28,9 @@ async function main(args: string[]): Promise<number | undefined> {
     console.log(helpText());
     return 0;
   }
-  const config = loadConfig(Deno.env.toObject(), Deno.cwd());
+  const env = Deno.env.toObject();
+  const config = loadConfig(env, Deno.cwd());
+  for (const warning of unknownVariableWarnings(env)) log(`warning: ${warning}`);
   if (values["print-permissions"]) {
     const { line, notes } = denoRunLine(config, new URL(import.meta.url).pathname);
     for (const note of notes) log(`note: ${note}`);
@@ -36,21 +39,10 @@ async function main(args: string[]): Promise<number | undefined> {
   }
   const manager = new JobManager(config);
   if (values.http) {
+    const options = httpOptions(values, config, log);
     // Loaded only for --http, so a stdio server never pays for the HTTP stack at start-up.
-    const { parsePort, serveHttp } = await import("./lib/transports/http.ts");
-    const idleText = values["idle-timeout"];
-    const idleSeconds = Number(idleText);
-    if (!(idleSeconds > 0)) {
-      throw new ConfigError("--idle-timeout", idleText, "a number of seconds > 0");
-    }
-    const http = await serveHttp(manager, {
-      host: values.host,
-      port: parsePort(values.port),
-      token: Deno.env.get("MCP_BG_HTTP_TOKEN") || undefined,
-      allowedHosts: Deno.env.get("MCP_BG_HTTP_ALLOWED_HOSTS")?.split(",").filter((h) => h !== ""),
-      idleTimeoutMs: idleSeconds * 1000,
-      log,
-    });
+    const { serveHttp } = await import("./lib/transports/http.ts");
+    const http = await serveHttp(manager, options);
     installShutdown(manager, log, { afterJobs: () => http.close() });
     log(`ready on ${http.url}; ${describeConfig(config, manager.signalMethod)}`);
     return undefined;

@@ -1,6 +1,6 @@
 /**
- * The command line: one table of flags, one table of environment variables, a parser built on
- * `node:util` `parseArgs`, and the `--help` text generated from both tables.
+ * The command line: one table of flags, a parser built on `node:util` `parseArgs`, and the
+ * `--help` text generated from the flags and the environment variables' table (`settings.ts`).
  *
  * To add a flag, add one entry to {@linkcode FLAGS}; the parser, the `--help` text and the
  * type of {@linkcode CliValues} follow from it.
@@ -9,6 +9,8 @@
  */
 import { parseArgs } from "node:util";
 import { VERSION } from "./version.ts";
+import { closestName } from "./closest_name.ts";
+import { SETTING_LIST } from "./config.ts";
 import {
   DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_PORT,
@@ -68,50 +70,12 @@ export interface EnvSpec {
   readonly default: string;
 }
 
-/** Every environment variable the server reads (validated by `loadConfig`). */
-export const ENV_VARIABLES: readonly EnvSpec[] = [
-  { name: "MCP_BG_MAX_JOBS", help: "Jobs running at once (1-100).", default: "10" },
-  {
-    name: "MCP_BG_MAX_OUTPUT_SIZE",
-    help: "Bytes kept per stream per job, newest kept (bytes or KB/MB/GB, 1KB-1GB).",
-    default: "10MB",
-  },
-  {
-    name: "MCP_BG_JOB_TIMEOUT",
-    help: "Seconds after which a running job is killed (whole seconds >= 1).",
-    default: "none",
-  },
-  {
-    name: "MCP_BG_CLEANUP_INTERVAL",
-    help: "Seconds a finished job is kept before it is dropped (10-86400).",
-    default: "300",
-  },
-  {
-    name: "MCP_BG_WORKING_DIR",
-    help: "Directory jobs run in (an existing directory).",
-    default: "the server's working directory",
-  },
-  {
-    name: "MCP_BG_ALLOWED_COMMANDS",
-    help: "Comma-separated regular expressions; a command runs only if one matches.",
-    default: "unset, every command allowed",
-  },
-  {
-    name: "MCP_BG_SHELL",
-    help: "Run each line with this shell (`bash`, `sh`, or a path); checked by a shell parser.",
-    default: "unset, no shell: argv split with POSIX quoting",
-  },
-  {
-    name: "MCP_BG_HTTP_TOKEN",
-    help: "With --http, require `Authorization: Bearer <token>` on every request.",
-    default: "unset, no token (loopback only)",
-  },
-  {
-    name: "MCP_BG_HTTP_ALLOWED_HOSTS",
-    help: "With --http, extra comma-separated Host names accepted besides localhost.",
-    default: "unset",
-  },
-];
+/** Every environment variable the server reads, from the table in `settings.ts`. */
+export const ENV_VARIABLES: readonly EnvSpec[] = SETTING_LIST.map((setting) => ({
+  name: setting.variable,
+  help: setting.help,
+  default: setting.default,
+}));
 
 /** The flags that have a default, so always have a value once parsed. */
 type DefaultedFlag = {
@@ -173,35 +137,8 @@ function usageMessage(error: TypeError): string {
   const hint = "run with --help for usage";
   const unknown = /^Unknown option '([^']*)'/.exec(error.message);
   if (!unknown) return `${error.message}; ${hint}`;
-  const guess = closestFlag(unknown[1]!.replace(/^-+/, ""));
+  const guess = closestName(unknown[1]!.replace(/^-+/, ""), Object.keys(FLAGS));
   return `Unknown option "${unknown[1]}"; ${guess ? `did you mean --${guess}? ` : ""}${hint}`;
-}
-
-/** The known long flag nearest to `name` by edit distance, if it is a plausible typo. */
-function closestFlag(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const known of Object.keys(FLAGS)) {
-    const distance = editDistance(name, known);
-    if (distance < bestDistance) [best, bestDistance] = [known, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**

@@ -92,3 +92,15 @@ Deno.test("main.ts exits 2 on an unknown flag, naming it on stderr", async () =>
   assert.equal(result.stdout, "");
   assert.match(result.stderr, /Unknown option "--port-number"; .*run with --help for usage/);
 });
+
+Deno.test("main.ts warns about a misspelled MCP_BG_* variable and still starts", async () => {
+  const result = await run(Deno.execPath(), ["run", "-A", MAIN], {
+    env: { ["MCP_BG_MAX_" + "JOB"]: "5" },
+  });
+  assert.equal(result.code, 0);
+  assert.match(
+    result.stderr,
+    /warning: MCP_BG_MAX_JOB is not a variable this server reads \(did you mean MCP_BG_MAX_JOBS\?\)/,
+  );
+  assert.match(result.stderr, /ready on stdio/);
+});

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { loadConfig, parseByteSize } from "../lib/config.ts";
+import {
+  loadConfig,
+  MAX_TIMER_SECONDS,
+  parseByteSize,
+  SETTINGS,
+  unknownVariableWarnings,
+} from "../lib/config.ts";
+import { helpText } from "../lib/cli.ts";
 import { ConfigError } from "../lib/errors.ts";
 
 const CWD = Deno.cwd();
@@ -169,4 +176,49 @@ Deno.test("the first invalid variable is reported even when others are valid", (
     "MCP_BG_CLEANUP_INTERVAL",
     /from 10 to 86400/,
   );
+});
+
+Deno.test("--help states each numeric range exactly as the validator takes it", () => {
+  const help = helpText();
+  const cases = [
+    ["MCP_BG_MAX_JOBS", 1, 100],
+    ["MCP_BG_JOB_TIMEOUT", 1, MAX_TIMER_SECONDS],
+    ["MCP_BG_CLEANUP_INTERVAL", 10, 86400],
+  ] as const;
+  for (const [variable, min, max] of cases) {
+    const line = help.split("\n").find((text) => text.trimStart().startsWith(variable))!;
+    assert.ok(line.includes(`(${min}-${max})`), line);
+    loadConfig({ [variable]: String(min) }, CWD);
+    loadConfig({ [variable]: String(max) }, CWD);
+    assertRefused({ [variable]: String(min - 1) }, variable, new RegExp(`from ${min} to ${max}`));
+    assertRefused({ [variable]: String(max + 1) }, variable, new RegExp(`from ${min} to ${max}`));
+  }
+});
+
+Deno.test("every setting's default, as --help shows it, is what loadConfig gives when unset", () => {
+  const config = loadConfig({}, CWD);
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    const shown = setting.default;
+    const value = config[key as keyof typeof config];
+    if (/^\d+$/.test(shown)) assert.equal(value, Number(shown), setting.variable);
+    else if (/^\d+[KMG]B$/.test(shown)) assert.equal(value, parseByteSize(shown), setting.variable);
+    else assert.ok(value === undefined || key === "workingDir", `${setting.variable}: ${shown}`);
+  }
+});
+
+Deno.test("unknownVariableWarnings() names the variable a misspelled MCP_BG_* one most likely meant", () => {
+  const warnings = unknownVariableWarnings({
+    ["MCP_BG_MAX_" + "JOB"]: "5",
+    ["mcp_bg_job_" + "timeout"]: "60",
+    ["MCP_BG_" + "SOMETHING_ELSE_ENTIRELY"]: "1",
+    MCP_BG_MAX_JOBS: "3",
+    PATH: "/bin",
+  });
+  assert.deepEqual(warnings, [
+    "MCP_BG_MAX_JOB is not a variable this server reads (did you mean MCP_BG_MAX_JOBS?); it is ignored",
+    "MCP_BG_SOMETHING_ELSE_ENTIRELY is not a variable this server reads (see --help for the list); " +
+    "it is ignored",
+    "mcp_bg_job_timeout is not a variable this server reads (did you mean MCP_BG_JOB_TIMEOUT?); " +
+    "it is ignored",
+  ]);
 });

@@ -9,7 +9,6 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import type { JobManager } from "../jobs/job_table.ts";
 import type { McpServer } from "../mcp/sdk.ts";
 import { createServer } from "../mcp/server.ts";
-import { ConfigError } from "../errors.ts";
 import { raceTimeout } from "../timers.ts";
 import { assertSafeBinding, createGuard } from "./http_guard.ts";
 
@@ -51,19 +50,6 @@ interface Session {
   lastActive: number;
   /** Response bodies (SSE streams included) still being sent. */
   openStreams: number;
-}
-
-/**
- * Parses a `--port` value.
- *
- * @throws {ConfigError} unless it is an integer from 0 to 65535.
- */
-export function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) {
-    throw new ConfigError("--port", text, "an integer from 0 to 65535");
-  }
-  return port;
 }
 
 function jsonRpcError(status: number, code: number, message: string): Response {

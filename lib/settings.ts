@@ -1,0 +1,186 @@
+/**
+ * The table of every `MCP_BG_*` environment variable the server reads.
+ *
+ * @module
+ */
+import { ConfigError } from "./errors.ts";
+import { custom, type Setting, wholeNumber } from "./setting.ts";
+import { loadShell, type ShellConfig } from "./sandbox/shell_config.ts";
+
+/** The longest job time limit in seconds: setTimeout fires at once for delays over 2^31-1 ms. */
+export const MAX_TIMER_SECONDS = 2_147_483;
+
+const UNITS: Record<string, number> = { "": 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+
+/**
+ * Parses a byte size such as `10MB`, `512KB` or `4096`.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseByteSize } from "./settings.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseByteSize("2KB"), 2048);
+ * ```
+ */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*$/i.exec(text);
+  if (!match) return undefined;
+  const unit = UNITS[match[2]!.toUpperCase()];
+  if (unit === undefined) return undefined;
+  return Math.floor(Number(match[1]) * unit);
+}
+
+const DEFAULT_OUTPUT_SIZE = "10MB";
+
+function outputSize(variable: string, raw: string): number {
+  const value = parseByteSize(raw);
+  if (value === undefined || value < 1024 || value > 1024 ** 3) {
+    throw new ConfigError(
+      variable,
+      raw,
+      "a byte count or a number with KB, MB or GB, from 1KB to 1GB",
+    );
+  }
+  return value;
+}
+
+function existingDirectory(variable: string, raw: string): string {
+  let path: string;
+  try {
+    path = Deno.realPathSync(raw);
+  } catch (error) {
+    throw new ConfigError(variable, raw, `an existing directory (${(error as Error).message})`);
+  }
+  if (!Deno.statSync(path).isDirectory) {
+    throw new ConfigError(variable, raw, "an existing directory");
+  }
+  return path;
+}
+
+/** Splits a comma-separated allowlist; each non-empty entry must compile as a regex. */
+function patterns(variable: string, raw: string): RegExp[] {
+  // Entries are kept exactly as written: a trailing space in "^ls " is part of the pattern.
+  const entries = raw.split(",").filter((entry) => entry.trim() !== "");
+  if (entries.length === 0) {
+    throw new ConfigError(variable, raw, "one or more comma-separated regular expressions");
+  }
+  return entries.map((entry) => {
+    try {
+      return new RegExp(entry);
+    } catch (error) {
+      throw new ConfigError(
+        variable,
+        raw,
+        `valid regular expressions (${(error as Error).message})`,
+      );
+    }
+  });
+}
+
+/**
+ * The validated, frozen configuration every other module reads: one field per entry of
+ * {@linkcode SETTINGS}.
+ */
+export interface Config {
+  /** Jobs allowed to run at once; finished jobs never hold a slot. */
+  readonly maxJobs: number;
+  /** Bytes kept per stream per job; the newest are kept. */
+  readonly maxOutputSize: number;
+  /** Seconds after which a running job is killed, or `undefined` for no limit. */
+  readonly jobTimeoutSeconds: number | undefined;
+  /** Seconds a finished job is kept before it is dropped from memory. */
+  readonly cleanupIntervalSeconds: number;
+  /** Absolute directory jobs run in. */
+  readonly workingDir: string;
+  /** Allowlist patterns (as written); `undefined` allows every command. */
+  readonly allowedCommands: readonly RegExp[] | undefined;
+  /** `MCP_BG_SHELL`: run each line as `<shell> -c <line>`; `undefined` runs argv directly. */
+  readonly shell: ShellConfig | undefined;
+  /** `--http` only: the bearer token every request must carry. */
+  readonly httpToken: string | undefined;
+  /** `--http` only: host names accepted besides the loopback ones. */
+  readonly httpAllowedHosts: readonly string[] | undefined;
+}
+
+/**
+ * Every environment variable, keyed by the {@linkcode Config} field it fills. `loadConfig`,
+ * `--help`, the start-up line and `--doctor` are all driven by this table, in this order.
+ *
+ * To add a variable, add one entry here (its parser, default and help text) and its typed field
+ * to `Config` above (the compiler refuses one without the other; JSR wants the type written out).
+ * Validation, `--help`, the start-up summary and `--doctor` then follow from the entry alone.
+ * An entry may read entries above it through `context.env` (the shell checks the allowlist).
+ */
+export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
+  maxJobs: wholeNumber({
+    variable: "MCP_BG_MAX_JOBS",
+    help: "Jobs running at once",
+    min: 1,
+    max: 100,
+    default: 10,
+  }),
+  maxOutputSize: custom({
+    variable: "MCP_BG_MAX_OUTPUT_SIZE",
+    help: "Bytes kept per stream per job, newest kept (bytes or KB/MB/GB, 1KB-1GB).",
+    default: DEFAULT_OUTPUT_SIZE,
+    blankIsUnset: true,
+    parse: (raw) => outputSize("MCP_BG_MAX_OUTPUT_SIZE", raw ?? DEFAULT_OUTPUT_SIZE),
+    show: (bytes) => `max_output_size=${bytes}B`,
+  }),
+  jobTimeoutSeconds: wholeNumber({
+    variable: "MCP_BG_JOB_TIMEOUT",
+    help: "Seconds after which a running job is killed",
+    min: 1,
+    max: MAX_TIMER_SECONDS,
+    unset: "none",
+    unit: "s",
+  }),
+  cleanupIntervalSeconds: wholeNumber({
+    variable: "MCP_BG_CLEANUP_INTERVAL",
+    help: "Seconds a finished job is kept before it is dropped",
+    min: 10,
+    max: 86400,
+    default: 300,
+    unit: "s",
+  }),
+  workingDir: custom({
+    variable: "MCP_BG_WORKING_DIR",
+    help: "Directory jobs run in (an existing directory).",
+    default: "the server's working directory",
+    parse: (raw, { cwd }) =>
+      raw === undefined || raw === "" ? cwd : existingDirectory("MCP_BG_WORKING_DIR", raw),
+  }),
+  allowedCommands: custom({
+    variable: "MCP_BG_ALLOWED_COMMANDS",
+    help: "Comma-separated regular expressions; a command runs only if one matches.",
+    default: "unset, every command allowed",
+    parse: (raw): readonly RegExp[] | undefined =>
+      raw === undefined ? undefined : patterns("MCP_BG_ALLOWED_COMMANDS", raw),
+    show: (list) => `allowlist=${list === undefined ? "off" : `${list.length} pattern(s)`}`,
+  }),
+  shell: custom({
+    variable: "MCP_BG_SHELL",
+    help: "Run each line with this shell (`bash`, `sh`, or a path); checked by a shell parser.",
+    default: "unset, no shell: argv split with POSIX quoting",
+    parse: (_raw, { env, cwd }) =>
+      loadShell(env, { cwd, allowlist: env.MCP_BG_ALLOWED_COMMANDS !== undefined }),
+    show: (shell) => `shell=${shell?.path ?? "none"}`,
+    brief: false,
+  }),
+  httpToken: custom({
+    variable: "MCP_BG_HTTP_TOKEN",
+    help: "With --http, require `Authorization: Bearer <token>` on every request.",
+    default: "unset, no token (loopback only)",
+    parse: (raw) => raw || undefined,
+    show: (token) => `http_token=${token === undefined ? "unset" : "set"}`,
+    brief: false,
+  }),
+  httpAllowedHosts: custom({
+    variable: "MCP_BG_HTTP_ALLOWED_HOSTS",
+    help: "With --http, extra comma-separated Host names accepted besides localhost.",
+    default: "unset",
+    parse: (raw): readonly string[] | undefined => raw?.split(",").filter((host) => host !== ""),
+    show: (hosts) => `http_allowed_hosts=${hosts?.join(",") || "none"}`,
+    brief: false,
+  }),
+};
