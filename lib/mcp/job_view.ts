@@ -7,28 +7,31 @@ import { z } from "zod";
 import { type Job, JOB_STATUSES, KILL_REASONS } from "../jobs/job.ts";
 import { lastLine } from "../output/reading.ts";
 
-/** A job's status as every status-bearing tool reports it. */
+/** A job's status as `get_job_status` reports it; the other tools refer to it. */
 export const jobStatusShape = {
   job_id: z.string(),
   status: z.enum(JOB_STATUSES),
   command: z.string(),
-  started: z.string().describe("ISO 8601 UTC"),
-  ended: z.string().nullable().describe("ISO 8601 UTC, null while running"),
-  exit_code: z.number().int().nullable().describe("null while running or when ended by a signal"),
-  signal: z.string().nullable().describe("the signal that ended the process, if any"),
+  started: z.string(),
+  ended: z.string().nullable(),
+  exit_code: z.number().int().nullable(),
+  signal: z.string().nullable(),
   kill_reason: z.enum(KILL_REASONS).nullable(),
   pid: z.number().int(),
   duration_ms: z.number().int(),
-  stdout_bytes: z.number().int().describe("bytes the job wrote to stdout"),
+  stdout_bytes: z.number().int().describe("written; stderr_* likewise"),
   stderr_bytes: z.number().int(),
-  stdout_dropped_bytes: z.number().int().describe("oldest stdout bytes dropped by the size cap"),
+  stdout_dropped_bytes: z.number().int().describe("oldest bytes dropped by the size cap"),
   stderr_dropped_bytes: z.number().int(),
-  name: z.string().nullable().describe("the label given to execute_command, if any"),
-  stdout_last_line: z.string().nullable().describe(
-    "the last non-blank line on stdout (a carriage return also ends a line), cut to 200 characters",
-  ),
-  stderr_last_line: z.string().nullable().describe("the last non-blank line on stderr"),
+  name: z.string().nullable(),
+  stdout_last_line: z.string().nullable().describe("last non-blank line, \\r-split, ≤200 chars"),
+  stderr_last_line: z.string().nullable(),
 };
+
+/** The status fields inside another tool's result: listed once, in `get_job_status`. */
+export const jobStatusReference = z.looseObject({ status: z.enum(JOB_STATUSES) }).describe(
+  "the fields of get_job_status",
+);
 
 /** The status fields of `job`. */
 export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape>> {
@@ -55,4 +58,4 @@ export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape
 }
 
 /** The input every per-job tool takes. */
-export const jobIdSchema = z.string().min(1).describe("the id execute_command returned");
+export const jobIdSchema = z.string().min(1);

@@ -7,8 +7,11 @@
  */
 // @ts-types="@modelcontextprotocol/sdk/server/mcp"
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+// @ts-types="@modelcontextprotocol/sdk/server/mcp"
+export type { RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export {
+  ListToolsRequestSchema,
   McpError,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,

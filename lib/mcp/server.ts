@@ -19,6 +19,7 @@ import { registerWaitForJob } from "./tools/wait_for_job.ts";
 import { registerReadJobOutput } from "./tools/read_job_output.ts";
 import { registerSendSignal } from "./tools/send_signal.ts";
 import { registerCloseStdin } from "./tools/close_stdin.ts";
+import { listToolsCompactly } from "./tool_list.ts";
 
 /**
  * Creates an MCP server whose tools act on `manager`'s jobs.
@@ -36,6 +37,7 @@ export function createServer(manager: JobManager): McpServer {
   const server = new McpServer({ name: "mcp-background-job", version: VERSION }, {
     capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } },
   });
+  listToolsCompactly(server);
   registerExecuteCommand(server, manager);
   registerListJobs(server, manager);
   registerGetJobStatus(server, manager);

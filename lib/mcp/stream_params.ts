@@ -6,15 +6,11 @@
 import { z } from "zod";
 
 /** Which streams a call looks at. */
-export const streamChoiceSchema = z.enum(["stdout", "stderr", "both"]).default("both").describe(
-  "which streams to look at (default both)",
-);
+export const streamChoiceSchema = z.enum(["stdout", "stderr", "both"]).default("both");
 
 /** A cursor: an absolute byte offset into one stream, as a previous call returned it. */
 export const cursorSchema = (stream: string) =>
-  z.number().int().min(0).optional().describe(
-    `absolute byte offset into ${stream} (a previous call's ${stream}_cursor); only output after it is used`,
-  );
+  z.number().int().min(0).optional().describe(`a previous call's ${stream}_cursor`);
 
 /** The streams named by a `stream` choice. */
 export function chosenStreams(choice: "stdout" | "stderr" | "both"): ("stdout" | "stderr")[] {

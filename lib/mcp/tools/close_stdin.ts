@@ -15,8 +15,8 @@ export function registerCloseStdin(server: McpServer, manager: JobManager): void
   server.registerTool("close_stdin", {
     title: "Close a job's stdin",
     description:
-      "Close a running job's stdin: it reads end-of-file (like Ctrl-D), so programs such as " +
-      "cat, sort or a REPL finish. No more input can be sent afterwards.",
+      "Close a running job's stdin: it reads end-of-file (Ctrl-D), so cat, sort or a REPL " +
+      "finish. No input can be sent afterwards.",
     inputSchema: z.strictObject({ job_id: jobIdSchema }),
     outputSchema: z.object({ job_id: z.string(), status: z.enum(["closed", "already_closed"]) }),
     annotations: { destructiveHint: true, readOnlyHint: false, idempotentHint: true },

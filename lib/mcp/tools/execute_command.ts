@@ -10,35 +10,25 @@ import { MAX_TIMER_SECONDS } from "../../config.ts";
 import { MAX_NAME_LENGTH } from "../../jobs/start_options.ts";
 import { STDIN_MODES } from "../../jobs/job.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
+import { describeExecuteCommand } from "../command_description.ts";
 
 /** Registers `execute_command` on `server`. */
 export function registerExecuteCommand(server: McpServer, manager: JobManager): void {
   server.registerTool("execute_command", {
     title: "Start a background job",
-    description:
-      "Start a command as a background job and return its job_id at once. The line is split " +
-      "with POSIX shell quoting and run directly, without a shell: pipes, ; and && are plain " +
-      'arguments unless you run `sh -c "..."` yourself. Optional: cwd (inside the working ' +
-      "directory), env additions, a per-job timeout in seconds, a name shown in list_jobs, and " +
-      'stdin "closed" for commands that must not wait for input.',
+    description: describeExecuteCommand(manager.config),
     inputSchema: z.strictObject({
-      command: z.string().describe("the command line, e.g. `npm run dev`"),
-      cwd: z.string().min(1).optional().describe(
-        "directory to run in, relative to the server's working directory; must stay inside it",
-      ),
+      command: z.string().describe("e.g. npm run dev"),
+      cwd: z.string().min(1).optional().describe("inside the working directory"),
       env: z.record(z.string(), z.string()).optional().describe(
-        "variables to add to the job's environment; PATH, LD_*, DYLD_* and other variables " +
-          "that make a program load or run other code are refused",
+        "added variables; PATH, LD_* and the like are refused",
       ),
       timeout: z.number().int().min(1).max(MAX_TIMER_SECONDS).optional().describe(
-        "seconds after which the job is killed (kill_reason timeout); a shorter server-wide " +
-          "MCP_BG_JOB_TIMEOUT still applies",
+        "seconds, then the job is killed",
       ),
-      name: z.string().min(1).max(MAX_NAME_LENGTH).optional().describe(
-        "a label shown in list_jobs and get_job_status",
-      ),
+      name: z.string().min(1).max(MAX_NAME_LENGTH).optional().describe("a label for list_jobs"),
       stdin: z.enum(STDIN_MODES).optional().describe(
-        "pipe (default): stays open for interact_with_job; closed: the job reads end-of-file at once",
+        "closed: the job reads end-of-file at once; default pipe, for interact_with_job",
       ),
     }),
     outputSchema: z.object({ job_id: z.string() }),

@@ -17,8 +17,7 @@ export function registerKillJob(server: McpServer, manager: JobManager): void {
     {
       title: "Kill a job",
       description:
-        "Stop a job and its whole process group: SIGTERM, then SIGKILL after a grace period. " +
-        "Returns killed, already_terminated or not_found.",
+        "Stop a job and its whole process group: SIGTERM, then SIGKILL after a grace period.",
       inputSchema: z.strictObject({ job_id: jobIdSchema }),
       outputSchema: z.object({ status: z.enum([...KILL_OUTCOMES, "not_found"]) }),
       annotations: { destructiveHint: true, readOnlyHint: false, idempotentHint: true },

@@ -28,17 +28,15 @@ export function registerSendSignal(server: McpServer, manager: JobManager): void
   server.registerTool("send_signal", {
     title: "Send a signal to a job",
     description:
-      "Send a signal to a running job's whole process group: SIGINT is Ctrl-C, SIGHUP often " +
-      "means reload, SIGTERM asks it to stop. The job decides what to do; its status then " +
-      "follows its exit (a job that dies of the signal is failed with that signal). To stop a " +
-      "job for good use kill_job.",
+      "Send a signal to a running job's process group (SIGINT is Ctrl-C, SIGHUP often reloads). " +
+      "The job decides what to do; to stop it for good use kill_job.",
     inputSchema: z.strictObject({
       job_id: jobIdSchema,
-      signal: z.enum(SENDABLE_SIGNALS).describe("the signal to send"),
+      signal: z.enum(SENDABLE_SIGNALS),
     }),
     outputSchema: z.object({
       job_id: z.string(),
-      signal: z.enum(SENDABLE_SIGNALS),
+      signal: z.string(),
       status: z.literal("sent"),
     }),
     annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: false },

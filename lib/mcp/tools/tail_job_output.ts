@@ -13,10 +13,10 @@ import { jobIdSchema } from "../job_view.ts";
 export function registerTailJobOutput(server: McpServer, manager: JobManager): void {
   server.registerTool("tail_job_output", {
     title: "Tail a job's output",
-    description: "The last `lines` lines (1-1000, default 50) of a job's stdout and of its stderr.",
+    description: "The last `lines` lines of a job's stdout and of its stderr.",
     inputSchema: z.strictObject({
       job_id: jobIdSchema,
-      lines: z.number().int().min(1).max(1000).default(50).describe("lines per stream, 1-1000"),
+      lines: z.number().int().min(1).max(1000).default(50),
     }),
     outputSchema: z.object({ stdout: z.string(), stderr: z.string() }),
     annotations: { readOnlyHint: true, openWorldHint: false },

@@ -10,7 +10,7 @@ import { ToolError } from "../../errors.ts";
 import { compilePattern } from "../../output/reading.ts";
 import { MAX_WAIT_SECONDS, waitForJob } from "../../jobs/waiting.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
-import { describeJob, jobIdSchema, jobStatusShape } from "../job_view.ts";
+import { describeJob, jobIdSchema, jobStatusReference } from "../job_view.ts";
 import { chosenStreams, cursorSchema, streamChoiceSchema } from "../stream_params.ts";
 
 /** Seconds waited when the client gives no timeout. */
@@ -21,36 +21,30 @@ export function registerWaitForJob(server: McpServer, manager: JobManager): void
   server.registerTool("wait_for_job", {
     title: "Wait for a job",
     description:
-      "Wait until the job ends, or a line of its output matches `pattern` (a JavaScript regular " +
-      `expression, e.g. "listening on port \\\\d+"), or \`timeout\` seconds pass (default ` +
-      `${DEFAULT_WAIT_SECONDS}, at most ${MAX_WAIT_SECONDS}) — whichever comes first. reason ` +
-      "says which. The pattern is tested on each line already held (from the start, or from the " +
-      "cursors you pass) and on each line that arrives; a line without a newline (a prompt) is " +
-      "tested once output pauses. Pass back the returned cursors to find the next match. Use " +
-      "this instead of polling with sleep.",
+      "Wait until the job ends, a line of output matches `pattern`, or `timeout` seconds pass; " +
+      "reason says which. Lines already held are tested too (from the cursors you pass); a " +
+      "prompt without a newline is tested once output pauses. Pass the returned cursors back " +
+      "for the next match. Use this instead of sleep.",
     inputSchema: z.strictObject({
       job_id: jobIdSchema,
       pattern: z.string().min(1).optional().describe(
-        "regular expression (JavaScript syntax) tested on each line; omit to wait for the end",
+        'JavaScript regex tested on each line, e.g. "listening on port \\\\d+"',
       ),
       stream: streamChoiceSchema,
       stdout_cursor: cursorSchema("stdout"),
       stderr_cursor: cursorSchema("stderr"),
-      timeout: z.number().gt(0).max(MAX_WAIT_SECONDS).default(DEFAULT_WAIT_SECONDS).describe(
-        `seconds to wait at most (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS})`,
-      ),
+      timeout: z.number().gt(0).max(MAX_WAIT_SECONDS).default(DEFAULT_WAIT_SECONDS),
     }),
-    outputSchema: z.object({
+    outputSchema: jobStatusReference.extend({
       reason: z.enum(["exited", "matched", "timeout"]),
       match: z.object({
         stream: z.enum(["stdout", "stderr"]),
-        line: z.number().int().describe("1-based line number in that stream"),
+        line: z.number().int().describe("1-based"),
         text: z.string(),
       }).nullable(),
-      stdout_cursor: z.number().int().describe("where the scan of stdout got to"),
+      stdout_cursor: z.number().int(),
       stderr_cursor: z.number().int(),
       waited_ms: z.number().int(),
-      ...jobStatusShape,
     }),
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, (args, extra) =>

@@ -1,0 +1,113 @@
+/**
+ * A compact `tools/list`: the SDK lists every schema with a `$schema` key, ±2^53 bounds on every
+ * integer and `additionalProperties: false` on every result, which an agent pays for on each turn
+ * and learns nothing from. This lists the same tools with those left out (`execution` too: its
+ * absence means what the SDK sends, no task support).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { ListToolsRequestSchema, type McpServer, type RegisteredTool } from "./sdk.ts";
+
+type JsonSchema = { [key: string]: unknown };
+
+/**
+ * Removes what carries no information for a client from a JSON Schema, in place: the `$schema`
+ * key, integer bounds at ±`Number.MAX_SAFE_INTEGER`, `propertyNames: {type: "string"}` (every
+ * JSON key is a string), and, in results (`output`), `additionalProperties: false` and `required`
+ * — results may carry more fields than listed, and a client reads what it finds.
+ *
+ * @example Usage
+ * ```ts
+ * import { compactSchema } from "./tool_list.ts";
+ * import assert from "node:assert/strict";
+ * const schema = {
+ *   $schema: "http://json-schema.org/draft-07/schema#",
+ *   type: "integer",
+ *   minimum: 0,
+ *   maximum: Number.MAX_SAFE_INTEGER,
+ * };
+ * assert.deepEqual(compactSchema(schema, "input"), { type: "integer", minimum: 0 });
+ * ```
+ */
+export function compactSchema(schema: JsonSchema, io: "input" | "output"): JsonSchema {
+  delete schema.$schema;
+  if (schema.minimum === -Number.MAX_SAFE_INTEGER) delete schema.minimum;
+  if (schema.maximum === Number.MAX_SAFE_INTEGER) delete schema.maximum;
+  const names = schema.propertyNames as JsonSchema | undefined;
+  if (names?.type === "string" && Object.keys(names).length === 1) delete schema.propertyNames;
+  if (io === "output") {
+    if (schema.additionalProperties === false) delete schema.additionalProperties;
+    if (Array.isArray(schema.required)) delete schema.required;
+  }
+  // `{}` allows anything, which is what leaving it out means.
+  const extra = schema.additionalProperties;
+  if (typeof extra === "object" && extra !== null && Object.keys(extra).length === 0) {
+    delete schema.additionalProperties;
+  }
+  for (const value of Object.values(schema)) {
+    const children = Array.isArray(value) ? value : [value];
+    for (const child of children) {
+      if (typeof child === "object" && child !== null) compactSchema(child as JsonSchema, io);
+    }
+  }
+  collapseNullable(schema);
+  return schema;
+}
+
+/** `anyOf: [{type: "integer"}, {type: "null"}]` says no more than `type: ["integer", "null"]`. */
+function collapseNullable(schema: JsonSchema): void {
+  const branches = schema.anyOf;
+  if (!Array.isArray(branches)) return;
+  const bare = branches.every((branch) =>
+    typeof branch?.type === "string" && Object.keys(branch).length === 1
+  );
+  if (!bare) return;
+  schema.type = branches.map((branch) => branch.type);
+  delete schema.anyOf;
+}
+
+function jsonSchemaOf(schema: unknown, io: "input" | "output"): JsonSchema {
+  const converted = z.toJSONSchema(schema as z.ZodType, { target: "draft-7", io });
+  return compactSchema(converted as JsonSchema, io);
+}
+
+/**
+ * Records every tool registered on `server` from now on and answers `tools/list` with compact
+ * schemas. Call before registering the tools.
+ *
+ * @example Usage
+ * ```ts
+ * import { McpServer } from "./sdk.ts";
+ * import { listToolsCompactly } from "./tool_list.ts";
+ * const server = new McpServer({ name: "example", version: "1.0.0" });
+ * listToolsCompactly(server);
+ * ```
+ */
+export function listToolsCompactly(server: McpServer): void {
+  const tools = new Map<string, RegisteredTool>();
+  // Its overloads are all (name, config, callback); only the name matters here.
+  const register = server.registerTool.bind(server) as (...args: unknown[]) => RegisteredTool;
+  server.registerTool = ((name: string, ...rest: unknown[]) => {
+    const tool = register(name, ...rest);
+    tools.set(name, tool);
+    // The SDK installs its own tools/list handler with the first tool; this one replaces it.
+    server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed(tools) }));
+    return tool;
+  }) as typeof server.registerTool;
+}
+
+function listed(tools: ReadonlyMap<string, RegisteredTool>) {
+  return [...tools].filter(([, tool]) => tool.enabled).map(([name, tool]) => ({
+    name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: tool.inputSchema === undefined
+      ? { type: "object" as const }
+      : jsonSchemaOf(tool.inputSchema, "input") as { type: "object" },
+    ...(tool.outputSchema === undefined
+      ? {}
+      : { outputSchema: jsonSchemaOf(tool.outputSchema, "output") as { type: "object" } }),
+    annotations: tool.annotations,
+  }));
+}
