@@ -32,17 +32,20 @@ export function parseByteSize(text: string): number | undefined {
 
 const DEFAULT_OUTPUT_SIZE = "10MB";
 
-function outputSize(variable: string, raw: string): number {
+function outputSize(variable: string, raw: string, maxGB = 1): number {
   const value = parseByteSize(raw);
-  if (value === undefined || value < 1024 || value > 1024 ** 3) {
+  if (value === undefined || value < 1024 || value > maxGB * 1024 ** 3) {
     throw new ConfigError(
       variable,
       raw,
-      "a byte count or a number with KB, MB or GB, from 1KB to 1GB",
+      `a byte count or a number with KB, MB or GB, from 1KB to ${maxGB}GB`,
     );
   }
   return value;
 }
+
+/** Finished jobs together keep this many streams' worth of output unless told otherwise. */
+export const HELD_OUTPUT_STREAMS = 10;
 
 function existingDirectory(variable: string, raw: string): string {
   let path: string;
@@ -86,6 +89,8 @@ export interface Config {
   readonly maxJobs: number;
   /** Bytes kept per stream per job; the newest are kept. */
   readonly maxOutputSize: number;
+  /** Bytes of output all finished jobs keep together; past it the oldest are dropped first. */
+  readonly maxHeldOutput: number;
   /** Seconds after which a running job is killed, or `undefined` for no limit. */
   readonly jobTimeoutSeconds: number | undefined;
   /** Seconds a finished job is kept before it is dropped from memory. */
@@ -126,6 +131,20 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
     blankIsUnset: true,
     parse: (raw) => outputSize("MCP_BG_MAX_OUTPUT_SIZE", raw ?? DEFAULT_OUTPUT_SIZE),
     show: (bytes) => `max_output_size=${bytes}B`,
+  }),
+  maxHeldOutput: custom({
+    variable: "MCP_BG_MAX_HELD_OUTPUT",
+    help: "Bytes of output all finished jobs keep together, oldest dropped first " +
+      "(bytes or KB/MB/GB, 1KB-1024GB).",
+    default: `${HELD_OUTPUT_STREAMS} x MCP_BG_MAX_OUTPUT_SIZE`,
+    blankIsUnset: true,
+    // The default follows the per-stream cap, read again from the entry above.
+    parse: (raw, context) =>
+      raw === undefined
+        ? HELD_OUTPUT_STREAMS *
+          SETTINGS.maxOutputSize.read(context.env.MCP_BG_MAX_OUTPUT_SIZE, context)
+        : outputSize("MCP_BG_MAX_HELD_OUTPUT", raw, 1024),
+    show: (bytes) => `max_held_output=${bytes}B`,
   }),
   jobTimeoutSeconds: wholeNumber({
     variable: "MCP_BG_JOB_TIMEOUT",

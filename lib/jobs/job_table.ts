@@ -12,6 +12,7 @@ import { checkEnvAdditions, jobEnvAdditions, resolveJobCwd } from "./start_optio
 import type { GroupSignaller } from "./process_group.ts";
 import type { Executor } from "./executor.ts";
 import { createLocalExecutor } from "./local_executor.ts";
+import { OutputBudget } from "./output_budget.ts";
 
 /** Options for a {@linkcode JobManager} beyond the configuration. */
 export interface JobManagerOptions {
@@ -66,6 +67,7 @@ export class JobManager {
   readonly #killGraceMs: number;
   readonly #env: Record<string, string> | undefined;
   readonly #listeners = new Set<(event: JobEvent) => void>();
+  readonly #budget: OutputBudget<Job>;
   #closing = false;
 
   /** Creates an empty job table enforcing `config`. */
@@ -74,6 +76,7 @@ export class JobManager {
     this.#executor = options.executor ?? createLocalExecutor(options.signaller);
     this.#killGraceMs = options.killGraceMs ?? 2000;
     this.#env = options.env ?? defaultJobEnvironment();
+    this.#budget = new OutputBudget(config.maxHeldOutput);
   }
 
   /** How this manager reaches process groups (see {@linkcode GroupSignaller}). */
@@ -203,11 +206,13 @@ export class JobManager {
   #ended(job: Job): void {
     clearTimeout(this.#timers.get(job.id));
     this.#timers.delete(job.id);
+    this.#budget.finished(job);
     this.#emit({ kind: "ended", job });
     if (this.#closing) return;
     const timer = setTimeout(() => {
       this.#timers.delete(job.id);
       this.#jobs.delete(job.id);
+      this.#budget.forget(job);
       this.#emit({ kind: "dropped", job });
     }, this.config.cleanupIntervalSeconds * 1000);
     // A finished job's cleanup timer must not keep the process alive on its own.

@@ -46,6 +46,9 @@ export class OutputBuffer {
   readonly #pages: Uint8Array[] = [];
   #total = 0;
   #newlines = 0;
+  // Bytes before this offset were released (see `release`): never held again.
+  #floor = 0;
+  #released = 0;
 
   /** Creates a buffer holding at most the newest `capacity` bytes. */
   constructor(capacity: number) {
@@ -60,7 +63,7 @@ export class OutputBuffer {
     return this.#total;
   }
 
-  /** Bytes appended but no longer held, because the cap was reached. */
+  /** Bytes appended but no longer held, because the cap was reached or they were released. */
   get droppedBytes(): number {
     return this.#total - this.heldBytes;
   }
@@ -72,7 +75,34 @@ export class OutputBuffer {
 
   /** Bytes currently held. */
   get heldBytes(): number {
-    return Math.min(this.#total, this.#capacity);
+    return Math.min(this.#total - this.#floor, this.#capacity);
+  }
+
+  /**
+   * Drops every held byte and frees the memory; offsets and counts go on as before, and bytes
+   * appended later are held again. Returns how many bytes were dropped.
+   *
+   * @example Usage
+   * ```ts
+   * import { OutputBuffer } from "./output_buffer.ts";
+   * import assert from "node:assert/strict";
+   * const buffer = new OutputBuffer(16);
+   * buffer.append(new TextEncoder().encode("abc"));
+   * assert.equal(buffer.release(), 3);
+   * assert.deepEqual([buffer.heldBytes, buffer.droppedBytes, buffer.text()], [0, 3, ""]);
+   * ```
+   */
+  release(): number {
+    const held = this.heldBytes;
+    this.#floor = this.#total;
+    this.#pages.length = 0;
+    this.#released += held;
+    return held;
+  }
+
+  /** Bytes dropped by {@linkcode OutputBuffer.release} (part of `droppedBytes`). */
+  get releasedBytes(): number {
+    return this.#released;
   }
 
   /** Appends `chunk`, dropping the oldest bytes past the capacity. */

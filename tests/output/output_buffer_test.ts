@@ -196,3 +196,34 @@ Deno.test("decodeFrom keeps a character whose bytes arrived in separate chunks",
   buffer.append(euro.subarray(1));
   assert.equal(buffer.text(), "€");
 });
+
+Deno.test("release() frees what is held; offsets go on, and later bytes are held again", () => {
+  const capacity = 100_000;
+  const buffer = new OutputBuffer(capacity);
+  const first = new Uint8Array(70_000).fill(0x61);
+  buffer.append(first);
+  assert.equal(buffer.release(), 70_000);
+  assert.deepEqual([buffer.heldBytes, buffer.droppedBytes, buffer.releasedBytes], [
+    0,
+    70_000,
+    70_000,
+  ]);
+  assert.deepEqual(buffer.read(0), { start: 70_000, end: 70_000, bytes: new Uint8Array() });
+  // Written after the release, across page boundaries and the ring's wrap.
+  const second = Uint8Array.from(
+    { length: 150_000 },
+    (_, i) => (i % 7 === 6 ? 0x0a : 0x30 + (i % 7)),
+  );
+  for (let at = 0; at < second.length; at += 30_001) {
+    buffer.append(second.subarray(at, at + 30_001));
+  }
+  assert.equal(buffer.totalBytes, 220_000);
+  assert.equal(buffer.heldBytes, capacity);
+  assert.equal(buffer.releasedBytes, 70_000);
+  const range = buffer.read(0);
+  assert.equal(range.start, 120_000);
+  assert.deepEqual(range.bytes, second.subarray(50_000));
+  assert.equal(buffer.tail(2), "012345\n0123");
+  assert.equal(buffer.release(), capacity);
+  assert.equal(buffer.releasedBytes, 70_000 + capacity);
+});
