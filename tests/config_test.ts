@@ -197,10 +197,16 @@ Deno.test("--help states each numeric range exactly as the validator takes it", 
 
 Deno.test("every setting's default, as --help shows it, is what loadConfig gives when unset", () => {
   const config = loadConfig({}, CWD);
+  const byVariable = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.variable, key]));
   for (const [key, setting] of Object.entries(SETTINGS)) {
     const shown = setting.default;
     const value = config[key as keyof typeof config];
-    if (/^\d+$/.test(shown)) assert.equal(value, Number(shown), setting.variable);
+    // A default derived from another setting: `10 x MCP_BG_MAX_OUTPUT_SIZE`.
+    const derived = /^(\d+) x (MCP_BG_\w+)$/.exec(shown);
+    if (derived !== null) {
+      const base = config[byVariable.get(derived[2] as `MCP_BG_${string}`) as keyof typeof config];
+      assert.equal(value, Number(derived[1]) * (base as number), setting.variable);
+    } else if (/^\d+$/.test(shown)) assert.equal(value, Number(shown), setting.variable);
     else if (/^\d+[KMG]B$/.test(shown)) assert.equal(value, parseByteSize(shown), setting.variable);
     else assert.ok(value === undefined || key === "workingDir", `${setting.variable}: ${shown}`);
   }
@@ -221,4 +227,15 @@ Deno.test("unknownVariableWarnings() names the variable a misspelled MCP_BG_* on
     "mcp_bg_job_timeout is not a variable this server reads (did you mean MCP_BG_JOB_TIMEOUT?); " +
     "it is ignored",
   ]);
+});
+
+Deno.test("MCP_BG_MAX_HELD_OUTPUT defaults to ten times the per-stream cap and takes a byte size", () => {
+  assert.equal(loadConfig({}, CWD).maxHeldOutput, 100 * 1024 ** 2);
+  assert.equal(loadConfig({ MCP_BG_MAX_OUTPUT_SIZE: "2KB" }, CWD).maxHeldOutput, 20 * 1024);
+  assert.equal(loadConfig({ MCP_BG_MAX_HELD_OUTPUT: " " }, CWD).maxHeldOutput, 100 * 1024 ** 2);
+  assert.equal(loadConfig({ MCP_BG_MAX_HELD_OUTPUT: "1KB" }, CWD).maxHeldOutput, 1024);
+  assert.equal(loadConfig({ MCP_BG_MAX_HELD_OUTPUT: "2GB" }, CWD).maxHeldOutput, 2 * 1024 ** 3);
+  for (const raw of ["1023", "1025GB", "-1MB", "lots"]) {
+    assertRefused({ MCP_BG_MAX_HELD_OUTPUT: raw }, "MCP_BG_MAX_HELD_OUTPUT", /from 1KB to 1024GB/);
+  }
 });
