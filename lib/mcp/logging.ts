@@ -1,10 +1,11 @@
 /**
  * Job lifecycle events (started, completed, failed, killed, timed out) as MCP log messages, sent
- * to each client at or above the level it chose with `logging/setLevel`.
+ * to each client at or above the level it chose with `logging/setLevel`, and to no client that
+ * has not chosen one.
  *
  * @module
  */
-import { type LoggingLevel, type McpServer, onServerClose } from "./sdk.ts";
+import { type LoggingLevel, type McpServer, onServerClose, SetLevelRequestSchema } from "./sdk.ts";
 import type { JobEvent, JobManager } from "../jobs/job_table.ts";
 
 /** The logger name clients see on every job message. */
@@ -65,11 +66,34 @@ export function describeJobEvent({ kind, job }: JobEvent): JobLogEntry {
   }
 }
 
-/** Sends every job event of `manager` to `server`'s client as a `notifications/message`. */
+/** Levels from least to most severe, as RFC 5424 (and MCP) order them. */
+const SEVERITY: readonly LoggingLevel[] = [
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+];
+
+/**
+ * Sends every job event of `manager` at or above the level `server`'s client set as a
+ * `notifications/message`; nothing before the client calls `logging/setLevel` (the SDK alone
+ * would send everything to a client that never asked, which the protocol does not allow).
+ */
 export function registerJobLogging(server: McpServer, manager: JobManager): void {
+  // One McpServer serves one client (one per HTTP session), so the level lives here.
+  let threshold: LoggingLevel | undefined;
+  server.server.setRequestHandler(SetLevelRequestSchema, (request) => {
+    threshold = request.params.level;
+    return {};
+  });
   const stopListening = manager.onEvent((event) => {
-    if (!server.isConnected()) return;
+    if (!server.isConnected() || threshold === undefined) return;
     const entry = describeJobEvent(event);
+    if (SEVERITY.indexOf(entry.level) < SEVERITY.indexOf(threshold)) return;
     const data = {
       event: entry.event,
       message: entry.message,
@@ -80,11 +104,9 @@ export function registerJobLogging(server: McpServer, manager: JobManager): void
       signal: event.job.signal,
       kill_reason: event.job.killReason,
     };
-    // The SDK filters by the level this session set; the session id is the key it keeps it under.
-    server.sendLoggingMessage(
-      { level: entry.level, logger: JOB_LOGGER, data },
-      server.server.transport?.sessionId,
-    ).catch((error: unknown) => console.error(`could not send a job log message:`, error));
+    server.sendLoggingMessage({ level: entry.level, logger: JOB_LOGGER, data }).catch((
+      error: unknown,
+    ) => console.error(`could not send a job log message:`, error));
   });
   onServerClose(server, stopListening);
 }

@@ -13,6 +13,7 @@ export type { RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 export {
   ListToolsRequestSchema,
   McpError,
+  SetLevelRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";

@@ -154,3 +154,21 @@ Deno.test("job lifecycle events arrive as log messages at the level the client s
   await server.waitForEnd(quiet);
   assert.deepEqual(log.of(MESSAGE, (n) => n.params.data.job_id === quiet), []);
 });
+
+Deno.test("a client that never called logging/setLevel gets no log messages", async () => {
+  await using server = await TestServer.start();
+  const log = new NotificationLog(server.client);
+  const quiet = await server.start("sh -c 'exit 3'");
+  await server.waitForEnd(quiet);
+  // The job's list_changed notification arrives after its log messages would have been sent.
+  await log.waitFor(LIST_CHANGED);
+  const killed = await server.start("sleep 30");
+  await server.ok("kill_job", { job_id: killed });
+  await server.waitForEnd(killed);
+  assert.deepEqual(log.of(MESSAGE), []);
+
+  await server.client.setLoggingLevel("debug");
+  const loud = await server.start("true");
+  await log.waitFor(MESSAGE, (n) => n.params.data.job_id === loud);
+  assert.deepEqual(log.of(MESSAGE, (n) => n.params.data.job_id !== loud), []);
+});

@@ -36,6 +36,7 @@ Deno.test("two HTTP clients share one job table and each other's notifications",
   const bob = await server.connect();
   assert.notEqual(alice.sessionId, bob.sessionId);
   const bobSees = new NotificationLog(bob.client);
+  const aliceSees = new NotificationLog(alice.client);
   await bob.client.setLoggingLevel("info");
 
   const id = await alice.start("echo shared");
@@ -49,6 +50,9 @@ Deno.test("two HTTP clients share one job table and each other's notifications",
   const { contents } = await alice.client.readResource({ uri: `job://${id}/stdout` });
   assert.equal((contents[0] as { text: string }).text, "shared\n");
   assert.match(server.stderr, new RegExp(`session ${alice.sessionId} opened`));
+  // Alice never set a log level: she gets the resource notifications but no log messages.
+  await aliceSees.waitFor("notifications/resources/list_changed");
+  assert.deepEqual(aliceSees.of("notifications/message"), []);
 });
 
 Deno.test("an HTTP client subscribed to a job gets resources/updated when it ends", async () => {
