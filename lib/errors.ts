@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { formatBytes } from "./message_limits.ts";
 
 /** Base class: a failure the client caused or should be told about, never a server bug. */
 export class ToolError extends Error {
@@ -55,11 +56,14 @@ export class StdinClosedError extends ToolError {
 
 /** A result would be too large to send in one message. */
 export class ResultTooLargeError extends ToolError {
-  /** Creates the error naming the `limit` in characters of JSON. */
-  constructor(readonly limit: number) {
+  /** Creates the error naming the `limit` in bytes of one message, and the `size` when known. */
+  constructor(readonly limit: number, readonly size?: number) {
+    const would = size === undefined || !Number.isFinite(size)
+      ? "it would exceed"
+      : `it would take ${formatBytes(size)}, over`;
     super(
-      `Result too large: its JSON would exceed ${limit} characters; read the output in pieces ` +
-        "with read_job_output (max_bytes, cursors) or tail_job_output",
+      `Result too large: ${would} the ${formatBytes(limit)} one message may carry; read the ` +
+        "output in pieces with read_job_output (cursor, max_bytes) or tail_job_output",
     );
   }
 }

@@ -6,13 +6,13 @@
 // @ts-types="@modelcontextprotocol/sdk/types"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ResultTooLargeError, ToolError } from "../errors.ts";
+import { MAX_MESSAGE_BYTES } from "../message_limits.ts";
 
 /**
- * The most characters of JSON one result may carry. V8 aborts the whole process when it
- * serializes a string of about 2^28 characters, and a tool result message holds its JSON twice
- * (text block and `structuredContent`), so a larger result would crash the server.
+ * The most characters of JSON one result may carry: a character takes at least one byte, so
+ * longer JSON can never fit in one message, and it is refused before the message is built.
  */
-export const MAX_RESULT_CHARS = 128 * 1024 * 1024;
+export const MAX_RESULT_CHARS = MAX_MESSAGE_BYTES;
 
 /**
  * `JSON.stringify(value)`, or a {@linkcode ResultTooLargeError} when that is (or its strings

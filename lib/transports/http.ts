@@ -11,6 +11,8 @@ import type { McpServer } from "../mcp/sdk.ts";
 import { createServer } from "../mcp/server.ts";
 import { raceTimeout } from "../timers.ts";
 import { assertSafeBinding, createGuard } from "./http_guard.ts";
+import { CeilingTransport } from "./message_ceiling.ts";
+import { MAX_REQUEST_BYTES } from "../message_limits.ts";
 
 import {
   DEFAULT_HTTP_HOST,
@@ -84,6 +86,7 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
     const server = createServer(manager);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
+      maxRequestBodySize: MAX_REQUEST_BYTES,
       onsessioninitialized: (id) => {
         sessions.set(id, { server, transport, lastActive: Date.now(), openStreams: 0 });
         options.log(`session ${id} opened`);
@@ -93,7 +96,7 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
     transport.onclose = () => {
       if (transport.sessionId !== undefined) void closeSession(transport.sessionId, "closed");
     };
-    await server.connect(transport);
+    await server.connect(new CeilingTransport(transport));
     const response = await transport.handleRequest(request);
     const session = transport.sessionId === undefined
       ? undefined

@@ -3,10 +3,9 @@
  *
  * @module
  */
-import process from "node:process";
-// @ts-types="@modelcontextprotocol/sdk/server/stdio"
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { McpServer } from "../mcp/sdk.ts";
+import { StdioTransport } from "./stdio_transport.ts";
+import { CeilingTransport } from "./message_ceiling.ts";
 
 /**
  * Connects `server` to this process's stdin and stdout. `onEnd` runs once when the client
@@ -14,15 +13,11 @@ import type { McpServer } from "../mcp/sdk.ts";
  */
 export async function serveStdio(server: McpServer, onEnd: () => void): Promise<void> {
   let ended = false;
-  const end = () => {
+  const transport = new CeilingTransport(new StdioTransport());
+  transport.onclose = () => {
     if (ended) return;
     ended = true;
     onEnd();
   };
-  // The SDK transport never watches for end-of-file, so a client that exits would leave us running.
-  process.stdin.once("end", end);
-  process.stdin.once("close", end);
-  const transport = new StdioServerTransport();
-  transport.onclose = end;
   await server.connect(transport);
 }

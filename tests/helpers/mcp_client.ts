@@ -107,6 +107,16 @@ export class ToolClient {
   }
 }
 
+/** Proves the server still works after an attack: a new job starts, ends, and reads back. */
+export async function assertStillWorking(client: ToolClient): Promise<void> {
+  const id = await client.start("echo still-alive");
+  await client.waitForEnd(id);
+  const output = await client.ok<{ stdout: string }>("get_job_output", { job_id: id });
+  if (output.stdout !== "still-alive\n") {
+    throw new Error(`Unexpected output after the attack: ${JSON.stringify(output)}`);
+  }
+}
+
 /** A connected client plus what the tests need to inspect the server process. */
 export class TestServer extends ToolClient implements AsyncDisposable {
   readonly #transport: StdioClientTransport;

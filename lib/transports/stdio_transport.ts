@@ -1,0 +1,209 @@
+/**
+ * The MCP stdio framing (one JSON-RPC message per line), read by the server itself. The SDK's
+ * transport closes the whole connection when one message is larger than its buffer, and drops
+ * unreadable lines without an answer; this one refuses such a line alone, answers it when it can
+ * find the request's id, and goes on reading.
+ *
+ * @module
+ */
+// @ts-types="@modelcontextprotocol/sdk/shared/transport"
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+import { ErrorCode, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { checkMessage, errorResponse, readableId } from "./message_check.ts";
+import { IdScanner } from "./json_id_scanner.ts";
+import { formatBytes, MAX_REQUEST_BYTES } from "../message_limits.ts";
+
+const NEWLINE = 0x0a;
+
+/** Where the transport reads and writes; the process's stdin and stdout unless a test says. */
+export interface StdioTransportOptions {
+  readonly input?: ReadableStream<Uint8Array>;
+  readonly output?: WritableStream<Uint8Array>;
+  /** The most bytes one incoming line may take. */
+  readonly maxLineBytes?: number;
+}
+
+/**
+ * A server transport for newline-delimited JSON-RPC on a byte stream pair.
+ *
+ * @example Usage
+ * ```ts
+ * import { StdioTransport } from "./stdio_transport.ts";
+ * const input = ReadableStream.from([new TextEncoder().encode('{"jsonrpc":"2.0","id":1}\n')]);
+ * const replies: Uint8Array[] = [];
+ * const output = new WritableStream<Uint8Array>({ write: (chunk) => void replies.push(chunk) });
+ * const transport = new StdioTransport({ input, output });
+ * const closed = new Promise<void>((resolve) => transport.onclose = resolve);
+ * await transport.start();
+ * await closed;
+ * // replies[0] is an "Invalid request: method must be a string" error for id 1.
+ * ```
+ */
+export class StdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  readonly #input: ReadableStream<Uint8Array>;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #maxLineBytes: number;
+  readonly #encoder = new TextEncoder();
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // The current line's pieces while it is within the limit.
+  #pieces: Uint8Array[] = [];
+  #lineBytes = 0;
+  // Set while an oversized line is being skipped: it only looks for the line's id.
+  #skipping: IdScanner | undefined;
+  #closed = false;
+  // Writes go out one after another, whole, in the order they were sent.
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(options: StdioTransportOptions = {}) {
+    this.#input = options.input ?? Deno.stdin.readable;
+    this.#writer = (options.output ?? Deno.stdout.writable).getWriter();
+    this.#maxLineBytes = options.maxLineBytes ?? MAX_REQUEST_BYTES;
+  }
+
+  /** Starts reading; messages arrive on `onmessage`, and `onclose` runs when the input ends. */
+  start(): Promise<void> {
+    this.#reader = this.#input.getReader();
+    void this.#pump(this.#reader);
+    return Promise.resolve();
+  }
+
+  /** Writes `message` as one line. */
+  send(message: JSONRPCMessage): Promise<void> {
+    const line = this.#encoder.encode(JSON.stringify(message) + "\n");
+    this.#writing = this.#writing.then(() => this.#writer.write(line));
+    return this.#writing;
+  }
+
+  /** Stops reading and reports the end once. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#reader?.cancel();
+    } catch {
+      // The input may already be gone; there is nothing left to stop.
+    }
+    this.#pieces = [];
+    this.onclose?.();
+  }
+
+  async #pump(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    try {
+      while (!this.#closed) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        this.#take(value);
+      }
+    } catch (error) {
+      if (!this.#closed) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+    }
+    await this.close();
+  }
+
+  #take(chunk: Uint8Array): void {
+    let start = 0;
+    while (start < chunk.length && !this.#closed) {
+      const newline = chunk.indexOf(NEWLINE, start);
+      const end = newline === -1 ? chunk.length : newline;
+      this.#append(chunk.subarray(start, end));
+      if (newline === -1) return;
+      this.#endLine();
+      start = newline + 1;
+    }
+  }
+
+  #append(piece: Uint8Array): void {
+    if (piece.length === 0) return;
+    this.#lineBytes += piece.length;
+    if (this.#skipping !== undefined) {
+      this.#skipping.push(piece);
+      return;
+    }
+    if (this.#lineBytes <= this.#maxLineBytes) {
+      this.#pieces.push(piece.slice());
+      return;
+    }
+    this.#skipping = new IdScanner();
+    for (const held of this.#pieces) this.#skipping.push(held);
+    this.#skipping.push(piece);
+    this.#pieces = [];
+  }
+
+  #endLine(): void {
+    const skipped = this.#skipping;
+    const bytes = this.#lineBytes;
+    const pieces = this.#pieces;
+    this.#skipping = undefined;
+    this.#pieces = [];
+    this.#lineBytes = 0;
+    if (skipped !== undefined) {
+      const problem = `Request too large: ${formatBytes(bytes)} is over the ${
+        formatBytes(this.#maxLineBytes)
+      } one message may take; send large input in pieces`;
+      this.#reply(errorResponse(skipped.id ?? null, ErrorCode.InvalidRequest, problem), problem);
+      return;
+    }
+    this.#handleLine(concat(pieces, bytes));
+  }
+
+  #handleLine(line: Uint8Array): void {
+    const text = new TextDecoder().decode(line).trim();
+    if (text === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const scanner = new IdScanner();
+      scanner.push(line);
+      const problem = `Parse error: ${error instanceof Error ? error.message : error}`;
+      this.#reply(errorResponse(scanner.id ?? null, ErrorCode.ParseError, problem), problem);
+      return;
+    }
+    if (Array.isArray(value)) {
+      this.#refuseBatch(value);
+      return;
+    }
+    const checked = checkMessage(value);
+    if (checked.kind === "accepted") this.onmessage?.(checked.message);
+    else if (checked.reply !== undefined) this.#reply(checked.reply, checked.problem);
+    else this.onerror?.(new Error(checked.problem));
+  }
+
+  // Batches left JSON-RPC in MCP 2025-06-18; each request in one still gets its answer.
+  #refuseBatch(batch: readonly unknown[]): void {
+    const problem = "Invalid request: batches (JSON arrays) are not supported; " +
+      "send one message per line";
+    const ids = batch.filter(isRequestLike).map((item) =>
+      readableId((item as { id?: unknown }).id) ?? null
+    );
+    if (ids.length === 0) ids.push(null);
+    for (const id of ids) {
+      this.#reply(errorResponse(id, ErrorCode.InvalidRequest, problem), problem);
+    }
+  }
+
+  #reply(response: JSONRPCMessage, problem: string): void {
+    this.onerror?.(new Error(problem));
+    this.send(response).catch((error) => this.onerror?.(error));
+  }
+}
+
+function isRequestLike(item: unknown): boolean {
+  return typeof item === "object" && item !== null && "id" in item && "method" in item;
+}
+
+function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0];
+  const line = new Uint8Array(length);
+  let offset = 0;
+  for (const piece of pieces) {
+    line.set(piece, offset);
+    offset += piece.length;
+  }
+  return line;
+}

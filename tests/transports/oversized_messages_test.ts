@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import { assertStillWorking, TestServer, type ToolClient } from "../helpers/mcp_client.ts";
+import { HttpTestServer } from "../helpers/http_server.ts";
+import { RawStdioServer } from "../helpers/raw_stdio.ts";
+import { MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES } from "../../lib/message_limits.ts";
+
+const MiB = 1024 * 1024;
+const TOO_LARGE =
+  /Result too large: .* the 4 MiB one message may carry; read the output in pieces with read_job_output \(cursor, max_bytes\)/;
+
+/** A job that answers every line it reads with `ok`, until its stdin closes. */
+async function startEchoJob(client: ToolClient): Promise<string> {
+  return await client.start("sh -c 'while read -r line; do echo ok; done'");
+}
+
+/** Starts a job printing `bytes` bytes of `text` repeated (no newline at all when `text` has none). */
+async function startPrinter(client: ToolClient, bytes: number, text = "a"): Promise<string> {
+  const id = await client.start(`sh -c 'yes "${text}" | tr -d "\\n" | head -c ${bytes}'`);
+  await client.waitForEnd(id);
+  return id;
+}
+
+async function assertRefusedAsTooLarge(call: Promise<unknown>): Promise<void> {
+  await assert.rejects(call, (error: Error & { code?: number }) => {
+    assert.equal(error.code, -32600);
+    assert.match(error.message, /Request too large: [\d.]+ MiB is over the 4 MiB/);
+    return true;
+  });
+}
+
+Deno.test("an oversized request over stdio is refused alone; the session and its job go on", async () => {
+  await using server = await TestServer.start();
+  const job = await startEchoJob(server);
+  for (const bytes of [MAX_REQUEST_BYTES, 11 * MiB, 25 * MiB]) {
+    const input = "a".repeat(bytes);
+    await assertRefusedAsTooLarge(server.call("interact_with_job", { job_id: job, input }));
+    await assertRefusedAsTooLarge(server.call("execute_command", { command: `echo ${input}` }));
+  }
+  const answered = await server.ok<{ stdout: string }>("interact_with_job", {
+    job_id: job,
+    input: "x".repeat(MAX_REQUEST_BYTES - 4096),
+  });
+  assert.equal(answered.stdout, "ok\n");
+  const status = await server.ok("get_job_status", { job_id: job });
+  assert.equal(status.status, "running");
+  await assertStillWorking(server);
+  await server.ok("kill_job", { job_id: job });
+});
+
+Deno.test("oversized raw lines get an error with their id, or null, and the next line is read", async () => {
+  await using server = await RawStdioServer.start();
+  const padding = "b".repeat(5 * MiB);
+  const call = (id: unknown) => ({ name: "list_jobs", arguments: { pad: padding }, id });
+  // id first, id last (as the SDK client writes it), a string id, no id, not JSON at all.
+  await server.write({ jsonrpc: "2.0", id: 1, method: "tools/call", params: call(9) });
+  await server.write({ method: "tools/call", params: call(9), jsonrpc: "2.0", id: 2 });
+  await server.write({ jsonrpc: "2.0", method: "tools/call", params: call(9), id: "three" });
+  await server.write({ jsonrpc: "2.0", method: "tools/call", params: call(9) });
+  await server.writeRaw(`${padding}\n`);
+  for (const id of [1, 2, "three", null, null]) {
+    const reply = await server.reply(id);
+    assert.equal(reply.error.code, -32600);
+    assert.match(reply.error.message, /^Request too large: 5(\.\d)? MiB is over the 4 MiB/);
+  }
+  // An oversized line written in small pieces, then a good request in the same write as its end.
+  const line = JSON.stringify({ jsonrpc: "2.0", id: 7, method: "ping", params: { pad: padding } });
+  for (let at = 0; at < line.length; at += 1 * MiB) await server.writeRaw(line.slice(at, at + MiB));
+  await server.writeRaw(`\n${JSON.stringify({ jsonrpc: "2.0", id: 8, method: "ping" })}\n`);
+  assert.equal((await server.reply(7)).error.code, -32600);
+  assert.deepEqual((await server.reply(8)).result, {});
+  await server.assertWorking();
+});
+
+Deno.test("no result over stdio exceeds the message ceiling; each says how to read in pieces", async () => {
+  await using server = await TestServer.start();
+  // 3 MB fits in one text block but not twice (text and structuredContent); 6 MB not even once;
+  // 1.5 M two-byte characters are 3 MB of UTF-8 in 1.5 M characters of JSON.
+  const jobs = [
+    await startPrinter(server, 3_000_000),
+    await startPrinter(server, 6_000_000),
+    await startPrinter(server, 3_000_000, "é"),
+  ];
+  for (const job of jobs) {
+    const output = await server.call("get_job_output", { job_id: job });
+    assert.equal(output.isError, true);
+    assert.match(output.text, TOO_LARGE);
+    const tail = await server.call("tail_job_output", { job_id: job, lines: 1 });
+    assert.equal(tail.isError, true, "one 3 MB line sent twice is too large");
+    const resource = server.client.readResource({ uri: `job://${job}/stdout` });
+    if (job === jobs[1]) {
+      await assert.rejects(resource, (error: Error) => TOO_LARGE.test(error.message));
+    } else {
+      // A resource carries the text once: 3 MB fits.
+      const { contents } = await resource;
+      assert.equal((contents[0] as { text: string }).text.length, job === jobs[0] ? 3e6 : 1.5e6);
+    }
+    const piece = await server.ok<{ stdout: string }>("read_job_output", {
+      job_id: job,
+      max_bytes: 64 * 1024,
+    });
+    // The piece may carry a short marker saying what was left out.
+    assert.ok(piece.stdout.length > 0 && piece.stdout.length < 65 * 1024, `${piece.stdout.length}`);
+  }
+  const { jobs: listed } = await server.ok<{ jobs: unknown[] }>("list_jobs");
+  assert.equal(listed.length, jobs.length);
+  await assertStillWorking(server);
+});
+
+Deno.test("over HTTP an oversized request gets 413 and a too large result an error; the session goes on", async () => {
+  await using server = await HttpTestServer.start();
+  const client = await server.connect();
+  const job = await startEchoJob(client);
+  for (const bytes of [MAX_REQUEST_BYTES, 11 * MiB]) {
+    await assert.rejects(
+      client.call("interact_with_job", { job_id: job, input: "a".repeat(bytes) }),
+      /Payload Too Large: Request body must not exceed 4194304 bytes/,
+    );
+  }
+  const printer = await startPrinter(client, 3_000_000);
+  const big = await startPrinter(client, 6_000_000);
+  await assert.rejects(client.client.readResource({ uri: `job://${big}/stdout` }), TOO_LARGE);
+  const output = await client.call("get_job_output", { job_id: printer });
+  assert.equal(output.isError, true);
+  assert.match(output.text, TOO_LARGE);
+  const answered = await client.ok<{ stdout: string }>("interact_with_job", {
+    job_id: job,
+    input: "x",
+  });
+  assert.equal(answered.stdout, "ok\n");
+  await assertStillWorking(client);
+  await client.ok("kill_job", { job_id: job });
+  assert.ok(MAX_MESSAGE_BYTES < 10 * MiB, "the ceiling stays under what SDK clients read");
+});
