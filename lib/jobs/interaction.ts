@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { decodeFrom } from "../output/output_buffer.ts";
+import { decodeFrom } from "../output/utf8.ts";
 import type { Job } from "./job.ts";
 import { ToolError } from "../errors.ts";
 import { raceTimeout } from "../timers.ts";
@@ -42,8 +42,8 @@ export async function interact(
     { ...timing, maxWaitMs: Math.max(0, maxWaitMs - (Date.now() - startedAt)) },
   );
   return {
-    stdout: decodeFrom(job.stdout.read(stdoutFrom)),
-    stderr: decodeFrom(job.stderr.read(stderrFrom)),
+    stdout: decodeFrom(job.stdout.read(stdoutFrom), job.stdout.ended),
+    stderr: decodeFrom(job.stderr.read(stderrFrom), job.stderr.ended),
   };
 }
 

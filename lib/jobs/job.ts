@@ -249,6 +249,7 @@ export class Job {
       // A read error ends this stream only; what was read so far stays in the buffer.
       console.error(`job ${this.id}: output stream failed:`, error);
     }
+    buffer.end();
   }
 
   #finish(status: ProcessStatus): void {

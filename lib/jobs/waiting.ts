@@ -5,9 +5,10 @@
  * @module
  */
 import type { Job } from "./job.ts";
-import { lineText } from "../output/reading.ts";
+import { lineText, splitLines } from "../output/lines.ts";
 import { countNewlines, NEWLINE } from "../output/newlines.ts";
-import { orphanedPrefix, type OutputBuffer } from "../output/output_buffer.ts";
+import type { OutputBuffer } from "../output/output_buffer.ts";
+import { orphanedPrefix, utf8SafeLength } from "../output/utf8.ts";
 
 /** The longest wait one call may ask for, in seconds: well under the 2-minute call limit of many clients. */
 export const MAX_WAIT_SECONDS = 60;
@@ -82,26 +83,22 @@ class LineScanner {
     const range = this.#buffer.read(this.position);
     const bytes = range.bytes;
     // When the cap dropped untested output, skip to a character boundary and carry on from there.
-    let at = range.start > this.position ? orphanedPrefix(bytes, 0) : 0;
+    const at = range.start > this.position ? orphanedPrefix(bytes, 0) : 0;
     let line = this.#buffer.totalNewlines - countNewlines(bytes) + 1;
     this.position = range.start + at;
-    while (at < bytes.length) {
-      const newline = bytes.indexOf(NEWLINE, at);
-      if (newline < 0 && !partial) {
-        this.#searchedTo = range.end;
-        break;
-      }
-      const end = newline < 0 ? bytes.length : newline + 1;
-      const text = lineText(bytes.subarray(at, end));
+    // A character still arriving is held back, as every reader does.
+    const end = this.#buffer.ended ? bytes.length : utf8SafeLength(bytes);
+    for (const slice of splitLines(bytes, at, end, partial)) {
+      const text = lineText(bytes.subarray(slice.start, slice.end));
       if (this.#pattern.test(text)) {
-        if (newline >= 0) this.position = range.start + end;
+        if (slice.complete) this.position = range.start + slice.end;
         return { stream: this.stream, line, text };
       }
-      if (newline < 0) break; // a partial line is tested again once it grows
-      at = end;
-      this.position = range.start + at;
+      if (!slice.complete) return null; // a partial line is tested again once it grows
+      this.position = range.start + slice.end;
       line++;
     }
+    if (!partial) this.#searchedTo = range.end;
     return null;
   }
 }

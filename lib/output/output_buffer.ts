@@ -7,6 +7,7 @@
  */
 
 import { countNewlines, NEWLINE } from "./newlines.ts";
+import { decodeFrom, utf8SafeLength } from "./utf8.ts";
 
 // The ring is stored in fixed pages, allocated as output arrives: growing never copies the held
 // bytes or leaves a half-size array behind as garbage, so memory stays near the capacity.
@@ -15,7 +16,6 @@ const PAGE_SIZE = 1 << PAGE_SHIFT;
 const PAGE_MASK = PAGE_SIZE - 1;
 // The first page starts this small and doubles, so a job that prints one line costs little.
 const FIRST_PAGE_SIZE = 1024;
-const decoder = new TextDecoder("utf-8", { fatal: false });
 
 /** Bytes read from a buffer, with the absolute offsets they span. */
 export interface ByteRange {
@@ -38,6 +38,10 @@ export interface ByteRange {
  * buffer.append(new TextEncoder().encode("abcdef"));
  * assert.equal(buffer.text(), "cdef");
  * assert.equal(buffer.droppedBytes, 2);
+ * buffer.append(new Uint8Array([0xe2])); // the first byte of "€": held back until the stream ends
+ * assert.equal(buffer.text(), "def");
+ * buffer.end();
+ * assert.equal(buffer.text(), "def\uFFFD");
  * ```
  */
 export class OutputBuffer {
@@ -49,6 +53,7 @@ export class OutputBuffer {
   // Bytes before this offset were released (see `release`): never held again.
   #floor = 0;
   #released = 0;
+  #ended = false;
 
   /** Creates a buffer holding at most the newest `capacity` bytes. */
   constructor(capacity: number) {
@@ -105,6 +110,16 @@ export class OutputBuffer {
     return this.#released;
   }
 
+  /** Whether {@linkcode end} was called: no more bytes will arrive. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Marks the stream complete: a character left incomplete at its end is now shown as U+FFFD. */
+  end(): void {
+    this.#ended = true;
+  }
+
   /** Appends `chunk`, dropping the oldest bytes past the capacity. */
   append(chunk: Uint8Array): void {
     const length = chunk.length;
@@ -124,22 +139,36 @@ export class OutputBuffer {
     this.#total += length;
   }
 
-  /** Returns the held bytes from absolute offset `from` (clamped to what is held) to the end. */
-  read(from = 0): ByteRange {
+  /** Returns the held bytes from absolute offset `from` to `to`, both clamped to what is held. */
+  read(from = 0, to: number = this.#total): ByteRange {
     const oldest = this.#total - this.heldBytes;
-    const start = Math.min(Math.max(from, oldest), this.#total);
-    return { start, end: this.#total, bytes: this.#copy(start, this.#total) };
+    const end = Math.min(Math.max(to, oldest), this.#total);
+    const start = Math.min(Math.max(from, oldest), end);
+    return { start, end, bytes: this.#copy(start, end) };
+  }
+
+  /**
+   * Absolute offset just past the last complete character: {@linkcode totalBytes} unless the
+   * stream is still open and ends inside a character, whose first bytes are then held back.
+   */
+  get completeBytes(): number {
+    if (this.#ended) return this.#total;
+    const last = this.read(this.#total - 4);
+    return last.start + utf8SafeLength(last.bytes);
   }
 
   /** The held bytes decoded as UTF-8, invalid sequences replaced. */
   text(): string {
-    return decodeFrom(this.read());
+    return decodeFrom(this.read(), this.#ended);
   }
 
-  /** Absolute offset where the last `lines` lines begin; a final newline does not start a line. */
-  lineStart(lines: number): number {
+  /**
+   * Absolute offset where the last `lines` lines before `end` begin; a final newline does not
+   * start a line. The one "last N lines" of every reader.
+   */
+  lineStart(lines: number, end: number = this.#total): number {
     const oldest = this.#total - this.heldBytes;
-    let position = this.#total;
+    let position = Math.min(end, this.#total);
     if (position > oldest && this.#byteAt(position - 1) === NEWLINE) position--;
     for (let found = 0; position > oldest;) {
       const newline = this.#lastNewlineBefore(position, oldest);
@@ -150,9 +179,9 @@ export class OutputBuffer {
     return oldest;
   }
 
-  /** The last `lines` lines, decoded. */
+  /** The last `lines` lines, decoded; a character still arriving is held back. */
   tail(lines: number): string {
-    return decodeFrom(this.read(this.lineStart(lines)));
+    return decodeFrom(this.read(this.lineStart(lines, this.completeBytes)), this.#ended);
   }
 
   #pageLength(page: number): number {
@@ -208,31 +237,4 @@ export class OutputBuffer {
     }
     return out;
   }
-}
-
-/**
- * Decodes a range as UTF-8. When the range starts inside a multi-byte character (its head was
- * dropped), the orphaned continuation bytes are skipped instead of shown as replacement marks.
- */
-export function decodeFrom(range: ByteRange): string {
-  const skip = orphanedHead(range);
-  return decoder.decode(skip === 0 ? range.bytes : range.bytes.subarray(skip));
-}
-
-/**
- * How many bytes at the head of `range` are the tail of a character cut off before it: none
- * when the range starts at the stream's first byte.
- */
-export function orphanedHead(range: ByteRange): number {
-  return range.start > 0 ? orphanedPrefix(range.bytes, 0) : 0;
-}
-
-/**
- * How many continuation bytes start `bytes` at `from`: the tail of a character whose first
- * bytes are not in view (dropped by the cap, or before a cursor). At most 3.
- */
-export function orphanedPrefix(bytes: Uint8Array, from: number): number {
-  let skip = 0;
-  while (skip < 3 && from + skip < bytes.length && (bytes[from + skip]! & 0xc0) === 0x80) skip++;
-  return skip;
 }

@@ -5,14 +5,13 @@
  *
  * @module
  */
-import { decodeFrom, orphanedHead, orphanedPrefix, type OutputBuffer } from "./output_buffer.ts";
+import type { OutputBuffer } from "./output_buffer.ts";
 import { ToolError } from "../errors.ts";
-import { countNewlines, NEWLINE } from "./newlines.ts";
+import { countNewlines } from "./newlines.ts";
+import { firstLinesEnd, lineText, splitLines } from "./lines.ts";
+import { decodeFrom, decodeUtf8, orphanedHead, orphanedPrefix, utf8SafeLength } from "./utf8.ts";
 
-const decoder = new TextDecoder("utf-8", { fatal: false });
 const encoder = new TextEncoder();
-/** A filtered line longer than this is shown cut, ending in an ellipsis. */
-export const MAX_MATCH_CHARS = 1000;
 
 /** How to read one stream. */
 export interface StreamReadOptions {
@@ -39,64 +38,6 @@ export interface StreamRead {
   readonly omittedBytes: number;
   /** With `filter`: matching lines found in the range (shown or not); otherwise `null`. */
   readonly matchingLines: number | null;
-}
-
-/**
- * The end of `bytes` that does not cut a UTF-8 character: an incomplete sequence at the end is
- * left for a later read.
- *
- * @example Usage
- * ```ts
- * import { utf8SafeLength } from "./reading.ts";
- * import assert from "node:assert/strict";
- * const euro = new TextEncoder().encode("a€"); // 0x61 0xe2 0x82 0xac
- * assert.equal(utf8SafeLength(euro.subarray(0, 3)), 1);
- * assert.equal(utf8SafeLength(euro), 4);
- * ```
- */
-export function utf8SafeLength(bytes: Uint8Array, length = bytes.length): number {
-  for (let back = 1; back <= 4 && back <= length; back++) {
-    const byte = bytes[length - back]!;
-    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: keep looking for its lead
-    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return needed > back ? length - back : length;
-  }
-  return length;
-}
-
-/** Where the last `lines` lines of `bytes[0, end)` begin; a final newline does not start a line. */
-function lastLinesStart(bytes: Uint8Array, end: number, lines: number): number {
-  let position = end > 0 && bytes[end - 1] === NEWLINE ? end - 1 : end;
-  for (let found = 0; position > 0;) {
-    const newline = bytes.lastIndexOf(NEWLINE, position - 1);
-    if (newline < 0) return 0;
-    if (++found === lines) return newline + 1;
-    position = newline;
-  }
-  return 0;
-}
-
-/** Where the first `lines` lines of `bytes[start, end)` end (just past the last newline). */
-function firstLinesEnd(bytes: Uint8Array, start: number, end: number, lines: number): number {
-  let position = start;
-  for (let found = 0; found < lines; found++) {
-    const newline = bytes.indexOf(NEWLINE, position);
-    if (newline < 0 || newline >= end) return end;
-    position = newline + 1;
-  }
-  return position;
-}
-
-// No UTF-16 unit takes more than 3 UTF-8 bytes: decoding this much shows whether a line is cut.
-const MAX_LINE_BYTES = 3 * MAX_MATCH_CHARS + 3;
-
-/** Decodes one line for display: without its line ending, cut to {@linkcode MAX_MATCH_CHARS}. */
-export function lineText(bytes: Uint8Array): string {
-  let end = bytes.length;
-  if (end > 0 && bytes[end - 1] === NEWLINE) end--;
-  if (end > 0 && bytes[end - 1] === 0x0d) end--;
-  const text = decoder.decode(bytes.subarray(0, Math.min(end, MAX_LINE_BYTES)));
-  return text.length > MAX_MATCH_CHARS ? `${text.slice(0, MAX_MATCH_CHARS)}…` : text;
 }
 
 /**
@@ -136,7 +77,7 @@ export function readStream(
   let stop = end;
   if (cursor === undefined) {
     if (options.lines !== undefined) {
-      start = Math.max(start, lastLinesStart(bytes, stop, options.lines));
+      start = Math.max(start, buffer.lineStart(options.lines, range.start + stop) - range.start);
     }
     if (options.maxBytes !== undefined && stop - start > options.maxBytes) {
       start = stop - options.maxBytes;
@@ -149,7 +90,7 @@ export function readStream(
     }
   }
   const omittedBytes = cursor === undefined ? start - skip : end - stop;
-  let text = decoder.decode(bytes.subarray(start, stop));
+  let text = decodeUtf8(bytes.subarray(start, stop));
   if (cursor === undefined && omittedBytes > 0) {
     text = `[${omittedBytes} earlier bytes not shown]\n${text}`;
   }
@@ -187,15 +128,10 @@ function filterLines(
   let shownBytes = 0;
   let omittedBytes = 0;
   let matchingLines = 0;
-  let position = range.start;
   let scannedTo = range.start;
   let line = range.firstLine;
-  while (position < range.end) {
-    const newline = bytes.indexOf(NEWLINE, position);
-    const complete = newline >= 0 && newline < range.end;
-    if (!complete && !options.final) break; // a partial line may still grow: test it next time
-    const lineEnd = complete ? newline + 1 : range.end;
-    const text = lineText(bytes.subarray(position, lineEnd));
+  for (const slice of splitLines(bytes, range.start, range.end, options.final)) {
+    const text = lineText(bytes.subarray(slice.start, slice.end));
     if (options.filter.test(text)) {
       matchingLines++;
       const entry = { line, text, bytes: encoder.encode(`${line}: ${text}\n`).length };
@@ -211,8 +147,7 @@ function filterLines(
       matches.push(entry);
       shownBytes += entry.bytes;
     }
-    position = lineEnd;
-    scannedTo = lineEnd;
+    scannedTo = slice.end;
     line++;
   }
   if (!forward) {
@@ -268,7 +203,7 @@ export function compilePattern(parameter: string, pattern: string): RegExp {
  * 200 characters; `null` when there is none.
  */
 export function lastLine(buffer: OutputBuffer): string | null {
-  const text = decodeFrom(buffer.read(Math.max(0, buffer.totalBytes - 4096)));
+  const text = decodeFrom(buffer.read(buffer.totalBytes - 4096), buffer.ended);
   const lines = text.split(/\r\n|\r|\n/);
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!.trim();

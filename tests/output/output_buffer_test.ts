@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { decodeFrom, OutputBuffer } from "../../lib/output/output_buffer.ts";
+import { OutputBuffer } from "../../lib/output/output_buffer.ts";
+import { decodeFrom } from "../../lib/output/utf8.ts";
 
 const encoder = new TextEncoder();
 const bytes = (text: string) => encoder.encode(text);
@@ -168,8 +169,26 @@ Deno.test("OutputBuffer.tail of a single line longer than the capacity is its ne
 Deno.test("OutputBuffer decodes invalid UTF-8 with replacement characters", () => {
   const buffer = new OutputBuffer(100);
   buffer.append(new Uint8Array([0xff, 0xfe, 0x61, 0x62, 0x0a, 0xc3]));
+  buffer.end();
   assert.equal(buffer.text(), "\uFFFD\uFFFDab\n\uFFFD");
   assert.equal(buffer.tail(1), "\uFFFD");
+});
+
+Deno.test("OutputBuffer holds back a trailing half-written character until the stream ends", () => {
+  const buffer = new OutputBuffer(100);
+  const euro = bytes("€");
+  buffer.append(bytes("one\ntwo\n"));
+  buffer.append(euro.subarray(0, 2));
+  // Its line has not begun yet for any reader: tail and text agree with readStream.
+  assert.equal(buffer.text(), "one\ntwo\n");
+  assert.equal(buffer.tail(1), "two\n");
+  assert.equal(buffer.completeBytes, 8);
+  buffer.append(euro.subarray(2));
+  assert.equal(buffer.tail(1), "€");
+  buffer.append(euro.subarray(0, 1));
+  buffer.end();
+  assert.equal(buffer.tail(1), "€\uFFFD");
+  assert.equal(buffer.completeBytes, buffer.totalBytes);
 });
 
 Deno.test("OutputBuffer skips a character cut in half by the cap instead of garbling it", () => {
@@ -180,10 +199,10 @@ Deno.test("OutputBuffer skips a character cut in half by the cap instead of garb
   split.append(bytes("€"));
   split.append(bytes("€"));
   // A cursor in the middle of a character: the orphaned continuation bytes are skipped.
-  assert.equal(decodeFrom(split.read(1)), "€");
-  assert.equal(decodeFrom(split.read(3)), "€");
+  assert.equal(decodeFrom(split.read(1), false), "€");
+  assert.equal(decodeFrom(split.read(3), false), "€");
   assert.equal(
-    decodeFrom(split.read(4)),
+    decodeFrom(split.read(4), false),
     "",
     "only the tail of a character is left: nothing to show",
   );

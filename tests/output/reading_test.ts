@@ -1,22 +1,8 @@
 import assert from "node:assert/strict";
 import { OutputBuffer } from "../../lib/output/output_buffer.ts";
-import {
-  lastLine,
-  lineText,
-  MAX_MATCH_CHARS,
-  readStream,
-  utf8SafeLength,
-} from "../../lib/output/reading.ts";
+import { lastLine, readStream } from "../../lib/output/reading.ts";
 
 const encoder = new TextEncoder();
-
-Deno.test("utf8SafeLength() stops before an incomplete character at the end", () => {
-  const bytes = encoder.encode("a😀"); // 0x61 then four bytes
-  for (let cut = 2; cut <= 4; cut++) assert.equal(utf8SafeLength(bytes.subarray(0, cut)), 1);
-  assert.equal(utf8SafeLength(bytes), 5);
-  assert.equal(utf8SafeLength(encoder.encode("é")), 2);
-  assert.equal(utf8SafeLength(new Uint8Array()), 0);
-});
 
 Deno.test("readStream() holds back a split character until its last byte arrives", () => {
   const buffer = new OutputBuffer(1024);
@@ -72,13 +58,4 @@ Deno.test("lastLine() finds the last non-blank line, carriage returns included",
   assert.equal(lastLine(buffer), null);
   buffer.append(encoder.encode("first\nprogress 10%\rprogress 50%\r\n\n"));
   assert.equal(lastLine(buffer), "progress 50%");
-});
-
-Deno.test("lineText() cuts a line too long to decode whole instead of throwing", () => {
-  // More bytes than TextDecoder can turn into one string (it throws past about 512 MB).
-  const huge = new Uint8Array(600 * 1024 * 1024).fill(0x78);
-  assert.equal(lineText(huge), "x".repeat(MAX_MATCH_CHARS) + "…");
-  const euros = (count: number) => encoder.encode("€".repeat(count) + "\r\n");
-  assert.equal(lineText(euros(MAX_MATCH_CHARS)), "€".repeat(MAX_MATCH_CHARS));
-  assert.equal(lineText(euros(MAX_MATCH_CHARS + 1)), "€".repeat(MAX_MATCH_CHARS) + "…");
 });

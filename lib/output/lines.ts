@@ -1,0 +1,100 @@
+/**
+ * Splitting output into lines: the one line iterator that the regex filter and the waiters use,
+ * and the text of a line as a pattern sees it.
+ *
+ * @module
+ */
+import { NEWLINE } from "./newlines.ts";
+import { decodeUtf8 } from "./utf8.ts";
+
+/** A line longer than this is shown (and tested) cut, ending in an ellipsis. */
+export const MAX_MATCH_CHARS = 1000;
+// No UTF-16 unit takes more than 3 UTF-8 bytes: decoding this much shows whether a line is cut.
+const MAX_LINE_BYTES = 3 * MAX_MATCH_CHARS + 3;
+
+/** Where one line lies in a byte array. */
+export interface LineSlice {
+  /** Index of the line's first byte. */
+  readonly start: number;
+  /** Index just past the line, and past its newline when it is complete. */
+  readonly end: number;
+  /** Whether the newline has arrived; a line without one may still grow. */
+  readonly complete: boolean;
+}
+
+/**
+ * The lines of `bytes[from, end)` in order: each complete line, then, when `partial` is set, the
+ * non-empty rest after the last newline as an incomplete line.
+ *
+ * @example Usage
+ * ```ts
+ * import { splitLines } from "./lines.ts";
+ * import assert from "node:assert/strict";
+ * const bytes = new TextEncoder().encode("a\nbc\nd");
+ * const ends = (partial: boolean) => [...splitLines(bytes, 0, bytes.length, partial)].map((l) => l.end);
+ * assert.deepEqual(ends(false), [2, 5]);
+ * assert.deepEqual(ends(true), [2, 5, 6]);
+ * ```
+ */
+export function* splitLines(
+  bytes: Uint8Array,
+  from: number,
+  end: number,
+  partial: boolean,
+): Generator<LineSlice> {
+  let start = from;
+  while (start < end) {
+    const newline = bytes.indexOf(NEWLINE, start);
+    if (newline < 0 || newline >= end) break;
+    yield { start, end: newline + 1, complete: true };
+    start = newline + 1;
+  }
+  if (partial && start < end) yield { start, end, complete: false };
+}
+
+/**
+ * Where the first `lines` lines of `bytes[start, end)` end: just past the last newline counted,
+ * or `end` when there are fewer.
+ *
+ * @example Usage
+ * ```ts
+ * import { firstLinesEnd } from "./lines.ts";
+ * import assert from "node:assert/strict";
+ * const bytes = new TextEncoder().encode("a\nb\nc");
+ * assert.equal(firstLinesEnd(bytes, 0, bytes.length, 1), 2);
+ * assert.equal(firstLinesEnd(bytes, 0, bytes.length, 5), 5);
+ * ```
+ */
+export function firstLinesEnd(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  lines: number,
+): number {
+  let position = start;
+  for (let found = 0; found < lines; found++) {
+    const newline = bytes.indexOf(NEWLINE, position);
+    if (newline < 0 || newline >= end) return end;
+    position = newline + 1;
+  }
+  return position;
+}
+
+/**
+ * Decodes one line as a pattern sees it and a reader is shown it: without its line ending
+ * (`\n` or `\r\n`), cut to {@linkcode MAX_MATCH_CHARS} characters and an ellipsis.
+ *
+ * @example Usage
+ * ```ts
+ * import { lineText } from "./lines.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(lineText(new TextEncoder().encode("ready\r\n")), "ready");
+ * ```
+ */
+export function lineText(bytes: Uint8Array): string {
+  let end = bytes.length;
+  if (end > 0 && bytes[end - 1] === NEWLINE) end--;
+  if (end > 0 && bytes[end - 1] === 0x0d) end--;
+  const text = decodeUtf8(bytes.subarray(0, Math.min(end, MAX_LINE_BYTES)));
+  return text.length > MAX_MATCH_CHARS ? `${text.slice(0, MAX_MATCH_CHARS)}…` : text;
+}
