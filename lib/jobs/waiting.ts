@@ -1,11 +1,13 @@
 /**
- * Waiting for a job: until it ends, a line of its output matches a pattern, a time limit passes,
- * or the caller gives up — whichever comes first. Driven by the job's change events, not polling.
+ * Waiting for a job: until it ends, a line of its output matches a pattern, it listens on a TCP
+ * port, a time limit passes, or the caller gives up — whichever comes first. Driven by the job's
+ * change events; only the port, which has no event, is polled.
  *
  * @module
  */
 import type { Job } from "./job.ts";
 import { lineText, splitLines } from "../output/lines.ts";
+import { listeningSockets } from "./listening.ts";
 import { countNewlines, NEWLINE } from "../output/newlines.ts";
 import type { OutputBuffer } from "../output/output_buffer.ts";
 import { orphanedPrefix, utf8SafeLength } from "../output/utf8.ts";
@@ -17,7 +19,7 @@ export const MAX_WAIT_SECONDS = 60;
 export type StreamName = "stdout" | "stderr";
 
 /** Why a wait ended. */
-export type WaitReason = "exited" | "matched" | "timeout" | "cancelled";
+export type WaitReason = "exited" | "matched" | "listening" | "timeout" | "cancelled";
 
 /** A line that matched. */
 export interface WaitMatch {
@@ -32,6 +34,10 @@ export interface WaitMatch {
 export interface WaitOptions {
   /** End when a line matches this; without it, wait for the job to end. */
   readonly pattern?: RegExp;
+  /** End when the job listens on a TCP port: any (`true`) or this one. */
+  readonly port?: true | number;
+  /** Milliseconds between two looks for a listening port. Default 200. */
+  readonly portPollMs?: number;
   /** The streams the pattern is tested on. Default both. */
   readonly streams?: readonly StreamName[];
   /** Test only lines at or after these absolute offsets; default: all held output. */
@@ -137,6 +143,7 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
     const timers: ReturnType<typeof setTimeout>[] = [];
     let quietTimer: ReturnType<typeof setTimeout> | undefined;
     let ticker: ReturnType<typeof setInterval> | undefined;
+    let portPoller: ReturnType<typeof setInterval> | undefined;
     let unsubscribe: () => void = () => {};
     let settled = false;
     const finish = (reason: WaitReason, match: WaitMatch | null = null) => {
@@ -145,6 +152,7 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
       for (const timer of timers) clearTimeout(timer);
       clearTimeout(quietTimer);
       clearInterval(ticker);
+      clearInterval(portPoller);
       unsubscribe();
       options.signal?.removeEventListener("abort", onAbort);
       resolve({ reason, match, cursors: cursors(), waitedMs: Date.now() - started });
@@ -166,6 +174,14 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
       clearTimeout(quietTimer);
       quietTimer = setTimeout(() => scan(true), options.partialLineQuietMs ?? 100);
     };
+    const listens = (): boolean => {
+      const { port } = options;
+      if (port === undefined || job.status !== "running") return false;
+      const sockets = listeningSockets(job.pid);
+      if (!sockets.some((socket) => port === true || socket.port === port)) return false;
+      finish("listening");
+      return true;
+    };
     const onAbort = () => finish("cancelled");
     if (options.signal?.aborted) return finish("cancelled");
     options.signal?.addEventListener("abort", onAbort);
@@ -175,5 +191,9 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
       ticker = setInterval(() => options.onTick!(Date.now() - started), options.tickMs ?? 1000);
     }
     check();
+    if (settled || listens()) return;
+    if (options.port !== undefined) {
+      portPoller = setInterval(listens, options.portPollMs ?? 200);
+    }
   });
 }

@@ -31,7 +31,7 @@ export const MAX_SHOWN_PATTERN_CHARS = 200;
 export function describeExecuteCommand(
   config: Pick<Config, "shell" | "workingDir" | "allowedCommands">,
 ): string {
-  const parts = ["Start a command as a background job; returns its job_id at once."];
+  const parts = ["Start a background job; returns its job_id at once."];
   const allowlist = config.allowedCommands;
   if (config.shell === undefined) {
     parts.push(
@@ -53,8 +53,8 @@ export function describeExecuteCommand(
     );
   }
   parts.push(
-    "For a REPL start python3 -i or node -i; a program that holds output in a pipe answers " +
-      "sooner under stdbuf -oL.",
+    "REPLs: python3 -i, node -i; a program holding output in a pipe answers sooner under " +
+      "stdbuf -oL.",
   );
   return parts.join(" ");
 }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { type Job, JOB_STATUSES, KILL_REASONS } from "../jobs/job.ts";
 import { lastLine } from "../output/reading.ts";
+import { listeningSockets } from "../jobs/listening.ts";
 
 /** A job's status as `get_job_status` reports it; the other tools refer to it. */
 export const jobStatusShape = {
@@ -27,12 +28,13 @@ export const jobStatusShape = {
   name: z.string().nullable(),
   stdout_last_line: z.string().nullable().describe("last non-blank line, \\r-split, ≤200 chars"),
   stderr_last_line: z.string().nullable(),
+  listening: z.array(z.object({ port: z.number().int(), address: z.string() })).describe(
+    "TCP ports the job's processes listen on",
+  ),
 };
 
 /** The status fields inside another tool's result: listed once, in `get_job_status`. */
-export const jobStatusReference = z.looseObject({ status: z.enum(JOB_STATUSES) }).describe(
-  "the fields of get_job_status",
-);
+export const jobStatusReference = z.looseObject({}).describe("the fields of get_job_status");
 
 /** The status fields of `job`. */
 export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape>> {
@@ -56,6 +58,7 @@ export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape
     name: job.name,
     stdout_last_line: lastLine(job.stdout),
     stderr_last_line: lastLine(job.stderr),
+    listening: job.status === "running" ? listeningSockets(job.pid) : [],
   };
 }
 

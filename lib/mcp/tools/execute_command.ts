@@ -18,7 +18,7 @@ export function registerExecuteCommand(server: McpServer, manager: JobManager): 
     title: "Start a background job",
     description: describeExecuteCommand(manager.config),
     inputSchema: z.strictObject({
-      command: z.string().describe("e.g. npm run dev"),
+      command: z.string(),
       cwd: z.string().min(1).optional().describe("inside the working directory"),
       env: z.record(z.string(), z.string()).optional().describe(
         "added variables; PATH, LD_* and the like are refused",

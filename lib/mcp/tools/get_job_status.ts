@@ -14,8 +14,8 @@ export function registerGetJobStatus(server: McpServer, manager: JobManager): vo
   server.registerTool("get_job_status", {
     title: "Get a job's status",
     description:
-      "A job's status (running, completed, failed, killed), exit code or signal, times (ISO 8601 " +
-      "UTC), byte counts and the last line of each stream.",
+      "Status (running, completed, failed, killed), exit code or signal, times, byte counts, " +
+      "last line per stream, and the TCP ports the job listens on.",
     inputSchema: z.strictObject({ job_id: jobIdSchema }),
     outputSchema: z.object(jobStatusShape),
     annotations: { readOnlyHint: true, openWorldHint: false },

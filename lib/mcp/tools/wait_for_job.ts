@@ -21,14 +21,16 @@ export function registerWaitForJob(server: McpServer, manager: JobManager): void
   server.registerTool("wait_for_job", {
     title: "Wait for a job",
     description:
-      "Wait until the job ends, a line of output matches `pattern`, or `timeout` seconds pass; " +
-      "reason says which. Lines already held are tested too (from the cursors you pass); a " +
-      "prompt without a newline is tested once output pauses. Pass the returned cursors back " +
-      "for the next match. Use this instead of sleep.",
+      "Wait until the job ends, a line matches `pattern`, it listens on a TCP `port`, or " +
+      "`timeout` seconds pass (reason says which). Held lines are tested too, from the cursors " +
+      "you pass; pass the returned ones back for the next match. Use instead of sleep.",
     inputSchema: z.strictObject({
       job_id: jobIdSchema,
       pattern: z.string().min(1).optional().describe(
         'JavaScript regex tested on each line, e.g. "listening on port \\\\d+"',
+      ),
+      port: z.union([z.literal(true), z.number().int().min(1).max(65535)]).optional().describe(
+        "true: any port",
       ),
       stream: streamChoiceSchema,
       stdout_cursor: cursorSchema("stdout"),
@@ -36,7 +38,7 @@ export function registerWaitForJob(server: McpServer, manager: JobManager): void
       timeout: z.number().gt(0).max(MAX_WAIT_SECONDS).default(DEFAULT_WAIT_SECONDS),
     }),
     outputSchema: jobStatusReference.extend({
-      reason: z.enum(["exited", "matched", "timeout"]),
+      reason: z.enum(["exited", "matched", "listening", "timeout"]),
       match: z.object({
         stream: z.enum(["stdout", "stderr"]),
         line: z.number().int().describe("1-based"),
@@ -54,7 +56,11 @@ export function registerWaitForJob(server: McpServer, manager: JobManager): void
         ? undefined
         : compilePattern("pattern", args.pattern);
       const progressToken = extra._meta?.progressToken;
-      const what = args.pattern === undefined ? "the job to end" : `/${args.pattern}/`;
+      const awaited = [
+        args.pattern === undefined ? undefined : `/${args.pattern}/`,
+        args.port === undefined ? undefined : args.port === true ? "a port" : `port ${args.port}`,
+      ].filter((part) => part !== undefined);
+      const what = awaited.length === 0 ? "the job to end" : awaited.join(" or ");
       const onTick = progressToken === undefined ? undefined : (elapsedMs: number) => {
         const seconds = Math.round(elapsedMs / 1000);
         extra.sendNotification({
@@ -71,6 +77,7 @@ export function registerWaitForJob(server: McpServer, manager: JobManager): void
       };
       const outcome = await waitForJob(job, {
         pattern,
+        port: args.port,
         streams: chosenStreams(args.stream),
         cursors: { stdout: args.stdout_cursor, stderr: args.stderr_cursor },
         timeoutMs: args.timeout * 1000,
