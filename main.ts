@@ -4,15 +4,16 @@
  *
  * @module
  */
-import { helpText, parseCli, UsageError } from "./lib/cli.ts";
+import { helpText, parseCli } from "./lib/cli.ts";
 import { loadConfig, unknownVariableWarnings } from "./lib/config.ts";
-import { ConfigError } from "./lib/errors.ts";
+import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/startup_failure.ts";
 import { JobManager } from "./lib/jobs/job_table.ts";
 import { createServer } from "./lib/mcp/server.ts";
 import { installShutdown } from "./lib/jobs/shutdown.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
 import { describeConfig } from "./lib/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
+import { doctorReport } from "./lib/doctor.ts";
 import { denoRunLine } from "./lib/sandbox/permissions.ts";
 import { httpOptions } from "./lib/transports/http_options.ts";
 
@@ -27,6 +28,11 @@ async function main(args: string[]): Promise<number | undefined> {
   if (values.help) {
     console.log(helpText());
     return 0;
+  }
+  if (values.doctor) {
+    const report = doctorReport();
+    console.log(report.lines.join("\n"));
+    return report.wouldStart ? 0 : 1;
   }
   const env = Deno.env.toObject();
   const config = loadConfig(env, Deno.cwd());
@@ -58,14 +64,9 @@ if (import.meta.main) {
     const code = await main(Deno.args);
     if (code !== undefined) Deno.exit(code);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      log(`cannot start: ${error.message}`);
-      Deno.exit(2);
-    }
-    if (error instanceof UsageError) {
-      log(error.message);
-      Deno.exit(2);
-    }
-    throw error;
+    const line = startupFailureLine(error);
+    if (line === undefined) throw error;
+    log(line);
+    Deno.exit(STARTUP_FAILURE_EXIT_CODE);
   }
 }

@@ -29,6 +29,8 @@ export interface FlagSpec {
   readonly valueName?: string;
   /** One line for `--help`, in sentence case. */
   readonly help: string;
+  /** Another flag this one means nothing without; giving it alone is a usage error. */
+  readonly requires?: string;
 }
 
 /** Every flag the server accepts, keyed by its long name. */
@@ -41,22 +43,29 @@ export const FLAGS = {
     valueName: "number",
     default: String(DEFAULT_HTTP_PORT),
     help: "Port for --http (0 picks a free one).",
+    requires: "http",
   },
   host: {
     type: "string",
     valueName: "address",
     default: DEFAULT_HTTP_HOST,
     help: "Address for --http; a non-loopback one needs MCP_BG_HTTP_TOKEN.",
+    requires: "http",
   },
   "idle-timeout": {
     type: "string",
     valueName: "seconds",
     default: String(DEFAULT_IDLE_TIMEOUT_SECONDS),
     help: "Close an HTTP session after this long without requests or open streams.",
+    requires: "http",
   },
   "print-permissions": {
     type: "boolean",
     help: "Print the least-privilege `deno run` line for this configuration and exit.",
+  },
+  doctor: {
+    type: "boolean",
+    help: "Print what this machine and configuration give (for a bug report) and exit.",
   },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -108,9 +117,11 @@ export class UsageError extends Error {
  * import assert from "node:assert/strict";
  * assert.equal(parseCli(["--version"]).version, true);
  * assert.throws(() => parseCli(["--verison"]), /did you mean --version/);
+ * assert.throws(() => parseCli(["--port", "8080"]), /--port applies only with --http/);
  * ```
  *
- * @throws {UsageError} for an unknown flag, a positional argument or a malformed value.
+ * @throws {UsageError} for an unknown flag, a positional argument, a malformed value, or a flag
+ * given without the flag it `requires`.
  */
 export function parseCli(args: readonly string[]): CliValues {
   const options = Object.fromEntries(
@@ -124,13 +135,30 @@ export function parseCli(args: readonly string[]): CliValues {
       },
     ]),
   );
+  let parsed;
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false })
-      .values as CliValues;
+    parsed = parseArgs({
+      args: [...args],
+      options,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
   } catch (error) {
     if (!(error instanceof TypeError) || !("code" in error)) throw error;
     throw new UsageError(usageMessage(error), { cause: error });
   }
+  const values = parsed.values as Record<string, unknown>;
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option") continue;
+    const requires = (FLAGS as Record<string, FlagSpec>)[token.name]?.requires;
+    if (requires !== undefined && values[requires] === undefined) {
+      throw new UsageError(
+        `${token.rawName} applies only with --${requires}; add --${requires} or leave ${token.rawName} out`,
+      );
+    }
+  }
+  return values as CliValues;
 }
 
 function usageMessage(error: TypeError): string {

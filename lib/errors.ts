@@ -94,3 +94,12 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/** Something on this machine keeps the server from starting, such as a port already in use. */
+export class StartupError extends Error {
+  /** Creates the error; `message` says what is wrong and what to do. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StartupError";
+  }
+}

@@ -10,6 +10,7 @@ import type { JobManager } from "../jobs/job_table.ts";
 import type { McpServer } from "../mcp/sdk.ts";
 import { createServer } from "../mcp/server.ts";
 import { raceTimeout } from "../timers.ts";
+import { StartupError } from "../errors.ts";
 import { assertSafeBinding, createGuard } from "./http_guard.ts";
 import { CeilingTransport } from "./message_ceiling.ts";
 import { MAX_REQUEST_BYTES } from "../message_limits.ts";
@@ -52,6 +53,40 @@ interface Session {
   lastActive: number;
   /** Response bodies (SSE streams included) still being sent. */
   openStreams: number;
+}
+
+/** `Deno.serve`, with the errors a user can fix turned into one clear {@linkcode StartupError}. */
+function listen(
+  options: HttpOptions,
+  handle: (request: Request) => Promise<Response>,
+  onListen: (addr: Deno.NetAddr) => void,
+): Deno.HttpServer {
+  const where = `${options.host}:${options.port}`;
+  try {
+    return Deno.serve({
+      hostname: options.host,
+      port: options.port,
+      onListen: (addr) => onListen(addr as Deno.NetAddr),
+      onError: (error) => {
+        options.log(`request failed: ${error instanceof Error ? error.stack : error}`);
+        return jsonRpcError(500, -32603, "Internal error");
+      },
+    }, handle);
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new StartupError(
+        `${where} is already in use (another server on it?); choose another --port, or --port 0 ` +
+          "for a free one",
+        { cause: error },
+      );
+    }
+    if (error instanceof Deno.errors.AddrNotAvailable) {
+      throw new StartupError(`${where} is not an address of this machine; choose another --host`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
 
 function jsonRpcError(status: number, code: number, message: string): Response {
@@ -127,15 +162,7 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
   };
 
   const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname: options.host,
-    port: options.port,
-    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-    onError: (error) => {
-      options.log(`request failed: ${error instanceof Error ? error.stack : error}`);
-      return jsonRpcError(500, -32603, "Internal error");
-    },
-  }, handle);
+  const server = listen(options, handle, listening.resolve);
   const addr = await listening.promise;
   checks.guard = createGuard({
     host: options.host,

@@ -1,0 +1,100 @@
+/**
+ * `--doctor`: what this machine and configuration give the server, in a few lines — the first
+ * thing to run when something does not work, and what a bug report should contain.
+ *
+ * @module
+ */
+import { type Config, loadConfig, showConfig, unknownVariableWarnings } from "./config.ts";
+import { ConfigError } from "./errors.ts";
+import { detectGroupSignalMethod, type GroupSignalMethod } from "./jobs/process_group.ts";
+import { VERSION } from "./version.ts";
+
+/** The report, and whether the server would start with these permissions and this configuration. */
+export interface DoctorReport {
+  readonly lines: readonly string[];
+  readonly wouldStart: boolean;
+}
+
+const GROUP_KILL: Record<GroupSignalMethod, string> = {
+  "deno-kill": "Deno.kill signals each job's whole process group",
+  "kill-program": "the kill program signals each job's whole process group (scoped --allow-run)",
+  "leader-only": "only each job's first process can be signalled",
+};
+
+const PERMISSIONS = ["env", "read", "run", "write", "net"] as const;
+
+function permissionSummary(): string {
+  return PERMISSIONS.map((name) => {
+    const { state } = Deno.permissions.querySync({ name });
+    // "prompt" covers both a scoped grant (--allow-read=/x) and none at all.
+    return `${name} ${state === "prompt" ? "scoped or not granted" : state}`;
+  }).join(", ");
+}
+
+function granted(descriptor: Deno.PermissionDescriptor): boolean {
+  return Deno.permissions.querySync(descriptor).state === "granted";
+}
+
+/**
+ * Whether jobs can be contained on this machine, and why. Containment is not part of this
+ * version yet; the containment work fills this in with its availability check.
+ */
+export function containmentLine(): string {
+  return "not available: this version runs jobs in plain process groups only";
+}
+
+function whoRuns(): string {
+  if (!granted({ name: "sys", kind: "uid" })) return "";
+  const uid = Deno.uid();
+  return uid === null ? "" : `, uid ${uid}${uid === 0 ? " (root)" : ""}`;
+}
+
+/**
+ * Builds the `--doctor` report for this process: Deno version, permissions granted, how process
+ * groups are signalled, containment, the effective configuration, and every warning.
+ *
+ * @example Usage
+ * ```ts
+ * import { doctorReport } from "./doctor.ts";
+ * import assert from "node:assert/strict";
+ * const report = doctorReport();
+ * assert.match(report.lines.join("\n"), /^group kill: /m);
+ * ```
+ */
+export function doctorReport(): DoctorReport {
+  const warnings: string[] = [];
+  let config: Config | undefined;
+  if (!granted({ name: "env" })) {
+    warnings.push("no --allow-env: the server cannot read MCP_BG_* variables and will not start");
+  } else {
+    const env = Deno.env.toObject();
+    try {
+      config = loadConfig(env, Deno.cwd());
+    } catch (error) {
+      if (!(error instanceof ConfigError || error instanceof Deno.errors.NotCapable)) throw error;
+      warnings.push(`the server will not start: ${error.message}`);
+    }
+    warnings.push(...unknownVariableWarnings(env));
+  }
+  if (!granted({ name: "read" })) {
+    warnings.push("no unscoped --allow-read: programs may not be found through PATH");
+  }
+  const method = detectGroupSignalMethod();
+  if (method === "leader-only") {
+    warnings.push(
+      "a job's children outlive kill_job and shutdown: add kill to --allow-run (or use -A)",
+    );
+  }
+  const lines = [
+    `mcp-background-job ${VERSION}`,
+    `deno: ${Deno.version.deno} (V8 ${Deno.version.v8}), ${Deno.build.target}${whoRuns()}`,
+    `permissions: ${permissionSummary()}`,
+    `group kill: ${method}: ${GROUP_KILL[method]}`,
+    `containment: ${containmentLine()}`,
+    `configuration: ${
+      config === undefined ? "not loaded" : showConfig(config, { brief: false }).join(" ")
+    }`,
+    ...(warnings.length === 0 ? ["warnings: none"] : warnings.map((text) => `warning: ${text}`)),
+  ];
+  return { lines, wouldStart: config !== undefined };
+}
