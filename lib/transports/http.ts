@@ -13,7 +13,7 @@ import { raceTimeout } from "../timers.ts";
 import { StartupError } from "../errors.ts";
 import { assertSafeBinding, createGuard } from "./http_guard.ts";
 import { CeilingTransport } from "./message_ceiling.ts";
-import { MAX_REQUEST_BYTES } from "../message_limits.ts";
+import { readPostBody } from "./http_body.ts";
 
 import {
   DEFAULT_HTTP_HOST,
@@ -117,11 +117,10 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
     await session.server.close();
   };
 
-  const openSession = async (request: Request): Promise<Response> => {
+  const openSession = async (request: Request, parsedBody: unknown): Promise<Response> => {
     const server = createServer(manager);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
-      maxRequestBodySize: MAX_REQUEST_BYTES,
       onsessioninitialized: (id) => {
         sessions.set(id, { server, transport, lastActive: Date.now(), openStreams: 0 });
         options.log(`session ${id} opened`);
@@ -132,7 +131,7 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
       if (transport.sessionId !== undefined) void closeSession(transport.sessionId, "closed");
     };
     await server.connect(new CeilingTransport(transport));
-    const response = await transport.handleRequest(request);
+    const response = await transport.handleRequest(request, { parsedBody });
     const session = transport.sessionId === undefined
       ? undefined
       : sessions.get(transport.sessionId);
@@ -153,12 +152,20 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
       if (request.method !== "POST") {
         return jsonRpcError(400, -32000, "Bad request: Mcp-Session-Id header is required");
       }
-      return await openSession(request);
+      const checked = await readPostBody(request);
+      if (checked.kind === "answered") return checked.response;
+      return await openSession(request, checked.body);
     }
     const session = sessions.get(id);
     if (session === undefined) return jsonRpcError(404, -32001, "Session not found");
     session.lastActive = Date.now();
-    return track(await session.transport.handleRequest(request), session);
+    let parsedBody: unknown;
+    if (request.method === "POST") {
+      const checked = await readPostBody(request);
+      if (checked.kind === "answered") return checked.response;
+      parsedBody = checked.body;
+    }
+    return track(await session.transport.handleRequest(request, { parsedBody }), session);
   };
 
   const listening = Promise.withResolvers<Deno.NetAddr>();

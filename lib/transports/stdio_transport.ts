@@ -12,6 +12,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { checkMessage, errorResponse, readableId } from "./message_check.ts";
 import { IdScanner } from "./json_id_scanner.ts";
+import { concatBytes } from "./concat_bytes.ts";
 import { formatBytes, MAX_REQUEST_BYTES } from "../message_limits.ts";
 
 const NEWLINE = 0x0a;
@@ -148,7 +149,7 @@ export class StdioTransport implements Transport {
       this.#reply(errorResponse(skipped.id ?? null, ErrorCode.InvalidRequest, problem), problem);
       return;
     }
-    this.#handleLine(concat(pieces, bytes));
+    this.#handleLine(concatBytes(pieces, bytes));
   }
 
   #handleLine(line: Uint8Array): void {
@@ -195,15 +196,4 @@ export class StdioTransport implements Transport {
 
 function isRequestLike(item: unknown): boolean {
   return typeof item === "object" && item !== null && "id" in item && "method" in item;
-}
-
-function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0];
-  const line = new Uint8Array(length);
-  let offset = 0;
-  for (const piece of pieces) {
-    line.set(piece, offset);
-    offset += piece.length;
-  }
-  return line;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { assertStillWorking, TestServer, type ToolClient } from "../helpers/mcp_client.ts";
-import { HttpTestServer } from "../helpers/http_server.ts";
+import { HttpTestServer, MCP_HEADERS } from "../helpers/http_server.ts";
 import { RawStdioServer } from "../helpers/raw_stdio.ts";
 import { MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES } from "../../lib/message_limits.ts";
 
@@ -113,9 +113,21 @@ Deno.test("over HTTP an oversized request gets 413 and a too large result an err
   for (const bytes of [MAX_REQUEST_BYTES, 11 * MiB]) {
     await assert.rejects(
       client.call("interact_with_job", { job_id: job, input: "a".repeat(bytes) }),
-      /Payload Too Large: Request body must not exceed 4194304 bytes/,
+      /Request too large: the body is over the 4 MiB/,
     );
   }
+  const raw = await fetch(server.url, {
+    method: "POST",
+    headers: MCP_HEADERS,
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "ping",
+      params: { pad: "a".repeat(5 * MiB) },
+    }),
+  });
+  assert.equal(raw.status, 413);
+  assert.equal((await raw.json()).error.code, -32600);
   const printer = await startPrinter(client, 3_000_000);
   const big = await startPrinter(client, 6_000_000);
   await assert.rejects(client.client.readResource({ uri: `job://${big}/stdout` }), TOO_LARGE);
