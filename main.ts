@@ -51,11 +51,20 @@ async function main(args: string[]): Promise<number | undefined> {
     const http = await serveHttp(manager, options);
     installShutdown(manager, log, { afterJobs: () => http.close() });
     log(`ready on ${http.url}; ${describeConfig(config, manager.signalMethod)}`);
+    log(`console: ${http.consoleUrl()}`);
     return undefined;
   }
-  const shutdown = installShutdown(manager, log);
-  await serveStdio(createServer(manager), shutdown);
+  // Loaded only for --console, like the HTTP transport.
+  const web = values.console
+    ? await (await import("./lib/transports/console_server.ts")).serveConsole(manager, {
+      token: config.httpToken,
+      log,
+    })
+    : undefined;
+  const shutdown = installShutdown(manager, log, { afterJobs: web && (() => web.close()) });
+  await serveStdio(createServer(manager, { consoleUrl: web && (() => web.entryUrl()) }), shutdown);
   log(`ready on stdio; ${describeConfig(config, manager.signalMethod)}`);
+  if (web !== undefined) log(`console: ${web.entryUrl()}`);
   return undefined;
 }
 

@@ -59,6 +59,11 @@ export const FLAGS = {
     help: "Close an HTTP session after this long without requests or open streams.",
     requires: "http",
   },
+  console: {
+    type: "boolean",
+    help:
+      "Over stdio, also serve the live console on a free loopback port; its URL goes to stderr.",
+  },
   "print-permissions": {
     type: "boolean",
     help: "Print the least-privilege `deno run` line for this configuration and exit.",

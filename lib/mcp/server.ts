@@ -20,6 +20,13 @@ import { registerReadJobOutput } from "./tools/read_job_output.ts";
 import { registerSendSignal } from "./tools/send_signal.ts";
 import { registerCloseStdin } from "./tools/close_stdin.ts";
 import { listToolsCompactly } from "./tool_list.ts";
+import { registerConsoleUrl } from "./tools/console_url.ts";
+
+/** What a server offers beyond the job tools. */
+export interface ServerOptions {
+  /** Makes a link to the live console; with it, the `console_url` tool is offered. */
+  readonly consoleUrl?: () => string;
+}
 
 /**
  * Creates an MCP server whose tools act on `manager`'s jobs.
@@ -33,7 +40,7 @@ import { listToolsCompactly } from "./tool_list.ts";
  * await server.close();
  * ```
  */
-export function createServer(manager: JobManager): McpServer {
+export function createServer(manager: JobManager, options: ServerOptions = {}): McpServer {
   const server = new McpServer({ name: "mcp-background-job", version: VERSION }, {
     capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } },
   });
@@ -51,5 +58,6 @@ export function createServer(manager: JobManager): McpServer {
   registerReadJobOutput(server, manager);
   registerSendSignal(server, manager);
   registerCloseStdin(server, manager);
+  if (options.consoleUrl !== undefined) registerConsoleUrl(server, options.consoleUrl);
   return server;
 }

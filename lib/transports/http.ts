@@ -1,6 +1,6 @@
 /**
  * The Streamable HTTP transport: MCP at `/mcp`, one session (and one MCP server) per client, every
- * session sharing one job table.
+ * session sharing one job table; the live console at `/`.
  *
  * @module
  */
@@ -9,9 +9,10 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import type { JobManager } from "../jobs/job_table.ts";
 import type { McpServer } from "../mcp/sdk.ts";
 import { createServer } from "../mcp/server.ts";
+import { WebConsole } from "../console/web_console.ts";
 import { raceTimeout } from "../timers.ts";
-import { StartupError } from "../errors.ts";
-import { assertSafeBinding, createGuard } from "./http_guard.ts";
+import { assertSafeBinding, createGuard, type Guard } from "./http_guard.ts";
+import { listen } from "./listen.ts";
 import { CeilingTransport } from "./message_ceiling.ts";
 import { readPostBody } from "./http_body.ts";
 
@@ -41,6 +42,8 @@ export interface HttpOptions {
 export interface HttpServer {
   /** The MCP endpoint, e.g. `http://127.0.0.1:3939/mcp`. */
   readonly url: string;
+  /** Where a person opens the console: `/`, or a fresh one-time login link when a token is set. */
+  consoleUrl(): string;
   /** Sessions currently open. */
   readonly sessionCount: number;
   /** Closes every session, then stops listening. Jobs are the caller's to end. */
@@ -53,40 +56,6 @@ interface Session {
   lastActive: number;
   /** Response bodies (SSE streams included) still being sent. */
   openStreams: number;
-}
-
-/** `Deno.serve`, with the errors a user can fix turned into one clear {@linkcode StartupError}. */
-function listen(
-  options: HttpOptions,
-  handle: (request: Request) => Promise<Response>,
-  onListen: (addr: Deno.NetAddr) => void,
-): Deno.HttpServer {
-  const where = `${options.host}:${options.port}`;
-  try {
-    return Deno.serve({
-      hostname: options.host,
-      port: options.port,
-      onListen: (addr) => onListen(addr as Deno.NetAddr),
-      onError: (error) => {
-        options.log(`request failed: ${error instanceof Error ? error.stack : error}`);
-        return jsonRpcError(500, -32603, "Internal error");
-      },
-    }, handle);
-  } catch (error) {
-    if (error instanceof Deno.errors.AddrInUse) {
-      throw new StartupError(
-        `${where} is already in use (another server on it?); choose another --port, or --port 0 ` +
-          "for a free one",
-        { cause: error },
-      );
-    }
-    if (error instanceof Deno.errors.AddrNotAvailable) {
-      throw new StartupError(`${where} is not an address of this machine; choose another --host`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }
 
 function jsonRpcError(status: number, code: number, message: string): Response {
@@ -104,10 +73,12 @@ function jsonRpcError(status: number, code: number, message: string): Response {
  */
 export async function serveHttp(manager: JobManager, options: HttpOptions): Promise<HttpServer> {
   assertSafeBinding(options.host, options.token);
+  const token = options.token === "" ? undefined : options.token;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_SECONDS * 1000;
   const sessions = new Map<string, Session>();
-  // The guard needs the port actually bound, known only once listening.
-  const checks: { guard?: (request: Request) => Response | undefined } = {};
+  // The guard and the console need the port actually bound, known only once listening.
+  const checks: { guard?: Guard; web?: WebConsole } = {};
+  let consoleUrl = () => "";
 
   const closeSession = async (id: string, why: string) => {
     const session = sessions.get(id);
@@ -118,7 +89,7 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
   };
 
   const openSession = async (request: Request, parsedBody: unknown): Promise<Response> => {
-    const server = createServer(manager);
+    const server = createServer(manager, { consoleUrl: () => consoleUrl() });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       onsessioninitialized: (id) => {
@@ -141,10 +112,16 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
   };
 
   const handle = async (request: Request): Promise<Response> => {
-    if (checks.guard === undefined) return jsonRpcError(503, -32000, "Server is starting");
-    const refused = checks.guard(request);
+    const { guard, web } = checks;
+    if (guard === undefined || web === undefined) {
+      return jsonRpcError(503, -32000, "Server is starting");
+    }
+    const pathname = new URL(request.url).pathname;
+    // The console checks the same guard, with its session cookie in place of the token.
+    if (WebConsole.serves(pathname)) return await web.handle(request, guard);
+    const refused = guard(request);
     if (refused !== undefined) return refused;
-    if (new URL(request.url).pathname !== "/mcp") {
+    if (pathname !== "/mcp") {
       return jsonRpcError(404, -32000, "Not found: the MCP endpoint is /mcp");
     }
     const id = request.headers.get("mcp-session-id");
@@ -168,13 +145,17 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
     return track(await session.transport.handleRequest(request, { parsedBody }), session);
   };
 
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = listen(options, handle, listening.resolve);
-  const addr = await listening.promise;
+  const { server, addr, origin } = await listen(options.host, options.port, handle, {
+    log: options.log,
+    onError: () => jsonRpcError(500, -32603, "Internal error"),
+  });
+  const web = new WebConsole(manager, { port: addr.port, tokenRequired: token !== undefined });
+  consoleUrl = () => origin + web.entryPath();
+  checks.web = web;
   checks.guard = createGuard({
     host: options.host,
     port: addr.port,
-    token: options.token,
+    token,
     allowedHosts: options.allowedHosts,
   });
 
@@ -187,14 +168,15 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
     }
   }, Math.max(100, Math.min(idleTimeoutMs / 4, 30_000)));
 
-  const hostPart = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   return {
-    url: `http://${hostPart}:${addr.port}/mcp`,
+    url: `${origin}/mcp`,
+    consoleUrl,
     get sessionCount() {
       return sessions.size;
     },
     async close() {
       clearInterval(sweep);
+      web.close();
       await Promise.all([...sessions.keys()].map((id) => closeSession(id, "server shutting down")));
       // Streams the sessions held are closed now; a stuck connection must not hold the exit.
       await raceTimeout(server.shutdown(), 2000, undefined);

@@ -83,8 +83,17 @@ function refusal(status: 401 | 403, message: string): Response {
 }
 
 /**
- * Returns a check that answers a refused request with 403 or 401, and `undefined` for one that
- * may go on.
+ * A check of one request: a 403 or 401 response when it is refused, `undefined` when it may go on.
+ * `alsoAuthorized` may accept a request that lacks the bearer token (the console's session
+ * cookie); the `Host` and `Origin` checks apply regardless.
+ */
+export type Guard = (
+  request: Request,
+  alsoAuthorized?: (request: Request) => boolean,
+) => Response | undefined;
+
+/**
+ * Returns a {@linkcode Guard} for a server bound as `options` say.
  *
  * @example Usage
  * ```ts
@@ -97,7 +106,7 @@ function refusal(status: 401 | 403, message: string): Response {
  * assert.equal(guard(foreign)?.status, 403);
  * ```
  */
-export function createGuard(options: GuardOptions): (request: Request) => Response | undefined {
+export function createGuard(options: GuardOptions): Guard {
   const allowed = new Set<string>();
   const names = [...LOOPBACK_NAMES, hostForm(options.host), ...(options.allowedHosts ?? [])];
   for (const name of names.map(hostForm)) {
@@ -107,7 +116,7 @@ export function createGuard(options: GuardOptions): (request: Request) => Respon
     if (options.port === 80) allowed.add(name);
   }
   const token = options.token === "" ? undefined : options.token;
-  return (request) => {
+  return (request, alsoAuthorized) => {
     const host = request.headers.get("host")?.toLowerCase();
     if (host === undefined || !allowed.has(host)) {
       return refusal(403, `Forbidden: host "${host ?? ""}" is not allowed`);
@@ -119,7 +128,8 @@ export function createGuard(options: GuardOptions): (request: Request) => Respon
     if (token !== undefined) {
       const authorization = request.headers.get("authorization") ?? "";
       const match = /^Bearer\s+(.+)$/i.exec(authorization);
-      if (match === null || !sameSecret(match[1].trim(), token)) {
+      const bearer = match !== null && sameSecret(match[1].trim(), token);
+      if (!bearer && alsoAuthorized?.(request) !== true) {
         return refusal(401, "Unauthorized: a valid bearer token is required");
       }
     }

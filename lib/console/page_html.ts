@@ -1,0 +1,63 @@
+/**
+ * The console's HTML, served from the package as a string (no file is read at run time, so the
+ * published package and the bundle carry it).
+ *
+ * @module
+ */
+import { SENDABLE_SIGNALS } from "../mcp/tools/send_signal.ts";
+
+const signalOptions = SENDABLE_SIGNALS.map((signal) =>
+  `<option${signal === "SIGINT" ? " selected" : ""}>${signal}</option>`
+).join("");
+
+/** The console page; its script and style are at `/console/app.js` and `/console/app.css`. */
+export const CONSOLE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Jobs · mcp-background-job</title>
+<link rel="stylesheet" href="/console/app.css">
+<script type="module" src="/console/app.js"></script>
+</head>
+<body>
+<header>
+  <h1>mcp-background-job</h1>
+  <span id="job-count"></span>
+  <span id="connection" class="connection">connecting…</span>
+</header>
+<main>
+  <section id="jobs-pane" aria-label="Jobs">
+    <table id="jobs">
+      <thead><tr><th>Job</th><th>Status</th><th>Runtime</th><th>Ports</th><th>Last line</th></tr></thead>
+      <tbody></tbody>
+    </table>
+    <p id="empty" hidden>No jobs yet. Jobs the agent starts appear here.</p>
+  </section>
+  <section id="detail" aria-label="Selected job" hidden>
+    <div class="toolbar">
+      <div class="title"><strong id="detail-name"></strong> <code id="detail-command"></code></div>
+      <span id="detail-status" class="badge"></span>
+      <button id="stop" type="button" title="SIGTERM to the job's process group, SIGKILL after the grace period">Stop</button>
+      <select id="signal" aria-label="Signal">${signalOptions}</select>
+      <button id="send-signal" type="button">Send signal</button>
+      <span id="action-result" role="status"></span>
+    </div>
+    <pre id="output" tabindex="0"></pre>
+  </section>
+</main>
+</body>
+</html>
+`;
+
+/** The page a login link answers with: it sets the cookie, then this page moves on to `/`. */
+export const LOGIN_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url=/">
+<title>Signed in · mcp-background-job</title>
+</head>
+<body><p>Signed in. <a href="/">Open the console</a>.</p></body>
+</html>
+`;

@@ -1,0 +1,194 @@
+/**
+ * The console's HTTP routes: the page at `/`, its script and style, the events stream, and the two
+ * actions (stop, signal). Every request passes the server's {@linkcode ConsoleGuard} first; the actions
+ * are POSTs that a cross-site page cannot send.
+ *
+ * @module
+ */
+import type { JobManager } from "../jobs/job_table.ts";
+import { JobNotRunningError } from "../errors.ts";
+import { SENDABLE_SIGNALS } from "../mcp/tools/send_signal.ts";
+import { ConsoleAccess } from "./access.ts";
+import { CONSOLE_ACTION_HEADER } from "./action_header.ts";
+import { type ConsoleEvents, openConsoleEvents } from "./events.ts";
+import { CONSOLE_HTML, LOGIN_HTML } from "./page_html.ts";
+import { CONSOLE_SCRIPT } from "./page_script.ts";
+import { CONSOLE_STYLE } from "./page_style.ts";
+
+const SECURITY_HEADERS = {
+  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; " +
+    "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; " +
+    "frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "cross-origin-resource-policy": "same-origin",
+  "cross-origin-opener-policy": "same-origin",
+  "cache-control": "no-store",
+};
+
+function respond(
+  status: number,
+  body: BodyInit | null,
+  type: string,
+  extra: Record<string, string> = {},
+): Response {
+  return new Response(body, {
+    status,
+    headers: { ...SECURITY_HEADERS, "content-type": type, ...extra },
+  });
+}
+
+function json(status: number, data: unknown): Response {
+  return respond(status, JSON.stringify(data), "application/json");
+}
+
+const STATIC: Record<string, readonly [string, string]> = {
+  "/": [CONSOLE_HTML, "text/html; charset=utf-8"],
+  "/console/app.js": [CONSOLE_SCRIPT, "text/javascript; charset=utf-8"],
+  "/console/app.css": [CONSOLE_STYLE, "text/css; charset=utf-8"],
+};
+const ACTION = /^\/console\/jobs\/([^/]+)\/(kill|signal\/([A-Z0-9]+))$/;
+
+/**
+ * The server's check of `Host`, `Origin` and the bearer token (the HTTP transport's guard), which
+ * `alsoAuthorized` may satisfy in place of the token.
+ */
+export type ConsoleGuard = (
+  request: Request,
+  alsoAuthorized: (request: Request) => boolean,
+) => Response | undefined;
+
+/** How the console is set up. */
+export interface WebConsoleOptions {
+  /** The port the server listens on (names the session cookie). */
+  readonly port: number;
+  /** Whether the server requires a token: then the page needs a login link or the bearer header. */
+  readonly tokenRequired: boolean;
+}
+
+/**
+ * The live console of one server's jobs.
+ *
+ * @example Usage
+ * ```ts
+ * import { WebConsole } from "./web_console.ts";
+ * import { JobManager } from "../jobs/job_table.ts";
+ * import { loadConfig } from "../config.ts";
+ * import { createGuard } from "../transports/http_guard.ts";
+ * import assert from "node:assert/strict";
+ * const manager = new JobManager(loadConfig({}, Deno.cwd()));
+ * const web = new WebConsole(manager, { port: 3939, tokenRequired: false });
+ * const guard = createGuard({ host: "127.0.0.1", port: 3939 });
+ * const page = await web.handle(new Request("http://127.0.0.1:3939/"), guard);
+ * assert.equal(page.status, 200);
+ * await page.body?.cancel();
+ * ```
+ */
+export class WebConsole {
+  readonly #manager: JobManager;
+  readonly #access: ConsoleAccess;
+  readonly #tokenRequired: boolean;
+  readonly #streams = new Set<ConsoleEvents>();
+
+  /** Creates the console of `manager`'s jobs. */
+  constructor(manager: JobManager, options: WebConsoleOptions) {
+    this.#manager = manager;
+    this.#access = new ConsoleAccess(options.port);
+    this.#tokenRequired = options.tokenRequired;
+  }
+
+  /** Whether `pathname` is one of the console's. */
+  static serves(pathname: string): boolean {
+    return pathname === "/" || pathname.startsWith("/console/");
+  }
+
+  /** The path a person opens: a fresh one-time login link when a token is required, else `/`. */
+  entryPath(): string {
+    return this.#tokenRequired ? this.#access.mintLink() : "/";
+  }
+
+  /** Answers one request for a console path, after `guard`. */
+  async handle(request: Request, guard: ConsoleGuard): Promise<Response> {
+    const url = new URL(request.url);
+    const login = url.pathname === "/console/login";
+    const refused = guard(request, (r) => login || this.#access.hasSession(r));
+    if (refused !== undefined) return refused;
+    if (login) return this.#login(request, url);
+    const page = STATIC[url.pathname];
+    if (page !== undefined) {
+      if (request.method !== "GET" && request.method !== "HEAD") return this.#notAllowed("GET");
+      return respond(200, request.method === "HEAD" ? null : page[0], page[1]);
+    }
+    const fetchSite = request.headers.get("sec-fetch-site");
+    if (url.pathname === "/console/events") {
+      if (request.method !== "GET") return this.#notAllowed("GET");
+      if (fetchSite !== null && fetchSite !== "same-origin") return this.#crossSite(fetchSite);
+      return this.#events(url.searchParams.get("job") ?? undefined);
+    }
+    const action = ACTION.exec(url.pathname);
+    if (action === null) return json(404, { error: `Not found: ${url.pathname}` });
+    if (request.method !== "POST") return this.#notAllowed("POST");
+    if (fetchSite !== null && fetchSite !== "same-origin") return this.#crossSite(fetchSite);
+    if (request.headers.get(CONSOLE_ACTION_HEADER) !== "1") {
+      return json(403, { error: `Forbidden: an action needs the ${CONSOLE_ACTION_HEADER} header` });
+    }
+    return await this.#act(action[1]!, action[3]);
+  }
+
+  /** Ends every open events stream. */
+  close(): void {
+    for (const stream of this.#streams) stream.close();
+    this.#streams.clear();
+  }
+
+  #notAllowed(allow: string): Response {
+    return json(405, { error: `Method not allowed: use ${allow}` });
+  }
+
+  #crossSite(site: string): Response {
+    return json(403, { error: `Forbidden: a ${site} request` });
+  }
+
+  #login(request: Request, url: URL): Response {
+    if (request.method !== "GET") return this.#notAllowed("GET");
+    if (!this.#tokenRequired) return respond(303, null, "text/plain", { location: "/" });
+    const cookie = this.#access.redeem(url.searchParams.get("code") ?? "");
+    if (cookie === undefined) {
+      return respond(
+        403,
+        "This console link was used already or has expired. Ask for a new one (the console_url tool).",
+        "text/plain; charset=utf-8",
+      );
+    }
+    // A page, not a redirect: a navigation from this origin carries the SameSite=Strict cookie
+    // even when the link was opened from another site.
+    return respond(200, LOGIN_HTML, "text/html; charset=utf-8", { "set-cookie": cookie });
+  }
+
+  #events(jobId: string | undefined): Response {
+    const events = openConsoleEvents(this.#manager, {
+      jobId,
+      onClose: () => this.#streams.delete(events),
+    });
+    this.#streams.add(events);
+    return respond(200, events.body, "text/event-stream");
+  }
+
+  async #act(jobId: string, signal: string | undefined): Promise<Response> {
+    const job = this.#manager.find(jobId);
+    if (job === undefined) return json(404, { error: `Job ${jobId} not found` });
+    // The same kill as the kill_job tool: SIGTERM to the group, SIGKILL after the grace period.
+    if (signal === undefined) return json(200, { status: await this.#manager.kill(jobId) });
+    if (!(SENDABLE_SIGNALS as readonly string[]).includes(signal)) {
+      return json(400, { error: `Cannot send "${signal}": not one of ${SENDABLE_SIGNALS}` });
+    }
+    try {
+      await job.sendSignal(signal as Deno.Signal);
+    } catch (error) {
+      if (!(error instanceof JobNotRunningError)) throw error;
+      return json(409, { error: `Job ${jobId} is not running (status ${job.status})` });
+    }
+    return json(200, { status: "sent" });
+  }
+}

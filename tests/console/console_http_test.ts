@@ -1,0 +1,215 @@
+import assert from "node:assert/strict";
+import { HttpTestServer } from "../helpers/http_server.ts";
+import { TestServer } from "../helpers/mcp_client.ts";
+import { delay, waitUntilGone } from "../helpers/processes.ts";
+
+const ACTION = { "x-mcp-bg-console": "1" };
+
+/** Sends a request with exactly these headers over a plain TCP connection; returns the status. */
+async function rawRequest(port: number, lines: string[]): Promise<number> {
+  const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const head = [...lines, "Connection: close", "", ""].join("\r\n");
+    await connection.write(new TextEncoder().encode(head));
+    const buffer = new Uint8Array(512);
+    const read = await connection.read(buffer);
+    const text = new TextDecoder().decode(buffer.subarray(0, read ?? 0));
+    return Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
+  } finally {
+    connection.close();
+  }
+}
+
+/** Waits until `condition` holds, checking every 20 ms for up to 5 s. */
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 5000) throw new Error("Condition never held");
+    await delay(20);
+  }
+}
+
+async function status(url: string, init: RequestInit = {}): Promise<number> {
+  const response = await fetch(url, init);
+  await response.body?.cancel();
+  return response.status;
+}
+
+Deno.test("the console page is served at / with a strict content security policy", async () => {
+  await using server = await HttpTestServer.start();
+  const origin = new URL(server.url).origin;
+  const response = await fetch(origin + "/");
+  const html = await response.text();
+  assert.equal(response.status, 200);
+  assert.match(html, /<script type="module" src="\/console\/app\.js">/);
+  const csp = response.headers.get("content-security-policy") ?? "";
+  assert.match(csp, /script-src 'self';/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(response.headers.get("x-frame-options"), "DENY");
+  assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+  for (const path of ["/console/app.js", "/console/app.css"]) {
+    assert.equal(await status(origin + path), 200);
+  }
+  assert.equal(await status(origin + "/console/nothing"), 404);
+});
+
+Deno.test("the console refuses foreign origins, rebound hosts and cross-site fetches", async () => {
+  await using server = await HttpTestServer.start();
+  const client = await server.connect();
+  const id = await client.start("sleep 30");
+  const origin = new URL(server.url).origin;
+  const kill = `${origin}/console/jobs/${id}/kill`;
+  for (const foreign of ["http://evil.example", "null", `http://127.0.0.1:${server.port + 1}`]) {
+    assert.equal(await status(origin + "/", { headers: { origin: foreign } }), 403);
+    assert.equal(await status(origin + "/console/events", { headers: { origin: foreign } }), 403);
+    assert.equal(
+      await status(kill, { method: "POST", headers: { ...ACTION, origin: foreign } }),
+      403,
+    );
+  }
+  for (const host of ["evil.example", `evil.example:${server.port}`, "127.0.0.1:1"]) {
+    assert.equal(await rawRequest(server.port, ["GET / HTTP/1.1", `Host: ${host}`]), 403);
+    assert.equal(
+      await rawRequest(server.port, [`POST /console/jobs/${id}/kill HTTP/1.1`, `Host: ${host}`]),
+      403,
+    );
+  }
+  for (const site of ["cross-site", "same-site"]) {
+    const headers = { ...ACTION, "sec-fetch-site": site };
+    assert.equal(await status(kill, { method: "POST", headers }), 403);
+    assert.equal(await status(origin + "/console/events", { headers }), 403);
+  }
+  const { status: jobStatus } = await client.ok<{ status: string }>("get_job_status", {
+    job_id: id,
+  });
+  assert.equal(jobStatus, "running");
+  await client.ok("kill_job", { job_id: id });
+});
+
+Deno.test("a console action needs POST and the console header; GET changes nothing", async () => {
+  await using server = await HttpTestServer.start();
+  const client = await server.connect();
+  const id = await client.start("sleep 30");
+  const { pid } = await client.ok<{ pid: number }>("get_job_status", { job_id: id });
+  const base = `${new URL(server.url).origin}/console/jobs/${id}`;
+  assert.equal(await status(`${base}/kill`), 405);
+  assert.equal(await status(`${base}/signal/SIGTERM`), 405);
+  assert.equal(await status(`${base}/kill`, { method: "POST" }), 403);
+  assert.equal(
+    await status(`${base}/kill`, {
+      method: "POST",
+      headers: { ...ACTION, "x-mcp-bg-console": "0" },
+    }),
+    403,
+  );
+  assert.equal(await status(`${base}/signal/SIGSTOP`, { method: "POST", headers: ACTION }), 400);
+  assert.equal(
+    (await client.ok<{ status: string }>("get_job_status", { job_id: id })).status,
+    "running",
+  );
+
+  const signal = await fetch(`${base}/signal/SIGTERM`, { method: "POST", headers: ACTION });
+  assert.deepEqual(await signal.json(), { status: "sent" });
+  const ended = await client.waitForEnd(id);
+  assert.equal(ended.signal, "SIGTERM");
+  await waitUntilGone(pid);
+  const late = await fetch(`${base}/signal/SIGINT`, { method: "POST", headers: ACTION });
+  assert.equal(late.status, 409);
+  assert.match((await late.json()).error, /is not running \(status failed\)/);
+  const again = await fetch(`${base}/kill`, { method: "POST", headers: ACTION });
+  assert.deepEqual(await again.json(), { status: "already_terminated" });
+  const missing = await fetch(`${new URL(server.url).origin}/console/jobs/nope/kill`, {
+    method: "POST",
+    headers: ACTION,
+  });
+  assert.equal(missing.status, 404);
+  await missing.body?.cancel();
+});
+
+Deno.test("with a token, the console needs the bearer header or a one-time link's cookie", async () => {
+  await using server = await HttpTestServer.start({ env: { MCP_BG_HTTP_TOKEN: "s3cret" } });
+  const client = await server.connect({ authorization: "Bearer s3cret" });
+  const origin = new URL(server.url).origin;
+  assert.equal(await status(origin + "/"), 401);
+  assert.equal(await status(origin + "/console/events"), 401);
+  assert.equal(await status(origin + "/", { headers: { authorization: "Bearer wrong" } }), 401);
+  assert.equal(await status(origin + "/", { headers: { authorization: "Bearer s3cret" } }), 200);
+  await waitFor(() =>
+    /console: http:\/\/127\.0\.0\.1:\d+\/console\/login\?code=/.test(server.stderr)
+  );
+
+  const link = (await client.ok<{ url: string }>("console_url")).url;
+  for (const forged of ["", "?code=", "?code=guess", `?code=${"A".repeat(43)}`]) {
+    assert.equal(await status(`${origin}/console/login${forged}`), 403);
+  }
+  const login = await fetch(link);
+  await login.text();
+  assert.equal(login.status, 200);
+  const setCookie = login.headers.get("set-cookie") ?? "";
+  assert.match(setCookie, /^mcp_bg_console_\d+=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+  const cookie = setCookie.split(";")[0]!;
+  assert.equal(await status(link), 403, "a login link works once");
+  assert.equal(await status(origin + "/", { headers: { cookie } }), 200);
+  assert.equal(await status(origin + "/", { headers: { cookie: cookie + "x" } }), 401);
+  // The cookie is the console's only: the MCP endpoint still wants the token.
+  const mcp = await fetch(server.url, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+  });
+  await mcp.body?.cancel();
+  assert.equal(mcp.status, 401);
+  // A foreign origin is refused even with a valid cookie.
+  assert.equal(
+    await status(origin + "/", { headers: { cookie, origin: "http://evil.example" } }),
+    403,
+  );
+});
+
+Deno.test("the console's events stream lists jobs and sends a job's output as it arrives", async () => {
+  await using server = await HttpTestServer.start();
+  const client = await server.connect();
+  const id = await client.start("sh -c 'echo first; read line; echo \"got $line\"'");
+  await client.waitForOutput(id, (o) => o.stdout.includes("first"));
+  const response = await fetch(`${new URL(server.url).origin}/console/events?job=${id}`);
+  assert.equal(response.headers.get("content-type"), "text/event-stream");
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const until = async (pattern: RegExp) => {
+    while (!pattern.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`Stream ended before ${pattern}: ${text}`);
+      text += value;
+    }
+  };
+  await until(/event: output\ndata: .*"text":"first\\n"/);
+  assert.match(text, new RegExp(`event: jobs\\ndata: .*"job_id":"${id}"`));
+  await client.ok("interact_with_job", { job_id: id, input: "go\n" });
+  await until(/"text":"got go\\n"/);
+  await until(/"status":"completed"/);
+  await reader.cancel();
+});
+
+Deno.test("--console over stdio serves the console on loopback behind one-time links", async () => {
+  await using server = await TestServer.start({ args: ["--console"] });
+  const link = (await server.ok<{ url: string }>("console_url")).url;
+  const url = new URL(link);
+  assert.equal(url.hostname, "127.0.0.1");
+  assert.equal(url.pathname, "/console/login");
+  assert.equal(await status(url.origin + "/"), 401);
+  assert.equal(await status(url.origin + "/mcp"), 404);
+  const login = await fetch(link);
+  await login.body?.cancel();
+  const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+  assert.equal(await status(url.origin + "/", { headers: { cookie } }), 200);
+  const foreign = { cookie, origin: "http://x.example" };
+  assert.equal(await status(url.origin + "/", { headers: foreign }), 403);
+  await waitFor(() =>
+    /console: http:\/\/127\.0\.0\.1:\d+\/console\/login\?code=/.test(server.stderr)
+  );
+});
+
+Deno.test("console_url is offered only when there is a console", async () => {
+  await using server = await TestServer.start();
+  const { tools } = await server.client.listTools();
+  assert.equal(tools.some((tool) => tool.name === "console_url"), false);
+});

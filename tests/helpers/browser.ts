@@ -1,0 +1,63 @@
+/**
+ * Headless Chromium for the console's browser tests, driven by playwright-core against the
+ * system's Chromium (Debian's `chromium` package). Tests skip, saying why, when it is absent.
+ *
+ * @module
+ */
+import { type BrowserContext, chromium } from "npm:playwright-core@1.65.1";
+
+const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+
+/** The Chromium executable to drive: `CHROMIUM_PATH`, or the first of the usual paths present. */
+export function findChromium(): string | undefined {
+  const given = Deno.env.get("CHROMIUM_PATH");
+  for (const path of given ? [given] : CANDIDATES) {
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch (error) {
+      // Not installed at this path.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return undefined;
+}
+
+/** A browser with a fresh profile, removed again on dispose. */
+export class TestBrowser implements AsyncDisposable {
+  readonly context: BrowserContext;
+  readonly #profile: string;
+
+  private constructor(context: BrowserContext, profile: string) {
+    this.context = context;
+    this.#profile = profile;
+  }
+
+  /**
+   * Launches headless Chromium; `hostRules` maps made-up names to addresses (for DNS rebinding
+   * tests). Everything that would reach out to the network on its own is switched off.
+   */
+  static async launch(executablePath: string, hostRules = ""): Promise<TestBrowser> {
+    const profile = await Deno.makeTempDir({ prefix: "console-browser-" });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      viewport: { width: 1100, height: 640 },
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        ...(hostRules === "" ? [] : [`--host-resolver-rules=${hostRules}`]),
+      ],
+    });
+    return new TestBrowser(context, profile);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.context.close();
+    await Deno.remove(this.#profile, { recursive: true });
+  }
+}
