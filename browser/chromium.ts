@@ -1,26 +1,10 @@
 /**
  * Headless Chromium for the console's browser tests, driven by playwright-core against the
- * system's Chromium (Debian's `chromium` package). Tests skip, saying why, when it is absent.
+ * system's Chromium (Debian's `chromium` package).
  *
  * @module
  */
-import { type BrowserContext, chromium } from "npm:playwright-core@1.65.1";
-
-const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
-
-/** The Chromium executable to drive: `CHROMIUM_PATH`, or the first of the usual paths present. */
-export function findChromium(): string | undefined {
-  const given = Deno.env.get("CHROMIUM_PATH");
-  for (const path of given ? [given] : CANDIDATES) {
-    try {
-      if (Deno.statSync(path).isFile) return path;
-    } catch (error) {
-      // Not installed at this path.
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
-  return undefined;
-}
+import { type BrowserContext, chromium } from "playwright-core";
 
 /** A browser with a fresh profile, removed again on dispose. */
 export class TestBrowser implements AsyncDisposable {
