@@ -19,6 +19,30 @@ export {
 } from "@modelcontextprotocol/sdk/types.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export type { LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export { isTaskAugmentedRequestParams } from "@modelcontextprotocol/sdk/types.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export type {
+  CallToolResult,
+  Request,
+  RequestId,
+  Result,
+  ServerNotification,
+  ServerRequest,
+  Task,
+} from "@modelcontextprotocol/sdk/types.js";
+// @ts-types="@modelcontextprotocol/sdk/experimental/tasks"
+export { isTerminal } from "@modelcontextprotocol/sdk/experimental/tasks";
+// @ts-types="@modelcontextprotocol/sdk/experimental/tasks"
+export type {
+  CreateTaskOptions,
+  CreateTaskRequestHandlerExtra,
+  TaskRequestHandlerExtra,
+  TaskStore,
+  ToolTaskHandler,
+} from "@modelcontextprotocol/sdk/experimental/tasks";
+// @ts-types="@modelcontextprotocol/sdk/shared/protocol"
+export type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 
 export { McpServer, ResourceTemplate };
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { McpServer } from "./sdk.ts";
+import { McpServer, onServerClose } from "./sdk.ts";
 import type { JobManager } from "../jobs/job_table.ts";
 import { VERSION } from "../version.ts";
 import { registerExecuteCommand } from "./tools/execute_command.ts";
@@ -20,6 +20,8 @@ import { registerReadJobOutput } from "./tools/read_job_output.ts";
 import { registerSendSignal } from "./tools/send_signal.ts";
 import { registerCloseStdin } from "./tools/close_stdin.ts";
 import { listToolsCompactly } from "./tool_list.ts";
+import { registerRunCommand } from "./tools/run_command.ts";
+import { CancellableTaskStore } from "./task_store.ts";
 import { registerConsoleUrl } from "./tools/console_url.ts";
 
 /** What a server offers beyond the job tools. */
@@ -29,7 +31,8 @@ export interface ServerOptions {
 }
 
 /**
- * Creates an MCP server whose tools act on `manager`'s jobs.
+ * Creates an MCP server whose tools act on `manager`'s jobs. Each server keeps its own tasks:
+ * tasks belong to the session that made them, and their work ends with it.
  *
  * @example Usage
  * ```ts
@@ -41,8 +44,24 @@ export interface ServerOptions {
  * ```
  */
 export function createServer(manager: JobManager, options: ServerOptions = {}): McpServer {
+  // A task's result describes a job, so it is kept no longer than a finished job is.
+  const tasks = new CancellableTaskStore({
+    maxTtlMs: manager.config.cleanupIntervalSeconds * 1000,
+  });
   const server = new McpServer({ name: "mcp-background-job", version: VERSION }, {
-    capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } },
+    capabilities: {
+      logging: {},
+      resources: { subscribe: true, listChanged: true },
+      tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
+    },
+    taskStore: tasks,
+  });
+  const stopFollowingJobs = manager.onEvent((event) => {
+    if (event.kind === "dropped") tasks.jobDropped(event.job.id);
+  });
+  onServerClose(server, () => {
+    stopFollowingJobs();
+    tasks.close();
   });
   listToolsCompactly(server);
   registerExecuteCommand(server, manager);
@@ -54,7 +73,8 @@ export function createServer(manager: JobManager, options: ServerOptions = {}): 
   registerKillJob(server, manager);
   registerJobResources(server, manager);
   registerJobLogging(server, manager);
-  registerWaitForJob(server, manager);
+  registerWaitForJob(server, manager, tasks);
+  registerRunCommand(server, manager, tasks);
   registerReadJobOutput(server, manager);
   registerSendSignal(server, manager);
   registerCloseStdin(server, manager);

@@ -1,8 +1,8 @@
 /**
  * A compact `tools/list`: the SDK lists every schema with a `$schema` key, ±2^53 bounds on every
  * integer and `additionalProperties: false` on every result, which an agent pays for on each turn
- * and learns nothing from. This lists the same tools with those left out (`execution` too: its
- * absence means what the SDK sends, no task support).
+ * and learns nothing from. This lists the same tools with those left out (`execution` too, unless
+ * the tool can be called as a task: its absence means no task support).
  *
  * @module
  */
@@ -86,15 +86,22 @@ function jsonSchemaOf(schema: unknown, io: "input" | "output"): JsonSchema {
  */
 export function listToolsCompactly(server: McpServer): void {
   const tools = new Map<string, RegisteredTool>();
-  // Its overloads are all (name, config, callback); only the name matters here.
-  const register = server.registerTool.bind(server) as (...args: unknown[]) => RegisteredTool;
-  server.registerTool = ((name: string, ...rest: unknown[]) => {
-    const tool = register(name, ...rest);
-    tools.set(name, tool);
-    // The SDK installs its own tools/list handler with the first tool; this one replaces it.
-    server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed(tools) }));
-    return tool;
-  }) as typeof server.registerTool;
+  // Their overloads are all (name, config, callback); only the name matters here.
+  const recording =
+    (register: (...args: unknown[]) => RegisteredTool) => (name: string, ...rest: unknown[]) => {
+      const tool = register(name, ...rest);
+      tools.set(name, tool);
+      // The SDK installs its own tools/list handler with the first tool; this one replaces it.
+      server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed(tools) }));
+      return tool;
+    };
+  server.registerTool = recording(
+    server.registerTool.bind(server) as (...args: unknown[]) => RegisteredTool,
+  ) as typeof server.registerTool;
+  const tasks = server.experimental.tasks;
+  tasks.registerToolTask = recording(
+    tasks.registerToolTask.bind(tasks) as (...args: unknown[]) => RegisteredTool,
+  ) as typeof tasks.registerToolTask;
 }
 
 function listed(tools: ReadonlyMap<string, RegisteredTool>) {
@@ -109,5 +116,8 @@ function listed(tools: ReadonlyMap<string, RegisteredTool>) {
       ? {}
       : { outputSchema: jsonSchemaOf(tool.outputSchema, "output") as { type: "object" } }),
     annotations: tool.annotations,
+    ...(tool.execution?.taskSupport === undefined || tool.execution.taskSupport === "forbidden"
+      ? {}
+      : { execution: tool.execution }),
   }));
 }

@@ -120,7 +120,7 @@ Deno.test("every tool refuses unknown and missing fields with a message naming t
 
 Deno.test("an unknown tool is an error and the server keeps serving", async () => {
   await using server = await TestServer.start();
-  await assertToolError(server, "run_command", { command: "true" }, /run_command/);
+  await assertToolError(server, "no_such_tool", { command: "true" }, /no_such_tool/);
   const id = await server.start("echo still here");
   await server.waitForEnd(id);
   assert.equal((await server.ok("get_job_output", { job_id: id })).stdout, "still here\n");

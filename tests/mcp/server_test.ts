@@ -19,6 +19,7 @@ Deno.test("server lists the seed tools and the agent tools with output schemas a
       "read_job_output",
       "send_signal",
       "close_stdin",
+      "run_command",
     ]
   ) {
     const tool = byName.get(name);

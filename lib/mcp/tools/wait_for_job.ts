@@ -11,14 +11,20 @@ import { compilePattern } from "../../output/reading.ts";
 import { MAX_WAIT_SECONDS, waitForJob } from "../../jobs/waiting.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { describeJob, jobIdSchema, jobStatusReference } from "../job_view.ts";
+import type { CancellableTaskStore } from "../task_store.ts";
+import { registerTaskTool } from "../task_tool.ts";
 import { chosenStreams, cursorSchema, streamChoiceSchema } from "../stream_params.ts";
 
 /** Seconds waited when the client gives no timeout. */
 export const DEFAULT_WAIT_SECONDS = 30;
 
-/** Registers `wait_for_job` on `server`. */
-export function registerWaitForJob(server: McpServer, manager: JobManager): void {
-  server.registerTool("wait_for_job", {
+/** Registers `wait_for_job` on `server`, callable as a task kept in `tasks`. */
+export function registerWaitForJob(
+  server: McpServer,
+  manager: JobManager,
+  tasks: CancellableTaskStore,
+): void {
+  registerTaskTool(server, tasks, "wait_for_job", {
     title: "Wait for a job",
     description:
       "Wait until the job ends, a line matches `pattern`, it listens on a TCP `port`, or " +
@@ -49,9 +55,10 @@ export function registerWaitForJob(server: McpServer, manager: JobManager): void
       waited_ms: z.number().int(),
     }),
     annotations: { readOnlyHint: true, openWorldHint: false },
-  }, (args, extra) =>
+  }, (args, extra, task) =>
     runTool("wait_for_job", async () => {
       const job = manager.get(args.job_id);
+      task.attachJob(job.id);
       const pattern = args.pattern === undefined
         ? undefined
         : compilePattern("pattern", args.pattern);
