@@ -2,8 +2,12 @@ import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { describeExecuteCommand } from "../../lib/mcp/command_description.ts";
 
-/** The byte budget for the whole tools/list result, which an agent pays for on every turn. */
-const TOOL_LIST_BUDGET = 10_000;
+/**
+ * The byte budget for the whole tools/list result, which an agent pays for on every turn: 10,000
+ * for the first 11 tools, raised by 2,000 for run_command (its start options repeat
+ * execute_command's) and the task support of two tools.
+ */
+const TOOL_LIST_BUDGET = 12_000;
 
 Deno.test("tools/list stays under its byte budget with no boilerplate in the schemas", async () => {
   await using server = await TestServer.start();

@@ -39,7 +39,7 @@ export function registerRunCommand(
     outputSchema: jobStatusReference.extend({
       stdout_tail: z.string(),
       stderr_tail: z.string(),
-      stdout_omitted_bytes: z.number().int().describe("held bytes before the tail"),
+      stdout_omitted_bytes: z.number().int(),
       stderr_omitted_bytes: z.number().int(),
     }),
     annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: true },
