@@ -25,6 +25,11 @@ interface StyledElement {
   };
 }
 
+/** The colour an element is shown in, read through its own window (no DOM types needed here). */
+function colourOf(element: unknown): string {
+  return (element as StyledElement).ownerDocument.defaultView.getComputedStyle(element).color;
+}
+
 interface TickerJob {
   readonly id: string;
   readonly pid: number;
@@ -75,9 +80,7 @@ Deno.test({
       // More lines arrive with no reload and no polling request from the page.
       await waitForTick(page, (await lastTickShown(page)) + 3);
       const colour = await page.locator("#output span", { hasText: "tick" }).first().evaluate(
-        // Through the element's own window: this file is type-checked without the DOM's globals.
-        (span) =>
-          (span as unknown as StyledElement).ownerDocument.defaultView.getComputedStyle(span).color,
+        colourOf,
       );
       assert.equal(colour, "rgb(13, 188, 121)");
 
@@ -185,5 +188,34 @@ Deno.test({
     }, server.url);
     assert.equal(mcp, 401);
     await server.stop();
+  },
+});
+
+Deno.test({
+  name: "the console shows the port a job listens on and its coloured log",
+  ignore,
+  async fn() {
+    await using server = await HttpTestServer.start();
+    const client = await server.connect();
+    const demo = new URL("./demo_server.ts", import.meta.url).pathname;
+    const id = await client.start(`${Deno.execPath()} run --allow-net ${demo} 0`);
+    const { stdout } = await client.waitForOutput(id, (o) => /127\.0\.0\.1:\d+/.test(o.stdout));
+    const port = /127\.0\.0\.1:(\d+)/.exec(stdout)![1]!;
+    try {
+      await using browser = await TestBrowser.launch(chromiumPath!);
+      const page = await browser.context.newPage();
+      await page.goto(await consoleUrl(client));
+      const row = page.locator(`#jobs tbody tr[data-id="${id}"]`);
+      await row.locator(".ports", { hasText: port }).waitFor();
+      await row.click();
+      await page.locator("#output", { hasText: `http://127.0.0.1:${port}/` }).waitFor();
+      await fetch(`http://127.0.0.1:${port}/missing`).then((response) => response.body?.cancel());
+      await page.locator("#output", { hasText: "GET /missing 404" }).waitFor();
+      const status = page.locator("#output span", { hasText: "404" }).last();
+      assert.equal(await status.evaluate(colourOf), "rgb(229, 229, 16)");
+    } finally {
+      await client.ok("kill_job", { job_id: id });
+      await server.stop();
+    }
   },
 });

@@ -41,9 +41,8 @@ function outcome(job) {
 
 function ports(job) {
   if (!Array.isArray(job.listening)) return "";
-  return job.listening
-    .map((entry) => typeof entry === "object" && entry !== null ? entry.port ?? JSON.stringify(entry) : entry)
-    .join(", ");
+  // One port may be listened on by IPv4 and IPv6 sockets alike: each shown once.
+  return [...new Set(job.listening.map((entry) => entry.port))].join(", ");
 }
 
 function cell(row, className, text) {
