@@ -49,7 +49,7 @@ export const FLAGS = {
     type: "string",
     valueName: "address",
     default: DEFAULT_HTTP_HOST,
-    help: "Address for --http; a non-loopback one needs MCP_BG_HTTP_TOKEN.",
+    help: "Address for --http; a non-loopback one needs MCP_BG_HTTP_TOKEN(_FILE).",
     requires: "http",
   },
   "idle-timeout": {

@@ -14,6 +14,10 @@ export { type Config, MAX_TIMER_SECONDS, parseByteSize, SETTINGS } from "./setti
 /** The table's entries as a list, in table order. */
 export const SETTING_LIST: readonly Setting<unknown>[] = Object.values(SETTINGS);
 
+/** The variables holding the server's secrets, which no job may see. */
+export const SECRET_VARIABLES: readonly string[] = SETTING_LIST
+  .filter((setting) => setting.secret === true).map((setting) => setting.variable);
+
 /**
  * Reads and validates every `MCP_BG_*` variable.
  *

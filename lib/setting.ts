@@ -29,6 +29,8 @@ export interface Setting<T> {
   show(value: T): string;
   /** `false` keeps it out of the one-line start-up summary (`--doctor` still shows it). */
   readonly brief?: boolean;
+  /** `true` for a secret of the server's: the variable is removed from every job's environment. */
+  readonly secret?: boolean;
 }
 
 /** `MCP_BG_MAX_JOBS` → `max_jobs`, the key the start-up line uses. */
@@ -114,6 +116,7 @@ export function custom<T>(spec: {
   readonly show?: (value: T) => string;
   readonly blankIsUnset?: boolean;
   readonly brief?: boolean;
+  readonly secret?: boolean;
 }): Setting<T> {
   return {
     variable: spec.variable,
@@ -123,5 +126,6 @@ export function custom<T>(spec: {
       spec.parse(spec.blankIsUnset && isBlank(raw) ? undefined : raw, context),
     show: spec.show ?? ((value) => `${keyOf(spec.variable)}=${value ?? "unset"}`),
     ...(spec.brief === undefined ? {} : { brief: spec.brief }),
+    ...(spec.secret === undefined ? {} : { secret: spec.secret }),
   };
 }

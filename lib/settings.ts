@@ -4,7 +4,8 @@
  * @module
  */
 import { ConfigError } from "./errors.ts";
-import { custom, type Setting, wholeNumber } from "./setting.ts";
+import { resolve } from "node:path";
+import { custom, type Setting, type SettingContext, wholeNumber } from "./setting.ts";
 import { loadShell, type ShellConfig } from "./sandbox/shell_config.ts";
 
 /** The longest job time limit in seconds: setTimeout fires at once for delays over 2^31-1 ms. */
@@ -80,6 +81,26 @@ function patterns(variable: string, raw: string): RegExp[] {
   });
 }
 
+/** The token in file `path`: it must be readable, non-empty, and the only token given. */
+function tokenFile(path: string, env: SettingContext["env"], cwd: string): string {
+  const variable = "MCP_BG_HTTP_TOKEN_FILE";
+  if (env.MCP_BG_HTTP_TOKEN) {
+    throw new ConfigError(
+      variable,
+      path,
+      "unset while MCP_BG_HTTP_TOKEN is set (give one of them)",
+    );
+  }
+  let token: string;
+  try {
+    token = Deno.readTextFileSync(resolve(cwd, path)).trim();
+  } catch (error) {
+    throw new ConfigError(variable, path, `a readable file (${(error as Error).message})`);
+  }
+  if (token === "") throw new ConfigError(variable, path, "a file holding the token (it is empty)");
+  return token;
+}
+
 /**
  * The validated, frozen configuration every other module reads: one field per entry of
  * {@linkcode SETTINGS}.
@@ -103,6 +124,8 @@ export interface Config {
   readonly shell: ShellConfig | undefined;
   /** `--http` only: the bearer token every request must carry. */
   readonly httpToken: string | undefined;
+  /** `--http` only: the bearer token read from the file `MCP_BG_HTTP_TOKEN_FILE` names. */
+  readonly httpTokenFromFile: string | undefined;
   /** `--http` only: host names accepted besides the loopback ones. */
   readonly httpAllowedHosts: readonly string[] | undefined;
 }
@@ -193,6 +216,18 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
     parse: (raw) => raw || undefined,
     show: (token) => `http_token=${token === undefined ? "unset" : "set"}`,
     brief: false,
+    secret: true,
+  }),
+  httpTokenFromFile: custom({
+    variable: "MCP_BG_HTTP_TOKEN_FILE",
+    help: "With --http, read the token from this file instead (surrounding whitespace ignored), " +
+      "so that it need not be in the environment.",
+    default: "unset",
+    parse: (raw, { env, cwd }) =>
+      raw === undefined || raw === "" ? undefined : tokenFile(raw, env, cwd),
+    show: (token) => `http_token_file=${token === undefined ? "unset" : "set"}`,
+    brief: false,
+    secret: true,
   }),
   httpAllowedHosts: custom({
     variable: "MCP_BG_HTTP_ALLOWED_HOSTS",

@@ -1,12 +1,14 @@
 /**
- * The environment jobs start with. Under a scoped `--allow-run=<list>`, Deno refuses to spawn
- * a child whose environment sets any `LD_*` or `DYLD_*` variable (they can inject code into an
- * allowed program), so jobs then get the server's environment without them.
+ * The environment jobs start with: the server's, never with its secrets. Under a scoped
+ * `--allow-run=<list>`, Deno refuses to spawn a child whose environment sets any `LD_*` or
+ * `DYLD_*` variable (they can inject code into an allowed program), so jobs then get the
+ * server's environment without them too.
  *
  * @module
  */
 import { isLoaderVariable } from "../sandbox/sensitive_env.ts";
 import { runIsUnscoped } from "./process_group.ts";
+import { SECRET_VARIABLES } from "../config.ts";
 
 /**
  * `env` without its `LD_*` and `DYLD_*` variables.
@@ -23,10 +25,31 @@ export function withoutLoaderVariables(env: Record<string, string>): Record<stri
 }
 
 /**
- * The environment for jobs when none is given: `undefined` (inherit the server's) with unscoped
- * `--allow-run`, else the server's environment without loader variables (passed with `clearEnv`).
+ * `env` without the server's secrets (`MCP_BG_HTTP_TOKEN` and the like): a job that could read the
+ * token could drive the server.
+ *
+ * @example Usage
+ * ```ts
+ * import { withoutServerSecrets } from "./environment.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(withoutServerSecrets({ PATH: "/bin", MCP_BG_HTTP_TOKEN: "t" }), { PATH: "/bin" });
+ * ```
+ */
+export function withoutServerSecrets(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !SECRET_VARIABLES.includes(name)),
+  );
+}
+
+/**
+ * The environment for jobs when none is given: the server's, without its secrets, and without
+ * loader variables under scoped `--allow-run` (passed with `clearEnv`); `undefined` (inherit it
+ * as is) only when there is nothing to remove.
  */
 export function defaultJobEnvironment(): Record<string, string> | undefined {
-  if (runIsUnscoped()) return undefined;
-  return withoutLoaderVariables(Deno.env.toObject());
+  const env = Deno.env.toObject();
+  const unscoped = runIsUnscoped();
+  if (unscoped && !SECRET_VARIABLES.some((name) => name in env)) return undefined;
+  const clean = withoutServerSecrets(env);
+  return unscoped ? clean : withoutLoaderVariables(clean);
 }

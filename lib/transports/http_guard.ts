@@ -54,7 +54,8 @@ export function assertSafeBinding(host: string, token: string | undefined): void
   throw new ConfigError(
     "--host",
     host,
-    "a loopback address (127.0.0.1, ::1, localhost) when MCP_BG_HTTP_TOKEN is not set; " +
+    "a loopback address (127.0.0.1, ::1, localhost) when no token is set (MCP_BG_HTTP_TOKEN " +
+      "or MCP_BG_HTTP_TOKEN_FILE); " +
       "refusing to let anyone who can reach this address run commands without a token",
   );
 }

@@ -59,7 +59,7 @@ export function httpOptions(
   return {
     host: values.host,
     port: parsePort(values.port),
-    token: config.httpToken,
+    token: config.httpToken ?? config.httpTokenFromFile,
     allowedHosts: config.httpAllowedHosts,
     idleTimeoutMs: idleSeconds * 1000,
     log,
