@@ -5,7 +5,7 @@
  * @module
  */
 import { helpText, parseCli } from "./lib/cli.ts";
-import { loadConfig, unknownVariableWarnings } from "./lib/config.ts";
+import { httpToken, loadConfig, unknownVariableWarnings } from "./lib/config.ts";
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/startup_failure.ts";
 import { JobManager } from "./lib/jobs/job_table.ts";
 import { createServer } from "./lib/mcp/server.ts";
@@ -57,7 +57,7 @@ async function main(args: string[]): Promise<number | undefined> {
   // Loaded only for --console, like the HTTP transport.
   const web = values.console
     ? await (await import("./lib/transports/console_server.ts")).serveConsole(manager, {
-      token: config.httpToken,
+      token: httpToken(config),
       log,
     })
     : undefined;

@@ -78,3 +78,18 @@ export function showConfig(config: Config, options: { brief: boolean }): string[
     .filter(([, setting]) => !options.brief || setting.brief !== false)
     .map(([key, setting]) => setting.show(config[key as keyof Config]));
 }
+
+/**
+ * The HTTP bearer token, from `MCP_BG_HTTP_TOKEN` or the file `MCP_BG_HTTP_TOKEN_FILE` names
+ * (at most one of them is set); `undefined` when neither is.
+ *
+ * @example Usage
+ * ```ts
+ * import { httpToken, loadConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(httpToken(loadConfig({ MCP_BG_HTTP_TOKEN: "t" }, "/")), "t");
+ * ```
+ */
+export function httpToken(config: Config): string | undefined {
+  return config.httpToken ?? config.httpTokenFromFile;
+}

@@ -5,7 +5,7 @@
  * @module
  */
 import type { CliValues } from "../cli.ts";
-import type { Config } from "../config.ts";
+import { type Config, httpToken } from "../config.ts";
 import { ConfigError } from "../errors.ts";
 import type { HttpOptions } from "./http.ts";
 
@@ -59,7 +59,7 @@ export function httpOptions(
   return {
     host: values.host,
     port: parsePort(values.port),
-    token: config.httpToken ?? config.httpTokenFromFile,
+    token: httpToken(config),
     allowedHosts: config.httpAllowedHosts,
     idleTimeoutMs: idleSeconds * 1000,
     log,
