@@ -237,3 +237,20 @@ Deno.test("over HTTP a task belongs to the session that created it", async () =>
   await alice.client.experimental.tasks.cancelTask(task.taskId);
   await alice.ok("kill_job", { job_id: id });
 });
+
+Deno.test("over HTTP a closed session kills its run_command job and leaves other jobs running", async () => {
+  await using server = await HttpTestServer.start();
+  const alice = await server.connect();
+  const bob = await server.connect();
+  const other = await alice.start("sleep 60");
+  const task = await startTask(alice, "run_command", { command: "sleep 60" });
+  const jobId = await jobOfTask(alice, task.taskId);
+  await alice.transport.terminateSession();
+  const status = await bob.waitForEnd(jobId);
+  assert.equal(status.kill_reason, "user");
+  await waitUntilGone(status.pid as number);
+  const untouched = await bob.ok("get_job_status", { job_id: other });
+  assert.equal(untouched.status, "running");
+  await bob.ok("kill_job", { job_id: other });
+  await waitUntilGone(untouched.pid as number);
+});
