@@ -129,6 +129,25 @@ async function outputVisible(server: TestServer): Promise<number> {
   return median(samples);
 }
 
+/** The job's delay before it prints what a plain `wait_for_job` waits for. */
+const PLAIN_WAIT_DELAY_MS = 100;
+
+/**
+ * A plain (not task) `wait_for_job` on a line printed after {@linkcode PLAIN_WAIT_DELAY_MS}: the
+ * tool supports tasks, and the SDK's own answer to a plain call would poll every second.
+ */
+async function plainWait(server: TestServer): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < (quick ? 5 : 11); i++) {
+    const jobId = await server.start(`sh -c "sleep ${PLAIN_WAIT_DELAY_MS / 1000}; echo ready"`);
+    const start = performance.now();
+    await server.ok("wait_for_job", { job_id: jobId, pattern: "^ready" });
+    samples.push(performance.now() - start);
+    await waitEnded(server, jobId, 5);
+  }
+  return median(samples);
+}
+
 /** 50 `execute_command` calls at once, until `list_jobs` shows all 50 ended. */
 async function fiftyJobs(): Promise<number> {
   const samples: number[] = [];
@@ -297,10 +316,12 @@ async function main(): Promise<void> {
     progress(`round trip (${ROUND_TRIPS} calls) and output visibility`);
     let trip: { p50: number; p99: number };
     let visible: number;
+    let waited: number;
     {
       await using server = await startServer(MAIN);
       trip = await roundTrip(server);
       visible = await outputVisible(server);
+      waited = await plainWait(server);
     }
 
     progress("50 jobs at once");
@@ -352,6 +373,12 @@ async function main(): Promise<void> {
       ["Tool call round trip `get_job_status`, p50", ms(trip.p50), "", "< 1 ms"],
       ["Tool call round trip `get_job_status`, p99", ms(trip.p99), "", ""],
       ["`execute_command` until `get_job_output` shows the echo", ms(visible), "", ""],
+      [
+        `Plain \`wait_for_job\` (a task-capable tool) on a line printed after ${PLAIN_WAIT_DELAY_MS} ms`,
+        ms(waited),
+        `${ratio(waited, PLAIN_WAIT_DELAY_MS)} the job's own ${PLAIN_WAIT_DELAY_MS} ms`,
+        "< 2× (the SDK's task polling would make it ~10×)",
+      ],
       ["50 jobs started at once until all ended", ms(fifty), "", ""],
       [
         "Drain 200 MB flood until `completed`",
