@@ -47,10 +47,23 @@ export class JobNotRunningError extends ToolError {
   }
 }
 
-/** Input was sent to a running job whose stdin the client closed (or never opened). */
+/**
+ * Input was sent to a running job whose stdin is closed: by the client (or never opened), or by
+ * the job itself, which then still runs but reads no more input.
+ */
 export class StdinClosedError extends ToolError {
-  constructor(readonly jobId: string) {
-    super(`Job ${jobId} has its stdin closed and cannot accept input`);
+  /** Creates the error for job `jobId`, saying who closed its stdin. */
+  constructor(
+    readonly jobId: string,
+    readonly by: "client" | "job" = "client",
+    options?: ErrorOptions,
+  ) {
+    super(
+      by === "client"
+        ? `Job ${jobId} has its stdin closed and cannot accept input`
+        : `Job ${jobId} is still running but has closed its stdin, so it cannot accept input`,
+      options,
+    );
   }
 }
 

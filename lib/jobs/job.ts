@@ -167,7 +167,8 @@ export class Job {
   /**
    * Writes `text` to the job's stdin.
    *
-   * @throws {JobNotRunningError} when the job has ended or its stdin is closed.
+   * @throws {JobNotRunningError} when the job has ended.
+   * @throws {StdinClosedError} when its stdin is closed, by the client or by the job itself.
    */
   async write(text: string): Promise<void> {
     if (this.#status !== "running") throw new JobNotRunningError(this.id);
@@ -175,6 +176,10 @@ export class Job {
     try {
       await this.#stdin.write(encoder.encode(text));
     } catch (error) {
+      // A broken pipe while the program still runs: it closed its own stdin.
+      if (this.#status === "running" && !this.#leaderExited) {
+        throw new StdinClosedError(this.id, "job", { cause: error });
+      }
       throw new JobNotRunningError(this.id, { cause: error });
     }
   }

@@ -8,7 +8,12 @@ import { prepareCommand } from "../sandbox/command_check.ts";
 import { defaultJobEnvironment } from "./environment.ts";
 import { JobLimitError, JobNotFoundError, ToolError } from "../errors.ts";
 import { Job, type KillOutcome, type StdinMode } from "./job.ts";
-import { checkEnvAdditions, jobEnvAdditions, resolveJobCwd } from "./start_options.ts";
+import {
+  checkEnvAdditions,
+  jobEnvAdditions,
+  missingDirectory,
+  resolveJobCwd,
+} from "./start_options.ts";
 import type { GroupSignaller } from "./process_group.ts";
 import type { Executor } from "./executor.ts";
 import { createLocalExecutor } from "./local_executor.ts";
@@ -112,6 +117,13 @@ export class JobManager {
    */
   start(command: string, options: StartOptions = {}): Job {
     if (this.#closing) throw new ToolError("Server is shutting down: no new jobs are started");
+    const gone = missingDirectory(this.config.workingDir);
+    if (gone !== undefined) {
+      throw new ToolError(
+        `Cannot start jobs: ${gone} (MCP_BG_WORKING_DIR); recreate it, or restart the server ` +
+          "with another MCP_BG_WORKING_DIR",
+      );
+    }
     const cwd = options.cwd === undefined
       ? this.config.workingDir
       : resolveJobCwd(this.config.workingDir, options.cwd);

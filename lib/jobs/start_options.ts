@@ -66,6 +66,29 @@ export function checkEnvAdditions(env: Record<string, string>): Record<string, s
 }
 
 /**
+ * Why jobs cannot start in `dir`, when it has been deleted or replaced since the server started
+ * (a failed spawn would otherwise blame the program: `program not found`); `undefined` when it is
+ * a directory.
+ *
+ * @example Usage
+ * ```ts
+ * import { missingDirectory } from "./start_options.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(missingDirectory(Deno.cwd()), undefined);
+ * assert.match(missingDirectory("/no/such/dir") ?? "", /no longer exists/);
+ * ```
+ */
+export function missingDirectory(dir: string): string | undefined {
+  try {
+    if (Deno.statSync(dir).isDirectory) return undefined;
+    return `the working directory ${JSON.stringify(dir)} is no longer a directory`;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    return `the working directory ${JSON.stringify(dir)} no longer exists`;
+  }
+}
+
+/**
  * Resolves `cwd` (relative to `workingDir`, or absolute) to a real directory inside `workingDir`,
  * following symlinks before the check so that no link leads outside.
  *

@@ -47,10 +47,12 @@ export function registerSendSignal(server: McpServer, manager: JobManager): void
         await job.sendSignal(signal);
       } catch (error) {
         if (!(error instanceof JobNotRunningError)) throw error;
-        throw new ToolError(
-          `Job ${job_id} is not running (status ${job.status}): cannot send ${signal}`,
-          { cause: error },
-        );
+        // Still "running" here means its program exited and its output is still being drained.
+        const state = job.status === "running"
+          ? "'s program has exited (its other processes' output is still being read; kill_job " +
+            "stops them)"
+          : ` is not running (status ${job.status})`;
+        throw new ToolError(`Job ${job_id}${state}: cannot send ${signal}`, { cause: error });
       }
       return jsonResult({ job_id, signal, status: "sent" });
     }));

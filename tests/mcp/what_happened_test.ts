@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { HttpTestServer } from "../helpers/http_server.ts";
+import { assertStillWorking, TestServer, type ToolClient } from "../helpers/mcp_client.ts";
+
+const GONE =
+  /^Cannot start jobs: the working directory ".*" (no longer exists|is no longer a directory) \(MCP_BG_WORKING_DIR\); recreate it/;
+
+/** Deletes (or replaces with a file) the working directory under the server; starts must say so. */
+async function assertDeletedWorkingDirExplained(client: ToolClient, dir: string): Promise<void> {
+  const before = await client.start("sleep 30");
+  for (const replaceWithFile of [false, true]) {
+    await Deno.remove(dir, { recursive: true });
+    if (replaceWithFile) await Deno.writeTextFile(dir, "not a directory");
+    for (
+      const args of [{ command: "echo x" }, { command: "./script.sh" }, {
+        command: "ls",
+        cwd: "sub",
+      }]
+    ) {
+      const outcome = await client.call("execute_command", args);
+      assert.equal(outcome.isError, true);
+      assert.match(outcome.text, GONE, JSON.stringify(args));
+      assert.doesNotMatch(outcome.text, /program not found/);
+    }
+    if (replaceWithFile) await Deno.remove(dir);
+    await Deno.mkdir(`${dir}/sub`, { recursive: true });
+    await assertStillWorking(client);
+  }
+  const status = await client.ok("get_job_status", { job_id: before });
+  assert.equal(status.status, "running", "the job started before is still there");
+  await client.ok("kill_job", { job_id: before });
+}
+
+Deno.test("a deleted working directory is named as the reason a job cannot start (stdio)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await using server = await TestServer.start({ env: { MCP_BG_WORKING_DIR: dir } });
+    await assertDeletedWorkingDirExplained(server, dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a deleted working directory is named as the reason a job cannot start (HTTP)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await using server = await HttpTestServer.start({ env: { MCP_BG_WORKING_DIR: dir } });
+    await assertDeletedWorkingDirExplained(await server.connect(), dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+async function assertClosedStdinExplained(client: ToolClient): Promise<void> {
+  for (const close of ["exec 0<&-", "exec 0</dev/null"]) {
+    const id = await client.start(`sh -c '${close}; echo ready; sleep 30'`);
+    await client.waitForOutput(id, (output) => output.stdout === "ready\n");
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const outcome = await client.call("interact_with_job", { job_id: id, input: "hello" });
+      assert.equal(outcome.isError, true);
+      assert.equal(
+        outcome.text,
+        `Job ${id} is still running but has closed its stdin, so it cannot accept input`,
+      );
+    }
+    await client.ok("kill_job", { job_id: id });
+    const ended = await client.call("interact_with_job", { job_id: id, input: "hello" });
+    assert.equal(ended.text, `Job ${id} is not running and cannot accept input`);
+  }
+}
+
+Deno.test("a job that closed its own stdin is said to have done so (stdio and HTTP)", async () => {
+  await using server = await TestServer.start();
+  await assertClosedStdinExplained(server);
+  await using http = await HttpTestServer.start();
+  await assertClosedStdinExplained(await http.connect());
+});
+
+Deno.test("send_signal to a job whose program exited but whose output drains says so", async () => {
+  await using server = await TestServer.start();
+  // The background sleep keeps stdout open after sh exits: the job is still collecting output.
+  const id = await server.start("sh -c 'sleep 3 & echo started'");
+  await server.waitForOutput(id, (output) => output.stdout === "started\n");
+  // SIGCONT is harmless: it is delivered until the server has seen the program exit.
+  let outcome = await server.call("send_signal", { job_id: id, signal: "SIGCONT" });
+  while (!outcome.isError) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    outcome = await server.call("send_signal", { job_id: id, signal: "SIGCONT" });
+  }
+  assert.equal((await server.ok("get_job_status", { job_id: id })).status, "running");
+  assert.match(
+    outcome.text,
+    new RegExp(`^Job ${id}'s program has exited .*: cannot send SIGCONT$`),
+  );
+  await server.waitForEnd(id);
+  const late = await server.call("send_signal", { job_id: id, signal: "SIGINT" });
+  assert.match(
+    late.text,
+    new RegExp(`^Job ${id} is not running \\(status completed\\): cannot send SIGINT$`),
+  );
+});
