@@ -80,7 +80,8 @@ export interface WebConsoleOptions {
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
  * const web = new WebConsole(manager, { port: 3939, tokenRequired: false });
  * const guard = createGuard({ host: "127.0.0.1", port: 3939 });
- * const page = await web.handle(new Request("http://127.0.0.1:3939/"), guard);
+ * const request = new Request("http://127.0.0.1:3939/", { headers: { host: "127.0.0.1:3939" } });
+ * const page = await web.handle(request, guard);
  * assert.equal(page.status, 200);
  * await page.body?.cancel();
  * ```
