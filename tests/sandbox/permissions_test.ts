@@ -10,14 +10,17 @@ import { loadConfig } from "../../lib/config.ts";
 
 const SCOPED = ["--allow-env", "--allow-read", "--allow-run=echo,sh,sleep,kill"];
 
-/** The path of a real shared library on this machine, harmless to preload. */
-async function harmlessLibrary(): Promise<string> {
-  const { stdout } = await new Deno.Command("ldconfig", { args: ["-p"] }).output();
-  const line = new TextDecoder().decode(stdout).split("\n").find((entry) =>
-    /\blibm\.so\.6\b.*=> \//.test(entry)
+/**
+ * The path of a real shared library on this machine, harmless to preload: the C math library
+ * this Deno process has loaded (read from /proc, so no `ldconfig`, which is outside a non-root
+ * user's PATH).
+ */
+function harmlessLibrary(): string {
+  const maps = Deno.readTextFileSync("/proc/self/maps").split("\n");
+  const path = maps.map((line) => line.split(/\s+/)[5] ?? "").find((file) =>
+    /\/libm\.so\.6$/.test(file)
   );
-  const path = line?.split("=> ")[1]?.trim();
-  assert.ok(path, "no libm.so.6 in the loader cache");
+  assert.ok(path, "this Deno process has no libm.so.6 loaded");
   return path;
 }
 
@@ -82,7 +85,7 @@ Deno.test("under scoped --allow-run kill_job, timeouts and shutdown leave no des
 });
 
 Deno.test("jobs start under scoped --allow-run even when the server has LD_PRELOAD set", async () => {
-  const library = await harmlessLibrary();
+  const library = harmlessLibrary();
   await using server = await TestServer.start({
     permissions: SCOPED,
     env: { LD_PRELOAD: library, ld_library_path: "/nonexistent" },
