@@ -14,6 +14,12 @@ import { parseArgs } from "node:util";
 import { TestServer } from "../tests/helpers/mcp_client.ts";
 import { delay, memoryOf } from "../tests/helpers/processes.ts";
 import { renderDrainChart } from "./chart.ts";
+import {
+  clientCommandStarts,
+  type FirstStart,
+  firstStartOfBundle,
+  firstStartOfCheckout,
+} from "./first_start.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
@@ -289,6 +295,55 @@ const ms = (value: number) => value < 10 ? `${value.toFixed(2)} ms` : `${value.t
 const mib = (value: number) => `${(value / MiB).toFixed(1)} MiB`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
+/** Runs `measure`; `undefined` when it failed for want of the network (printed as n/a). */
+async function offlineAsUndefined<T>(measure: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await measure();
+  } catch (error) {
+    progress(`  skipped: ${error instanceof Error ? error.message : error}`);
+    return undefined;
+  }
+}
+
+/** The rows for starts as a new user meets them, next to the warm starts measured above. */
+function firstStartRows(
+  cold: Record<string, number>,
+  checkout: FirstStart | undefined,
+  bundled: FirstStart | undefined,
+  client: { deno: number; npx: number | undefined },
+): [string, string, string, string][] {
+  const first = (start: FirstStart | undefined) => start === undefined ? "n/a" : ms(start.ms);
+  return [
+    [
+      "First start from an empty Deno cache: checkout `main.ts`",
+      first(checkout),
+      checkout === undefined
+        ? "needs the npm registry"
+        : `${ratio(checkout.ms, cold.main!)} its warm start; installs ${checkout.packages} npm ` +
+          `packages, ${mib(checkout.bytes)} on disk`,
+      "",
+    ],
+    [
+      "First start from an empty Deno cache: bundle",
+      first(bundled),
+      bundled === undefined
+        ? ""
+        : `${ratio(bundled.ms, cold.bundle!)} its warm start; installs nothing`,
+      "",
+    ],
+    [
+      "Client command `npx -y deno@<version> run -A main.ts`, each start",
+      client.npx === undefined ? "n/a (no npx)" : ms(client.npx),
+      client.npx === undefined
+        ? ""
+        : `${ratio(client.npx, client.deno)} \`deno run -A main.ts\` (${
+          ms(client.deno)
+        }); npx cache warm`,
+      "",
+    ],
+  ];
+}
+
 async function main(): Promise<void> {
   const started = new Date();
   const machineLines = await machine();
@@ -308,8 +363,16 @@ async function main(): Promise<void> {
       minimalBundle: bundleMinimal,
     });
 
+    progress("first starts from an empty Deno cache (downloads from the npm registry)");
+    const firstCheckout = await offlineAsUndefined(firstStartOfCheckout);
+    const firstBundle = await offlineAsUndefined(() => firstStartOfBundle(bundleMain));
+    progress("client command lines from another directory: deno and npx");
+    const client = await clientCommandStarts(quick ? 2 : 5);
+    const startRows = firstStartRows(cold, firstCheckout, firstBundle, client);
+
     if (values["cold-only"]) {
       for (const [name, value] of Object.entries(cold)) console.log(`${name}: ${ms(value)}`);
+      for (const row of startRows) console.log(`${row[0]}: ${row[1]} (${row[2]})`);
       return;
     }
 
@@ -370,6 +433,7 @@ async function main(): Promise<void> {
         })`,
         "≤ 1.3×, well under 150 ms",
       ],
+      ...startRows,
       ["Tool call round trip `get_job_status`, p50", ms(trip.p50), "", "< 1 ms"],
       ["Tool call round trip `get_job_status`, p99", ms(trip.p99), "", ""],
       ["`execute_command` until `get_job_output` shows the echo", ms(visible), "", ""],

@@ -97,3 +97,16 @@ export async function run(
   const decoder = new TextDecoder();
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }
+
+/**
+ * The variables a download needs from this environment (certificate authorities, proxies,
+ * registry settings), for a child that gets a minimal environment — as an MCP client gives the
+ * server — but must still fetch npm packages.
+ */
+export function downloadEnv(): Record<string, string> {
+  const wanted =
+    /^(SSL_CERT_(FILE|DIR)|NODE_EXTRA_CA_CERTS|DENO_(CERT|TLS_CA_STORE|DIR)|(HTTPS?|NO)_PROXY|NPM_CONFIG_\w+)$/i;
+  return Object.fromEntries(
+    Object.entries(Deno.env.toObject()).filter(([name]) => wanted.test(name)),
+  );
+}
