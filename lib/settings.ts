@@ -7,6 +7,7 @@ import { ConfigError } from "./errors.ts";
 import { resolve } from "node:path";
 import { custom, type Setting, type SettingContext, wholeNumber } from "./setting.ts";
 import { loadShell, type ShellConfig } from "./sandbox/shell_config.ts";
+import { DEFAULT_MAX_SESSIONS } from "./transports/http_defaults.ts";
 
 /** The longest job time limit in seconds: setTimeout fires at once for delays over 2^31-1 ms. */
 export const MAX_TIMER_SECONDS = 2_147_483;
@@ -128,6 +129,8 @@ export interface Config {
   readonly httpTokenFromFile: string | undefined;
   /** `--http` only: host names accepted besides the loopback ones. */
   readonly httpAllowedHosts: readonly string[] | undefined;
+  /** `--http` only: sessions open at once; a new one past it is refused with 503. */
+  readonly httpMaxSessions: number;
 }
 
 /**
@@ -237,4 +240,14 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
     show: (hosts) => `http_allowed_hosts=${hosts?.join(",") || "none"}`,
     brief: false,
   }),
+  httpMaxSessions: {
+    ...wholeNumber({
+      variable: "MCP_BG_HTTP_MAX_SESSIONS",
+      help: "With --http, sessions open at once; past it a new client gets 503",
+      min: 1,
+      max: 100_000,
+      default: DEFAULT_MAX_SESSIONS,
+    }),
+    brief: false,
+  },
 };

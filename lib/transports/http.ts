@@ -15,13 +15,16 @@ import { assertSafeBinding, createGuard, type Guard } from "./http_guard.ts";
 import { listen } from "./listen.ts";
 import { CeilingTransport } from "./message_ceiling.ts";
 import { readPostBody } from "./http_body.ts";
+import { errorResponse, readableId } from "./message_check.ts";
+import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 
 import {
   DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_PORT,
   DEFAULT_IDLE_TIMEOUT_SECONDS,
+  DEFAULT_MAX_SESSIONS,
 } from "./http_defaults.ts";
-export { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_IDLE_TIMEOUT_SECONDS };
+export { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_SESSIONS };
 
 /** How to serve MCP over HTTP. */
 export interface HttpOptions {
@@ -35,6 +38,8 @@ export interface HttpOptions {
   readonly allowedHosts?: readonly string[];
   /** Milliseconds of inactivity after which a session is closed. */
   readonly idleTimeoutMs?: number;
+  /** Sessions open at once; a request for another gets 503. Default {@linkcode DEFAULT_MAX_SESSIONS}. */
+  readonly maxSessions?: number;
   readonly log: (line: string) => void;
 }
 
@@ -58,8 +63,13 @@ interface Session {
   openStreams: number;
 }
 
-function jsonRpcError(status: number, code: number, message: string): Response {
-  return new Response(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }), {
+function jsonRpcError(
+  status: number,
+  code: number,
+  message: string,
+  id: RequestId | null = null,
+): Response {
+  return new Response(JSON.stringify(errorResponse(id, code, message)), {
     status,
     headers: { "content-type": "application/json" },
   });
@@ -75,7 +85,10 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
   assertSafeBinding(options.host, options.token);
   const token = options.token === "" ? undefined : options.token;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_SECONDS * 1000;
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
   const sessions = new Map<string, Session>();
+  // Sessions being initialized count too: a burst of requests cannot overshoot the cap.
+  let opening = 0;
   // The guard and the console need the port actually bound, known only once listening.
   const checks: { guard?: Guard; web?: WebConsole } = {};
   let consoleUrl = () => "";
@@ -89,6 +102,29 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
   };
 
   const openSession = async (request: Request, parsedBody: unknown): Promise<Response> => {
+    if (sessions.size + opening >= maxSessions) {
+      options.log(`session refused: ${maxSessions} already open`);
+      // A single request (not a batch) is answered with its own id.
+      const id = typeof parsedBody === "object" && parsedBody !== null && !Array.isArray(parsedBody)
+        ? readableId((parsedBody as { id?: unknown }).id) ?? null
+        : null;
+      return jsonRpcError(
+        503,
+        -32000,
+        `Server busy: ${maxSessions} sessions are open, the most MCP_BG_HTTP_MAX_SESSIONS allows; ` +
+          "end one (HTTP DELETE with its Mcp-Session-Id) or retry once an idle one has expired",
+        id,
+      );
+    }
+    opening++;
+    try {
+      return await startSession(request, parsedBody);
+    } finally {
+      opening--;
+    }
+  };
+
+  const startSession = async (request: Request, parsedBody: unknown): Promise<Response> => {
     const server = createServer(manager, { consoleUrl: () => consoleUrl() });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),

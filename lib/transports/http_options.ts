@@ -61,6 +61,7 @@ export function httpOptions(
     port: parsePort(values.port),
     token: httpToken(config),
     allowedHosts: config.httpAllowedHosts,
+    maxSessions: config.httpMaxSessions,
     idleTimeoutMs: idleSeconds * 1000,
     log,
   };

@@ -37,14 +37,20 @@ export function startJob(
   return manager.start(command, { cwd, env, timeoutSeconds: timeout, name, stdin });
 }
 
+// Built once and shared by every session's server: a zod schema costs kilobytes.
+const DEFINITION = {
+  title: "Start a background job",
+  inputSchema: z.strictObject(startJobShape),
+  outputSchema: z.object({ job_id: z.string() }),
+  annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: true },
+};
+
 /** Registers `execute_command` on `server`. */
 export function registerExecuteCommand(server: McpServer, manager: JobManager): void {
+  // The description follows the configuration; the schemas are the shared ones.
   server.registerTool("execute_command", {
-    title: "Start a background job",
+    ...DEFINITION,
     description: describeExecuteCommand(manager.config),
-    inputSchema: z.strictObject(startJobShape),
-    outputSchema: z.object({ job_id: z.string() }),
-    annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: true },
   }, (args) =>
     runTool("execute_command", () => {
       return jsonResult({ job_id: startJob(manager, args).id });

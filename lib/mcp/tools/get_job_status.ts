@@ -9,15 +9,22 @@ import type { JobManager } from "../../jobs/job_table.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { describeJob, jobIdSchema, jobStatusShape } from "../job_view.ts";
 
+// Built once and shared by every session's server: a zod schema costs kilobytes.
+const DEFINITION = {
+  title: "Get a job's status",
+  description:
+    "Status (running, completed, failed, killed), exit code or signal, times, byte counts, " +
+    "last line per stream, and the TCP ports the job listens on.",
+  inputSchema: z.strictObject({ job_id: jobIdSchema }),
+  outputSchema: z.object(jobStatusShape),
+  annotations: { readOnlyHint: true, openWorldHint: false },
+};
+
 /** Registers `get_job_status` on `server`. */
 export function registerGetJobStatus(server: McpServer, manager: JobManager): void {
-  server.registerTool("get_job_status", {
-    title: "Get a job's status",
-    description:
-      "Status (running, completed, failed, killed), exit code or signal, times, byte counts, " +
-      "last line per stream, and the TCP ports the job listens on.",
-    inputSchema: z.strictObject({ job_id: jobIdSchema }),
-    outputSchema: z.object(jobStatusShape),
-    annotations: { readOnlyHint: true, openWorldHint: false },
-  }, ({ job_id }) => runTool("get_job_status", () => jsonResult(describeJob(manager.get(job_id)))));
+  server.registerTool(
+    "get_job_status",
+    DEFINITION,
+    ({ job_id }) => runTool("get_job_status", () => jsonResult(describeJob(manager.get(job_id)))),
+  );
 }

@@ -10,18 +10,21 @@ import { KILL_OUTCOMES } from "../../jobs/job.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { jobIdSchema } from "../job_view.ts";
 
+// Built once and shared by every session's server: a zod schema costs kilobytes.
+const DEFINITION = {
+  title: "Kill a job",
+  description:
+    "Stop a job and its whole process group: SIGTERM, then SIGKILL after a grace period.",
+  inputSchema: z.strictObject({ job_id: jobIdSchema }),
+  outputSchema: z.object({ status: z.enum([...KILL_OUTCOMES, "not_found"]) }),
+  annotations: { destructiveHint: true, readOnlyHint: false, idempotentHint: true },
+};
+
 /** Registers `kill_job` on `server`. */
 export function registerKillJob(server: McpServer, manager: JobManager): void {
   server.registerTool(
     "kill_job",
-    {
-      title: "Kill a job",
-      description:
-        "Stop a job and its whole process group: SIGTERM, then SIGKILL after a grace period.",
-      inputSchema: z.strictObject({ job_id: jobIdSchema }),
-      outputSchema: z.object({ status: z.enum([...KILL_OUTCOMES, "not_found"]) }),
-      annotations: { destructiveHint: true, readOnlyHint: false, idempotentHint: true },
-    },
+    DEFINITION,
     ({ job_id }) =>
       runTool("kill_job", async () => jsonResult({ status: await manager.kill(job_id) })),
   );

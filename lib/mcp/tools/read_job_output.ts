@@ -20,31 +20,34 @@ const streamResult = (stream: string) => ({
   [`${stream}_matching_lines`]: z.number().int().nullable(),
 });
 
+// Built once and shared by every session's server: a zod schema costs kilobytes.
+const DEFINITION = {
+  title: "Read a job's output in pieces",
+  description:
+    "Read output in pieces. Pass back *_cursor to get only what came after (*_lost_bytes: " +
+    "dropped by the size cap meanwhile). Without a cursor max_bytes/lines keep the newest " +
+    "output; with one the read goes forward and *_omitted_bytes is what is left. filter (a " +
+    'JavaScript regex) returns matching lines as "<line number>: <text>".',
+  inputSchema: z.strictObject({
+    job_id: jobIdSchema,
+    stream: streamChoiceSchema,
+    stdout_cursor: cursorSchema("stdout"),
+    stderr_cursor: cursorSchema("stderr"),
+    max_bytes: z.number().int().min(16).optional().describe("per stream"),
+    lines: z.number().int().min(1).optional().describe("per stream"),
+    filter: z.string().min(1).optional(),
+  }),
+  outputSchema: z.object({
+    ...streamResult("stdout"),
+    ...streamResult("stderr"),
+    status: z.enum(JOB_STATUSES),
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: false },
+};
+
 /** Registers `read_job_output` on `server`. */
 export function registerReadJobOutput(server: McpServer, manager: JobManager): void {
-  server.registerTool("read_job_output", {
-    title: "Read a job's output in pieces",
-    description:
-      "Read output in pieces. Pass back *_cursor to get only what came after (*_lost_bytes: " +
-      "dropped by the size cap meanwhile). Without a cursor max_bytes/lines keep the newest " +
-      "output; with one the read goes forward and *_omitted_bytes is what is left. filter (a " +
-      'JavaScript regex) returns matching lines as "<line number>: <text>".',
-    inputSchema: z.strictObject({
-      job_id: jobIdSchema,
-      stream: streamChoiceSchema,
-      stdout_cursor: cursorSchema("stdout"),
-      stderr_cursor: cursorSchema("stderr"),
-      max_bytes: z.number().int().min(16).optional().describe("per stream"),
-      lines: z.number().int().min(1).optional().describe("per stream"),
-      filter: z.string().min(1).optional(),
-    }),
-    outputSchema: z.object({
-      ...streamResult("stdout"),
-      ...streamResult("stderr"),
-      status: z.enum(JOB_STATUSES),
-    }),
-    annotations: { readOnlyHint: true, openWorldHint: false },
-  }, (args) =>
+  server.registerTool("read_job_output", DEFINITION, (args) =>
     runTool("read_job_output", () => {
       const job = manager.get(args.job_id);
       const filter = args.filter === undefined ? undefined : compilePattern("filter", args.filter);

@@ -23,37 +23,44 @@ export const SENDABLE_SIGNALS = [
   "SIGCONT",
 ] as const;
 
+// Built once and shared by every session's server: a zod schema costs kilobytes.
+const DEFINITION = {
+  title: "Send a signal to a job",
+  description:
+    "Send a signal to a running job's process group (SIGINT is Ctrl-C, SIGHUP often reloads). " +
+    "The job decides what to do; to stop it for good use kill_job.",
+  inputSchema: z.strictObject({
+    job_id: jobIdSchema,
+    signal: z.enum(SENDABLE_SIGNALS),
+  }),
+  outputSchema: z.object({
+    job_id: z.string(),
+    signal: z.string(),
+    status: z.literal("sent"),
+  }),
+  annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: false },
+};
+
 /** Registers `send_signal` on `server`. */
 export function registerSendSignal(server: McpServer, manager: JobManager): void {
-  server.registerTool("send_signal", {
-    title: "Send a signal to a job",
-    description:
-      "Send a signal to a running job's process group (SIGINT is Ctrl-C, SIGHUP often reloads). " +
-      "The job decides what to do; to stop it for good use kill_job.",
-    inputSchema: z.strictObject({
-      job_id: jobIdSchema,
-      signal: z.enum(SENDABLE_SIGNALS),
-    }),
-    outputSchema: z.object({
-      job_id: z.string(),
-      signal: z.string(),
-      status: z.literal("sent"),
-    }),
-    annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: false },
-  }, ({ job_id, signal }) =>
-    runTool("send_signal", async () => {
-      const job = manager.get(job_id);
-      try {
-        await job.sendSignal(signal);
-      } catch (error) {
-        if (!(error instanceof JobNotRunningError)) throw error;
-        // Still "running" here means its program exited and its output is still being drained.
-        const state = job.status === "running"
-          ? "'s program has exited (its other processes' output is still being read; kill_job " +
-            "stops them)"
-          : ` is not running (status ${job.status})`;
-        throw new ToolError(`Job ${job_id}${state}: cannot send ${signal}`, { cause: error });
-      }
-      return jsonResult({ job_id, signal, status: "sent" });
-    }));
+  server.registerTool(
+    "send_signal",
+    DEFINITION,
+    ({ job_id, signal }) =>
+      runTool("send_signal", async () => {
+        const job = manager.get(job_id);
+        try {
+          await job.sendSignal(signal);
+        } catch (error) {
+          if (!(error instanceof JobNotRunningError)) throw error;
+          // Still "running" here means its program exited and its output is still being drained.
+          const state = job.status === "running"
+            ? "'s program has exited (its other processes' output is still being read; kill_job " +
+              "stops them)"
+            : ` is not running (status ${job.status})`;
+          throw new ToolError(`Job ${job_id}${state}: cannot send ${signal}`, { cause: error });
+        }
+        return jsonResult({ job_id, signal, status: "sent" });
+      }),
+  );
 }

@@ -9,20 +9,27 @@ import type { JobManager } from "../../jobs/job_table.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { jobIdSchema } from "../job_view.ts";
 
+// Built once and shared by every session's server: a zod schema costs kilobytes.
+const DEFINITION = {
+  title: "Tail a job's output",
+  description: "The last `lines` lines of a job's stdout and of its stderr.",
+  inputSchema: z.strictObject({
+    job_id: jobIdSchema,
+    lines: z.number().int().min(1).max(1000).default(50),
+  }),
+  outputSchema: z.object({ stdout: z.string(), stderr: z.string() }),
+  annotations: { readOnlyHint: true, openWorldHint: false },
+};
+
 /** Registers `tail_job_output` on `server`. */
 export function registerTailJobOutput(server: McpServer, manager: JobManager): void {
-  server.registerTool("tail_job_output", {
-    title: "Tail a job's output",
-    description: "The last `lines` lines of a job's stdout and of its stderr.",
-    inputSchema: z.strictObject({
-      job_id: jobIdSchema,
-      lines: z.number().int().min(1).max(1000).default(50),
-    }),
-    outputSchema: z.object({ stdout: z.string(), stderr: z.string() }),
-    annotations: { readOnlyHint: true, openWorldHint: false },
-  }, ({ job_id, lines }) =>
-    runTool("tail_job_output", () => {
-      const job = manager.get(job_id);
-      return jsonResult({ stdout: job.stdout.tail(lines), stderr: job.stderr.tail(lines) });
-    }));
+  server.registerTool(
+    "tail_job_output",
+    DEFINITION,
+    ({ job_id, lines }) =>
+      runTool("tail_job_output", () => {
+        const job = manager.get(job_id);
+        return jsonResult({ stdout: job.stdout.tail(lines), stderr: job.stderr.tail(lines) });
+      }),
+  );
 }
