@@ -7,16 +7,23 @@ import { z } from "zod";
 import type { McpServer } from "../sdk.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 
+// Built once and shared by every session's server: a zod schema costs kilobytes.
+const DEFINITION = {
+  title: "Link to the live console",
+  description: "Return the URL of a web page where the person can watch every job live " +
+    "(status, output as it arrives) and stop or signal it. Give the link to the person; " +
+    "do not open it yourself. When the server has a token, the link works once, within 15 " +
+    "minutes: ask again for a fresh one.",
+  inputSchema: z.strictObject({}),
+  outputSchema: z.object({ url: z.string() }),
+  annotations: { readOnlyHint: true, openWorldHint: false },
+};
+
 /** Registers `console_url` on `server`; `consoleUrl` makes each link. */
 export function registerConsoleUrl(server: McpServer, consoleUrl: () => string): void {
-  server.registerTool("console_url", {
-    title: "Link to the live console",
-    description: "Return the URL of a web page where the person can watch every job live " +
-      "(status, output as it arrives) and stop or signal it. Give the link to the person; " +
-      "do not open it yourself. When the server has a token, the link works once, within 15 " +
-      "minutes: ask again for a fresh one.",
-    inputSchema: z.strictObject({}),
-    outputSchema: z.object({ url: z.string() }),
-    annotations: { readOnlyHint: true, openWorldHint: false },
-  }, () => runTool("console_url", () => jsonResult({ url: consoleUrl() })));
+  server.registerTool(
+    "console_url",
+    DEFINITION,
+    () => runTool("console_url", () => jsonResult({ url: consoleUrl() })),
+  );
 }

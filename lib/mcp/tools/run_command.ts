@@ -19,57 +19,66 @@ export const DEFAULT_TAIL_LINES = 50;
 /** The most bytes of each stream a result carries. */
 export const MAX_TAIL_BYTES = 64 * 1024;
 
+// Built once and shared by every session's server: a zod schema costs kilobytes.
+const DEFINITION = {
+  title: "Run a command to its end",
+  description: "execute_command, then wait for the end: returns the final status and the last " +
+    "tail_lines lines of each stream. Best called as a task; cancelling it (or the call) kills " +
+    "the job. A plain call lasts as long as the command: mind your client's time limit.",
+  inputSchema: z.strictObject({
+    ...startJobShape,
+    tail_lines: z.number().int().min(1).max(1000).default(DEFAULT_TAIL_LINES).describe(
+      `per stream, ≤${MAX_TAIL_BYTES / 1024} KiB`,
+    ),
+  }),
+  outputSchema: jobStatusReference.extend({
+    stdout_tail: z.string(),
+    stderr_tail: z.string(),
+    stdout_omitted_bytes: z.number().int(),
+    stderr_omitted_bytes: z.number().int(),
+  }),
+  annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: true },
+};
+
 /** Registers `run_command` on `server`, callable as a task kept in `tasks`. */
 export function registerRunCommand(
   server: McpServer,
   manager: JobManager,
   tasks: CancellableTaskStore,
 ): void {
-  registerTaskTool(server, tasks, "run_command", {
-    title: "Run a command to its end",
-    description: "execute_command, then wait for the end: returns the final status and the last " +
-      "tail_lines lines of each stream. Best called as a task; cancelling it (or the call) kills " +
-      "the job. A plain call lasts as long as the command: mind your client's time limit.",
-    inputSchema: z.strictObject({
-      ...startJobShape,
-      tail_lines: z.number().int().min(1).max(1000).default(DEFAULT_TAIL_LINES).describe(
-        `per stream, ≤${MAX_TAIL_BYTES / 1024} KiB`,
-      ),
-    }),
-    outputSchema: jobStatusReference.extend({
-      stdout_tail: z.string(),
-      stderr_tail: z.string(),
-      stdout_omitted_bytes: z.number().int(),
-      stderr_omitted_bytes: z.number().int(),
-    }),
-    annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: true },
-  }, ({ tail_lines, ...start }, extra, task) =>
-    runTool("run_command", async () => {
-      const job = startJob(manager, start);
-      task.attachJob(job.id);
-      task.note(`job ${job.id} running: ${job.command}`);
-      // Nobody will read the answer any more: the job was this call's alone.
-      const stop = () =>
-        void job.kill("user").catch((error: unknown) => {
-          console.error(`run_command: job ${job.id}: kill failed:`, error);
-        });
-      if (extra.signal.aborted) stop();
-      extra.signal.addEventListener("abort", stop, { once: true });
-      try {
-        await job.done;
-      } finally {
-        extra.signal.removeEventListener("abort", stop);
-      }
-      const result: Record<string, unknown> = { ...describeJob(job) };
-      for (const stream of ["stdout", "stderr"] as const) {
-        const read = readStream(job[stream], stream, {
-          lines: tail_lines,
-          maxBytes: MAX_TAIL_BYTES,
-          final: true,
-        });
-        result[`${stream}_tail`] = read.text;
-        result[`${stream}_omitted_bytes`] = read.omittedBytes;
-      }
-      return jsonResult(result);
-    }));
+  registerTaskTool(
+    server,
+    tasks,
+    "run_command",
+    DEFINITION,
+    ({ tail_lines, ...start }, extra, task) =>
+      runTool("run_command", async () => {
+        const job = startJob(manager, start);
+        task.attachJob(job.id);
+        task.note(`job ${job.id} running: ${job.command}`);
+        // Nobody will read the answer any more: the job was this call's alone.
+        const stop = () =>
+          void job.kill("user").catch((error: unknown) => {
+            console.error(`run_command: job ${job.id}: kill failed:`, error);
+          });
+        if (extra.signal.aborted) stop();
+        extra.signal.addEventListener("abort", stop, { once: true });
+        try {
+          await job.done;
+        } finally {
+          extra.signal.removeEventListener("abort", stop);
+        }
+        const result: Record<string, unknown> = { ...describeJob(job) };
+        for (const stream of ["stdout", "stderr"] as const) {
+          const read = readStream(job[stream], stream, {
+            lines: tail_lines,
+            maxBytes: MAX_TAIL_BYTES,
+            final: true,
+          });
+          result[`${stream}_tail`] = read.text;
+          result[`${stream}_omitted_bytes`] = read.omittedBytes;
+        }
+        return jsonResult(result);
+      }),
+  );
 }
