@@ -8,6 +8,7 @@
 import type { Job } from "./job.ts";
 import { lineText, splitLines } from "../output/lines.ts";
 import { listeningSockets } from "./listening.ts";
+import type { LineTest } from "../output/line_pattern.ts";
 import { countNewlines, NEWLINE } from "../output/newlines.ts";
 import type { OutputBuffer } from "../output/output_buffer.ts";
 import { orphanedPrefix, utf8SafeLength } from "../output/utf8.ts";
@@ -33,7 +34,7 @@ export interface WaitMatch {
 /** What to wait for. */
 export interface WaitOptions {
   /** End when a line matches this; without it, wait for the job to end. */
-  readonly pattern?: RegExp;
+  readonly pattern?: LineTest;
   /** End when the job listens on a TCP port: any (`true`) or this one. */
   readonly port?: true | number;
   /** Milliseconds between two looks for a listening port. Default 200. */
@@ -65,12 +66,12 @@ export interface WaitOutcome {
 class LineScanner {
   readonly stream: StreamName;
   readonly #buffer: OutputBuffer;
-  readonly #pattern: RegExp;
+  readonly #pattern: LineTest;
   position: number;
   // No newline in [position, #searchedTo): a growing line is not read again from its start.
   #searchedTo = 0;
 
-  constructor(stream: StreamName, buffer: OutputBuffer, pattern: RegExp, from: number) {
+  constructor(stream: StreamName, buffer: OutputBuffer, pattern: LineTest, from: number) {
     this.stream = stream;
     this.#buffer = buffer;
     this.#pattern = pattern;

@@ -8,10 +8,11 @@
 import type { OutputBuffer } from "./output_buffer.ts";
 import { ToolError } from "../errors.ts";
 import { countNewlines } from "./newlines.ts";
-import { firstLinesEnd, lineText, splitLines } from "./lines.ts";
+import { decodeLines, firstLinesEnd } from "./lines.ts";
+import { WorkSlice } from "../work_slice.ts";
+import { MatchingLines } from "./matching_lines.ts";
+import type { LineTest } from "./line_pattern.ts";
 import { decodeFrom, decodeUtf8, orphanedHead, orphanedPrefix, utf8SafeLength } from "./utf8.ts";
-
-const encoder = new TextEncoder();
 
 /** How to read one stream. */
 export interface StreamReadOptions {
@@ -21,8 +22,6 @@ export interface StreamReadOptions {
   readonly maxBytes?: number;
   /** Return at most this many lines (matching lines, with `filter`). */
   readonly lines?: number;
-  /** Return only the lines this matches, as `<line number>: <text>`. */
-  readonly filter?: RegExp;
   /** No more bytes will arrive: a trailing partial character or line is returned as it is. */
   readonly final: boolean;
 }
@@ -40,17 +39,20 @@ export interface StreamRead {
   readonly matchingLines: number | null;
 }
 
-/**
- * Reads one stream. Without a cursor the bounds keep the newest output (like `tail`); with a
- * cursor the read goes forward from it and the returned cursor continues where it stopped.
- *
- * @throws {ToolError} when `cursor` is past the end of the stream.
- */
-export function readStream(
-  buffer: OutputBuffer,
-  name: string,
-  options: StreamReadOptions,
-): StreamRead {
+/** What a read covers: a snapshot of the stream from the cursor, its edges settled. */
+interface Snapshot {
+  /** Absolute offset of `bytes[0]`. */
+  readonly base: number;
+  readonly bytes: Uint8Array;
+  /** Index of the first byte to show: past the tail of a character cut off before it. */
+  readonly start: number;
+  /** Index just past the last byte to show: before a character still arriving. */
+  readonly end: number;
+  readonly lostBytes: number;
+}
+
+/** @throws {ToolError} when `cursor` is past the end of the stream. */
+function snapshot(buffer: OutputBuffer, name: string, options: StreamReadOptions): Snapshot {
   const total = buffer.totalBytes;
   const { cursor } = options;
   if (cursor !== undefined && cursor > total) {
@@ -59,25 +61,35 @@ export function readStream(
     );
   }
   const range = buffer.read(cursor ?? 0);
-  const bytes = range.bytes;
-  const skip = orphanedHead(range);
-  const lostBytes = cursor === undefined ? 0 : range.start - cursor + skip;
-  const end = options.final ? bytes.length : utf8SafeLength(bytes);
-  if (options.filter !== undefined) {
-    const linesBefore = buffer.totalNewlines - countNewlines(bytes);
-    return filterLines(bytes, { ...options, filter: options.filter }, {
-      base: range.start,
-      start: skip,
-      end,
-      lostBytes,
-      firstLine: linesBefore + 1,
-    });
-  }
+  const { bytes } = range;
+  const start = orphanedHead(range);
+  return {
+    base: range.start,
+    bytes,
+    start,
+    end: options.final ? bytes.length : utf8SafeLength(bytes),
+    lostBytes: cursor === undefined ? 0 : range.start - cursor + start,
+  };
+}
+
+/**
+ * Reads one stream. Without a cursor the bounds keep the newest output (like `tail`); with a cursor
+ * the read goes forward from it and the returned cursor continues where it stopped.
+ *
+ * @throws {ToolError} when `cursor` is past the end of the stream.
+ */
+export function readStream(
+  buffer: OutputBuffer,
+  name: string,
+  options: StreamReadOptions,
+): StreamRead {
+  const { cursor } = options;
+  const { base, bytes, start: skip, end, lostBytes } = snapshot(buffer, name, options);
   let start = skip;
   let stop = end;
   if (cursor === undefined) {
     if (options.lines !== undefined) {
-      start = Math.max(start, buffer.lineStart(options.lines, range.start + stop) - range.start);
+      start = Math.max(start, buffer.lineStart(options.lines, base + stop) - base);
     }
     if (options.maxBytes !== undefined && stop - start > options.maxBytes) {
       start = stop - options.maxBytes;
@@ -96,106 +108,68 @@ export function readStream(
   }
   return {
     text,
-    cursor: range.start + stop,
+    cursor: base + stop,
     lostBytes,
     omittedBytes,
     matchingLines: null,
   };
 }
 
-interface FilterRange {
-  /** Absolute offset of `bytes[0]`. */
-  readonly base: number;
-  readonly start: number;
-  readonly end: number;
-  readonly lostBytes: number;
-  /** 1-based line number of the line that starts at `start`. */
-  readonly firstLine: number;
-}
-
 /**
- * Tests each line of the range once. Without a cursor the newest matches are kept; with one the
- * first matches are returned and the cursor stops after the last line examined, never inside a
- * line that may still grow (unless the stream is final).
+ * Reads the lines of one stream that `options.filter` matches, as `<line number>: <text>`, testing
+ * each line once. Without a cursor the newest matches are kept; with one the first matches are
+ * returned and the cursor stops after the last line examined, never inside a line that may still
+ * grow (unless the stream is final). A long read pauses between slices so that other calls are
+ * answered meanwhile.
+ *
+ * @throws {ToolError} when `cursor` is past the end of the stream.
  */
-function filterLines(
-  bytes: Uint8Array,
-  options: StreamReadOptions & { filter: RegExp },
-  range: FilterRange,
-): StreamRead {
-  const forward = options.cursor !== undefined;
-  const matches: { line: number; text: string; bytes: number }[] = [];
-  let shownBytes = 0;
-  let omittedBytes = 0;
+export async function filterStream(
+  buffer: OutputBuffer,
+  name: string,
+  options: StreamReadOptions & {
+    /** Return only the lines this matches, as `<line number>: <text>`. */
+    readonly filter: LineTest;
+  },
+): Promise<StreamRead> {
+  const range = snapshot(buffer, name, options);
+  const { bytes } = range;
+  const { filter } = options;
+  // Line numbers count from the stream's first byte, dropped lines included.
+  const firstLine = buffer.totalNewlines - countNewlines(bytes) + 1;
+  const matches = new MatchingLines(options, options.cursor === undefined ? "newest" : "first");
   let matchingLines = 0;
   let scannedTo = range.start;
-  let line = range.firstLine;
-  for (const slice of splitLines(bytes, range.start, range.end, options.final)) {
-    const text = lineText(bytes.subarray(slice.start, slice.end));
-    if (options.filter.test(text)) {
-      matchingLines++;
-      const entry = { line, text, bytes: encoder.encode(`${line}: ${text}\n`).length };
-      if (forward) {
-        const full = (options.lines !== undefined && matches.length >= options.lines) ||
-          (options.maxBytes !== undefined && shownBytes + entry.bytes > options.maxBytes &&
-            matches.length > 0);
-        if (full) {
-          matchingLines--;
-          break; // this line is left for the next read
+  let line = firstLine;
+  const slice = new WorkSlice();
+  scan: while (scannedTo < range.end) {
+    const batch = decodeLines(bytes, scannedTo, range.end, options.final);
+    if (batch.ends.length === 0) break;
+    // One pass over the whole batch rules out most batches without testing each line.
+    if (filter.anyLineMatches?.(batch.texts.join("\n")) !== false) {
+      for (let i = 0; i < batch.texts.length; i++) {
+        const text = batch.texts[i]!;
+        if (filter.test(text)) {
+          if (!matches.add(line + i, text)) {
+            scannedTo = i === 0 ? scannedTo : batch.ends[i - 1]!;
+            break scan; // this line is left for the next read
+          }
+          matchingLines++;
         }
       }
-      matches.push(entry);
-      shownBytes += entry.bytes;
     }
-    scannedTo = slice.end;
-    line++;
+    line += batch.ends.length;
+    scannedTo = batch.ends.at(-1)!;
+    await slice.pause();
   }
-  if (!forward) {
-    // Keep the newest matches within the bounds.
-    while (
-      matches.length > 0 &&
-      ((options.lines !== undefined && matches.length > options.lines) ||
-        (options.maxBytes !== undefined && shownBytes > options.maxBytes && matches.length > 1))
-    ) {
-      const dropped = matches.shift()!;
-      shownBytes -= dropped.bytes;
-      omittedBytes += dropped.bytes;
-    }
-  }
-  let text = matches.map((match) => `${match.line}: ${match.text}\n`).join("");
-  const omittedMatches = matchingLines - matches.length;
-  if (omittedMatches > 0) text = `[${omittedMatches} earlier matching lines not shown]\n${text}`;
+  const text = matches.text();
   return {
     text,
     cursor: range.base + scannedTo,
     lostBytes: range.lostBytes,
-    omittedBytes,
+    omittedBytes: matches.omittedBytes,
     matchingLines,
   };
-}
-
-/** The maximum length of a regular expression a client may send. */
-export const MAX_PATTERN_LENGTH = 1000;
-
-/**
- * Compiles a client's regular expression (JavaScript syntax, no flags).
- *
- * @throws {ToolError} naming the parameter and the pattern when it is invalid or too long.
- */
-export function compilePattern(parameter: string, pattern: string): RegExp {
-  if (pattern.length > MAX_PATTERN_LENGTH) {
-    throw new ToolError(
-      `Invalid ${parameter}: the pattern is ${pattern.length} characters long; at most ${MAX_PATTERN_LENGTH} are accepted`,
-    );
-  }
-  try {
-    return new RegExp(pattern);
-  } catch (error) {
-    throw new ToolError(
-      `Invalid ${parameter} ${JSON.stringify(pattern)}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { OutputBuffer } from "../../lib/output/output_buffer.ts";
-import { lastLine, readStream } from "../../lib/output/reading.ts";
+import { filterStream, lastLine, readStream } from "../../lib/output/reading.ts";
 
 const encoder = new TextEncoder();
 
@@ -30,14 +30,14 @@ Deno.test("readStream() returns a dangling partial character once the stream is 
   assert.equal(read.cursor, 2);
 });
 
-Deno.test("readStream() filter tests each line once across cursor reads", () => {
+Deno.test("filterStream() tests each line once across cursor reads", async () => {
   const buffer = new OutputBuffer(1024);
   buffer.append(encoder.encode("error one\nfine\nerr"));
-  const first = readStream(buffer, "stdout", { cursor: 0, filter: /error/, final: false });
+  const first = await filterStream(buffer, "stdout", { cursor: 0, filter: /error/, final: false });
   assert.equal(first.text, "1: error one\n");
   assert.equal(first.cursor, 15); // the partial third line waits for its newline
   buffer.append(encoder.encode("or two\n"));
-  const second = readStream(buffer, "stdout", {
+  const second = await filterStream(buffer, "stdout", {
     cursor: first.cursor,
     filter: /error/,
     final: false,
@@ -46,10 +46,10 @@ Deno.test("readStream() filter tests each line once across cursor reads", () => 
   assert.equal(second.matchingLines, 1);
 });
 
-Deno.test("readStream() numbers lines from the first byte even after the cap dropped some", () => {
+Deno.test("filterStream() numbers lines from the first byte even after the cap dropped some", async () => {
   const buffer = new OutputBuffer(16);
   buffer.append(encoder.encode("l1\nl2\nl3\nl4\nl5\nl6\nl7\n"));
-  const read = readStream(buffer, "stdout", { filter: /l[67]/, final: true });
+  const read = await filterStream(buffer, "stdout", { filter: /l[67]/, final: true });
   assert.equal(read.text, "6: l6\n7: l7\n");
 });
 

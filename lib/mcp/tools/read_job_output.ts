@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { McpServer } from "../sdk.ts";
 import type { JobManager } from "../../jobs/job_table.ts";
-import { compilePattern, readStream, type StreamRead } from "../../output/reading.ts";
+import { filterStream, readStream, type StreamRead } from "../../output/reading.ts";
+import { compilePattern } from "../../output/line_pattern.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { jobIdSchema } from "../job_view.ts";
 import { JOB_STATUSES } from "../../jobs/job.ts";
@@ -26,8 +27,8 @@ const DEFINITION = {
   description:
     "Read output in pieces. Pass back *_cursor to get only what came after (*_lost_bytes: " +
     "dropped by the size cap meanwhile). Without a cursor max_bytes/lines keep the newest " +
-    "output; with one the read goes forward and *_omitted_bytes is what is left. filter (a " +
-    'JavaScript regex) returns matching lines as "<line number>: <text>".',
+    "output; with one the read goes forward and *_omitted_bytes is what is left. filter (an RE2 " +
+    'regex: no backreferences or lookahead) returns matching lines as "<line number>: <text>".',
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     stream: streamChoiceSchema,
@@ -47,38 +48,41 @@ const DEFINITION = {
 
 /** Registers `read_job_output` on `server`. */
 export function registerReadJobOutput(server: McpServer, manager: JobManager): void {
-  server.registerTool("read_job_output", DEFINITION, (args) =>
-    runTool("read_job_output", () => {
-      const job = manager.get(args.job_id);
-      const filter = args.filter === undefined ? undefined : compilePattern("filter", args.filter);
-      const final = job.status !== "running";
-      const wanted = chosenStreams(args.stream);
-      const result: Record<string, unknown> = {};
-      for (const stream of ["stdout", "stderr"] as const) {
-        const cursor = args[`${stream}_cursor`];
-        const read: StreamRead = wanted.includes(stream)
-          ? readStream(job[stream], stream, {
-            cursor,
-            maxBytes: args.max_bytes,
-            lines: args.lines,
-            filter,
-            final,
-          })
-          : {
-            text: "",
-            // Not read: the cursor stays where the client had it, so passing it back misses nothing.
-            cursor: cursor ?? 0,
-            lostBytes: 0,
-            omittedBytes: 0,
-            matchingLines: null,
-          };
-        result[stream] = read.text;
-        result[`${stream}_cursor`] = read.cursor;
-        result[`${stream}_lost_bytes`] = read.lostBytes;
-        result[`${stream}_omitted_bytes`] = read.omittedBytes;
-        result[`${stream}_matching_lines`] = read.matchingLines;
-      }
-      result.status = job.status;
-      return jsonResult(result);
-    }));
+  server.registerTool(
+    "read_job_output",
+    DEFINITION,
+    (args) =>
+      runTool("read_job_output", async () => {
+        const job = manager.get(args.job_id);
+        const filter = args.filter === undefined
+          ? undefined
+          : compilePattern("filter", args.filter);
+        const final = job.status !== "running";
+        const wanted = chosenStreams(args.stream);
+        const result: Record<string, unknown> = {};
+        for (const stream of ["stdout", "stderr"] as const) {
+          const cursor = args[`${stream}_cursor`];
+          const options = { cursor, maxBytes: args.max_bytes, lines: args.lines, final };
+          const read: StreamRead = !wanted.includes(stream)
+            ? {
+              text: "",
+              // Not read: the cursor stays where the client had it, so passing it back misses nothing.
+              cursor: cursor ?? 0,
+              lostBytes: 0,
+              omittedBytes: 0,
+              matchingLines: null,
+            }
+            : filter === undefined
+            ? readStream(job[stream], stream, options)
+            : await filterStream(job[stream], stream, { ...options, filter });
+          result[stream] = read.text;
+          result[`${stream}_cursor`] = read.cursor;
+          result[`${stream}_lost_bytes`] = read.lostBytes;
+          result[`${stream}_omitted_bytes`] = read.omittedBytes;
+          result[`${stream}_matching_lines`] = read.matchingLines;
+        }
+        result.status = job.status;
+        return jsonResult(result);
+      }),
+  );
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { McpServer } from "../sdk.ts";
 import type { JobManager } from "../../jobs/job_table.ts";
 import { ToolError } from "../../errors.ts";
-import { compilePattern } from "../../output/reading.ts";
+import { compilePattern } from "../../output/line_pattern.ts";
 import { MAX_WAIT_SECONDS, waitForJob } from "../../jobs/waiting.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { describeJob, jobIdSchema, jobStatusReference } from "../job_view.ts";
@@ -28,7 +28,7 @@ const DEFINITION = {
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     pattern: z.string().min(1).optional().describe(
-      'JavaScript regex tested on each line, e.g. "listening on port \\\\d+"',
+      'RE2 regex (no backreferences or lookahead) tested on each line, e.g. "listening on port \\\\d+"',
     ),
     port: z.union([z.literal(true), z.number().int().min(1).max(65535)]).optional().describe(
       "true: any port",
