@@ -160,7 +160,7 @@ Deno.test({
   async fn() {
     await using server = await HttpTestServer.start({ env: { MCP_BG_HTTP_TOKEN: "s3cret" } });
     const client = await server.connect({ authorization: "Bearer s3cret" });
-    const id = await client.start("echo hello from a job");
+    const id = await client.start("sleep 300");
     await using browser = await TestBrowser.launch(chromiumPath!);
     const page = await browser.context.newPage();
     const link = await consoleUrl(client);
@@ -187,6 +187,11 @@ Deno.test({
       return response.status;
     }, server.url);
     assert.equal(mcp, 401);
+
+    // Signed in by the cookie, the page's own actions work.
+    await page.locator(`#jobs tbody tr[data-id="${id}"]`).click();
+    await page.click("#stop");
+    await page.locator("#detail-status", { hasText: "killed" }).waitFor();
     await server.stop();
   },
 });
