@@ -31,6 +31,8 @@ export interface FlagSpec {
   readonly help: string;
   /** Another flag this one means nothing without; giving it alone is a usage error. */
   readonly requires?: string;
+  /** A flag this one means nothing with, e.g. `http` for `console` (the console is at `/` there). */
+  readonly excludes?: string;
 }
 
 /** Every flag the server accepts, keyed by its long name. */
@@ -61,6 +63,7 @@ export const FLAGS = {
   },
   console: {
     type: "boolean",
+    excludes: "http",
     help:
       "Over stdio, also serve the live console on a free loopback port; its URL goes to stderr.",
   },
@@ -126,7 +129,7 @@ export class UsageError extends Error {
  * ```
  *
  * @throws {UsageError} for an unknown flag, a positional argument, a malformed value, or a flag
- * given without the flag it `requires`.
+ * given without the flag it `requires` or with one it `excludes`.
  */
 export function parseCli(args: readonly string[]): CliValues {
   const options = Object.fromEntries(
@@ -156,6 +159,12 @@ export function parseCli(args: readonly string[]): CliValues {
   const values = parsed.values as Record<string, unknown>;
   for (const token of parsed.tokens) {
     if (token.kind !== "option") continue;
+    const excludes = (FLAGS as Record<string, FlagSpec>)[token.name]?.excludes;
+    if (excludes !== undefined && values[excludes] !== undefined) {
+      throw new UsageError(
+        `${token.rawName} does nothing with --${excludes}; leave one of them out`,
+      );
+    }
     const requires = (FLAGS as Record<string, FlagSpec>)[token.name]?.requires;
     if (requires !== undefined && values[requires] === undefined) {
       throw new UsageError(

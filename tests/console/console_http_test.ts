@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { HttpTestServer } from "../helpers/http_server.ts";
 import { TestServer } from "../helpers/mcp_client.ts";
-import { delay, waitUntilGone } from "../helpers/processes.ts";
+import { delay, run, waitUntilGone } from "../helpers/processes.ts";
 
 const ACTION = { "x-mcp-bg-console": "1" };
 
@@ -212,4 +212,13 @@ Deno.test("console_url is offered only when there is a console", async () => {
   await using server = await TestServer.start();
   const { tools } = await server.client.listTools();
   assert.equal(tools.some((tool) => tool.name === "console_url"), false);
+});
+
+Deno.test("--console with --http is a usage error: the console is at / there", async () => {
+  const main = new URL("../../main.ts", import.meta.url).pathname;
+  for (const args of [["--console", "--http"], ["--http", "--console"]]) {
+    const result = await run(Deno.execPath(), ["run", "-A", main, ...args]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--console does nothing with --http; leave one of them out/);
+  }
 });
