@@ -176,6 +176,20 @@ Deno.test("the denylist refuses dangerous commands even when the allowlist lets 
   assert.equal(jobs.length, 1);
 });
 
+Deno.test("interact_with_job with a short input to a job that never reads answers with no output", async () => {
+  await using server = await TestServer.start();
+  const id = await server.start("sleep 30");
+  const outcome = await server.call<{ stdout: string; stderr: string }>("interact_with_job", {
+    job_id: id,
+    input: "hello",
+  });
+  // What the README's list of differences says: no error and no hang, just nothing printed.
+  assert.equal(outcome.isError, false, outcome.text);
+  assert.equal(outcome.data.stdout, "");
+  assert.equal(outcome.data.stderr, "");
+  assert.deepEqual(await server.ok("kill_job", { job_id: id }), { status: "killed" });
+});
+
 Deno.test("interact_with_job with a job that never reads its input fails instead of hanging", async () => {
   await using server = await TestServer.start();
   const id = await server.start(`sh -c "echo up; exec sleep 300"`);
