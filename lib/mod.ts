@@ -11,6 +11,7 @@ export { Job, type JobStatus, type KillOutcome, type KillReason } from "./jobs/j
 export { type ByteRange, OutputBuffer } from "./output/output_buffer.ts";
 export type { GroupSignaller, GroupSignalMethod } from "./jobs/process_group.ts";
 export * from "./errors.ts";
+export { type Logger, MemoryLogger, stderrLogger } from "./logger.ts";
 export type {
   Executor,
   ProcessStatus,

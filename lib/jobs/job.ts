@@ -8,6 +8,7 @@ import type { Executor, ProcessStatus, SpawnedProcess, StdinMode } from "./execu
 import { JobNotRunningError, StdinClosedError } from "../errors.ts";
 import { raceTimeout } from "../timers.ts";
 import type { Argv } from "../sandbox/command_line.ts";
+import type { Logger } from "../logger.ts";
 
 /** Every {@linkcode JobStatus}, for schemas. */
 export const JOB_STATUSES = ["running", "completed", "failed", "killed"] as const;
@@ -46,6 +47,8 @@ export interface JobOptions {
   readonly executor: Executor;
   /** Milliseconds between SIGTERM and SIGKILL. */
   readonly killGraceMs: number;
+  /** Where failures nobody awaits are reported. */
+  readonly logger: Logger;
 }
 
 // After the leader exits, output still in the pipes is drained for at most this long.
@@ -85,6 +88,7 @@ export class Job {
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array> | null;
   #stdinClosed: boolean;
   readonly #killGraceMs: number;
+  readonly #logger: Logger;
   readonly #listeners = new Set<() => void>();
 
   private constructor(options: JobOptions, spawned: SpawnedProcess) {
@@ -96,6 +100,7 @@ export class Job {
     this.stderr = new OutputBuffer(options.maxOutputSize);
     this.#process = spawned;
     this.#killGraceMs = options.killGraceMs;
+    this.#logger = options.logger;
     this.#stdin = spawned.stdin?.getWriter() ?? null;
     this.#stdinClosed = this.#stdin === null;
     // A job that never reads stdin makes our writes fail later; that is reported per write.
@@ -252,7 +257,7 @@ export class Job {
       }
     } catch (error) {
       // A read error ends this stream only; what was read so far stays in the buffer.
-      console.error(`job ${this.id}: output stream failed:`, error);
+      this.#logger.error(`job ${this.id}: output stream failed`, error);
     }
     buffer.end();
   }
@@ -273,7 +278,7 @@ export class Job {
     try {
       await this.#process.signal("SIGKILL");
     } catch (error) {
-      console.error(`job ${this.id}: could not stop leftover processes:`, error);
+      this.#logger.error(`job ${this.id}: could not stop leftover processes`, error);
     }
   }
 
@@ -285,7 +290,7 @@ export class Job {
         listener();
       } catch (error) {
         // One broken listener must not stop the output pump or the job's end.
-        console.error(`job ${this.id}: change listener failed:`, error);
+        this.#logger.error(`job ${this.id}: change listener failed`, error);
       }
     }
   }

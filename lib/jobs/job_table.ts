@@ -18,6 +18,7 @@ import type { GroupSignaller } from "./process_group.ts";
 import type { Executor } from "./executor.ts";
 import { createLocalExecutor } from "./local_executor.ts";
 import { OutputBudget } from "./output_budget.ts";
+import { type Logger, stderrLogger } from "../logger.ts";
 
 /** Options for a {@linkcode JobManager} beyond the configuration. */
 export interface JobManagerOptions {
@@ -29,6 +30,8 @@ export interface JobManagerOptions {
   readonly killGraceMs?: number;
   /** The environment jobs get; default: the server's own (loader variables dropped when sandboxed). */
   readonly env?: Record<string, string>;
+  /** Where failures nobody awaits are reported (and the MCP layer's too); default: stderr. */
+  readonly logger?: Logger;
 }
 
 /** Optional settings for one job (see {@linkcode JobManager.start}). */
@@ -66,6 +69,8 @@ export type JobEvent = { kind: "started" | "ended" | "dropped"; job: Job };
 export class JobManager {
   /** The configuration the manager enforces. */
   readonly config: Config;
+  /** Where this manager, its jobs and the servers built on it report failures nobody awaits. */
+  readonly logger: Logger;
   readonly #jobs = new Map<string, Job>();
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #executor: Executor;
@@ -78,6 +83,7 @@ export class JobManager {
   /** Creates an empty job table enforcing `config`. */
   constructor(config: Config, options: JobManagerOptions = {}) {
     this.config = config;
+    this.logger = options.logger ?? stderrLogger;
     this.#executor = options.executor ?? createLocalExecutor(options.signaller);
     this.#killGraceMs = options.killGraceMs ?? 2000;
     this.#env = options.env ?? defaultJobEnvironment();
@@ -146,6 +152,7 @@ export class JobManager {
       maxOutputSize: this.config.maxOutputSize,
       executor: this.#executor,
       killGraceMs: this.#killGraceMs,
+      logger: this.logger,
     });
     this.#jobs.set(job.id, job);
     this.#armTimeout(job, options.timeoutSeconds);
@@ -192,7 +199,7 @@ export class JobManager {
     const kills = await Promise.allSettled(jobs.map((job) => job.kill("shutdown")));
     const stoppable = jobs.filter((job, i) => {
       const kill = kills[i]!;
-      if (kill.status === "rejected") console.error(`job ${job.id}: kill failed:`, kill.reason);
+      if (kill.status === "rejected") this.logger.error(`job ${job.id}: kill failed`, kill.reason);
       return kill.status === "fulfilled";
     });
     await Promise.all(stoppable.map((job) => job.done));
@@ -209,7 +216,7 @@ export class JobManager {
     const timer = setTimeout(() => {
       // Nobody awaits a timeout kill, so a failure must be logged here, not left unhandled.
       job.kill("timeout").catch((error) =>
-        console.error(`job ${job.id}: timeout kill failed:`, error)
+        this.logger.error(`job ${job.id}: timeout kill failed`, error)
       );
     }, seconds * 1000);
     this.#timers.set(job.id, timer);
@@ -237,7 +244,7 @@ export class JobManager {
       try {
         listener(event);
       } catch (error) {
-        console.error(`job event listener failed for ${event.kind} ${event.job.id}:`, error);
+        this.logger.error(`job event listener failed for ${event.kind} ${event.job.id}`, error);
       }
     }
   }

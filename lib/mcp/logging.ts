@@ -106,7 +106,7 @@ export function registerJobLogging(server: McpServer, manager: JobManager): void
     };
     server.sendLoggingMessage({ level: entry.level, logger: JOB_LOGGER, data }).catch((
       error: unknown,
-    ) => console.error(`could not send a job log message:`, error));
+    ) => manager.logger.error("could not send a job log message", error));
   });
   onServerClose(server, stopListening);
 }

@@ -16,6 +16,7 @@ import type { JobManager } from "../jobs/job_table.ts";
 import type { Job } from "../jobs/job.ts";
 import { describeJob } from "./job_view.ts";
 import { boundedJson } from "./tool_result.ts";
+import type { Logger } from "../logger.ts";
 
 /** The three resources every job has. */
 export type JobResourceKind = "stdout" | "stderr" | "status";
@@ -119,7 +120,10 @@ export function registerJobResources(
     });
   }
 
-  const subscriptions = new Subscriptions(server, options.updateIntervalMs ?? 250);
+  const subscriptions = new Subscriptions(server, {
+    intervalMs: options.updateIntervalMs ?? 250,
+    logger: manager.logger,
+  });
   server.server.setRequestHandler(SubscribeRequestSchema, (request) => {
     subscriptions.add(findJob(manager, request.params.uri).job, request.params.uri);
     return {};
@@ -150,11 +154,13 @@ interface Subscription {
 class Subscriptions {
   readonly #server: McpServer;
   readonly #intervalMs: number;
+  readonly #logger: Logger;
   readonly #byUri = new Map<string, Subscription>();
 
-  constructor(server: McpServer, intervalMs: number) {
+  constructor(server: McpServer, options: { intervalMs: number; logger: Logger }) {
     this.#server = server;
-    this.#intervalMs = intervalMs;
+    this.#intervalMs = options.intervalMs;
+    this.#logger = options.logger;
   }
 
   add(job: Job, uri: string): void {
@@ -212,7 +218,7 @@ class Subscriptions {
     subscription.lastSent = Date.now();
     if (!this.#server.isConnected()) return;
     this.#server.server.sendResourceUpdated({ uri }).catch((error: unknown) => {
-      console.error(`could not notify an update of "${uri}":`, error);
+      this.#logger.error(`could not notify an update of "${uri}"`, error);
     });
   }
 }

@@ -47,6 +47,7 @@ export function createServer(manager: JobManager, options: ServerOptions = {}): 
   // A task's result describes a job, so it is kept no longer than a finished job is.
   const tasks = new CancellableTaskStore({
     maxTtlMs: manager.config.cleanupIntervalSeconds * 1000,
+    logger: manager.logger,
   });
   const server = new McpServer({ name: "mcp-background-job", version: VERSION }, {
     capabilities: {
@@ -78,6 +79,6 @@ export function createServer(manager: JobManager, options: ServerOptions = {}): 
   registerReadJobOutput(server, manager);
   registerSendSignal(server, manager);
   registerCloseStdin(server, manager);
-  if (options.consoleUrl !== undefined) registerConsoleUrl(server, options.consoleUrl);
+  if (options.consoleUrl !== undefined) registerConsoleUrl(server, manager, options.consoleUrl);
   return server;
 }

@@ -15,6 +15,7 @@ import {
   type Task,
   type TaskStore,
 } from "./sdk.ts";
+import { type Logger, stderrLogger } from "../logger.ts";
 
 /** Why a task's work was told to stop. */
 export type TaskStopReason = "cancelled" | "closed";
@@ -29,6 +30,8 @@ export interface TaskStoreOptions {
   readonly maxTasks?: number;
   /** The `pollInterval` suggested to clients (ms). Default 1000. */
   readonly pollIntervalMs?: number;
+  /** Where a task's failures nobody awaits are reported. Default: stderr. */
+  readonly logger?: Logger;
 }
 
 interface Entry {
@@ -69,6 +72,8 @@ export class CancellableTaskStore implements TaskStore {
   readonly #minTtlMs: number;
   readonly #maxTasks: number;
   readonly #pollIntervalMs: number;
+  /** Where a task's failures nobody awaits are reported. */
+  readonly logger: Logger;
   #closed = false;
 
   /** Creates an empty store bounded by `options`. */
@@ -77,6 +82,7 @@ export class CancellableTaskStore implements TaskStore {
     this.#minTtlMs = Math.min(options.minTtlMs ?? 1000, options.maxTtlMs);
     this.#maxTasks = options.maxTasks ?? 1000;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.logger = options.logger ?? stderrLogger;
   }
 
   /** Tasks held, requested or not. */

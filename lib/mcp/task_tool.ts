@@ -102,7 +102,7 @@ export function registerTaskTool<Input extends z.ZodType>(
         note: (message) => {
           if (signal.aborted) return;
           extra.taskStore.updateTaskStatus(id, "working", message).catch((error: unknown) => {
-            console.error(`${name}: task ${id}: could not update its status:`, error);
+            tasks.logger.error(`${name}: task ${id}: could not update its status`, error);
           });
         },
         attachJob: (jobId) => tasks.attachJob(id, jobId),
@@ -112,7 +112,7 @@ export function registerTaskTool<Input extends z.ZodType>(
         if (signal.aborted) return;
         await extra.taskStore.storeTaskResult(id, result.isError ? "failed" : "completed", result);
       }).catch((error: unknown) => {
-        console.error(`${name}: task ${id}: could not store its result:`, error);
+        tasks.logger.error(`${name}: task ${id}: could not store its result`, error);
       });
       return { task: created };
     },

@@ -7,6 +7,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ResultTooLargeError, ToolError } from "../errors.ts";
 import { MAX_MESSAGE_BYTES } from "../message_limits.ts";
+import type { Logger } from "../logger.ts";
 
 /**
  * The most characters of JSON one result may carry: a character takes at least one byte, so
@@ -51,10 +52,12 @@ export function jsonResult<T extends Record<string, unknown>>(value: T): CallToo
 
 /**
  * Runs a tool body; a {@linkcode ToolError} becomes an `isError` result with its message, and
- * anything unexpected is logged with its cause and reported without crashing the server.
+ * anything unexpected is reported to `logger` with its cause and to the client without crashing
+ * the server.
  */
 export async function runTool(
   name: string,
+  logger: Logger,
   body: () => CallToolResult | Promise<CallToolResult>,
 ): Promise<CallToolResult> {
   try {
@@ -63,7 +66,7 @@ export async function runTool(
     if (error instanceof ToolError) {
       return { content: [{ type: "text", text: error.message }], isError: true };
     }
-    console.error(`${name} failed unexpectedly:`, error);
+    logger.error(`${name} failed unexpectedly`, error);
     const message = error instanceof Error ? error.message : String(error);
     return {
       content: [{ type: "text", text: `Internal error in ${name}: ${message}` }],

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { JobManager } from "../../lib/jobs/job_table.ts";
 import { loadConfig } from "../../lib/config.ts";
+import { MemoryLogger } from "../../lib/logger.ts";
 import { createGroupSignaller, type GroupSignaller } from "../../lib/jobs/process_group.ts";
 
 Deno.test("a change listener that throws loses no output and does not break the job's end", async () => {
-  const manager = new JobManager(loadConfig({}, Deno.cwd()));
-  const failures: unknown[] = [];
-  const logError = console.error;
-  console.error = (...args: unknown[]) => failures.push(args);
+  const logger = new MemoryLogger();
+  const manager = new JobManager(loadConfig({}, Deno.cwd()), { logger });
   try {
     const job = manager.start(`sh -c "echo a; sleep 0.2; echo b"`);
     job.onChange(() => {
@@ -16,7 +15,29 @@ Deno.test("a change listener that throws loses no output and does not break the 
     await job.done;
     assert.equal(job.status, "completed");
     assert.equal(job.stdout.text(), "a\nb\n");
-    assert.ok(failures.length > 0, "the listener's failure is logged");
+    assert.ok(logger.lines.length > 0, "the listener's failure is logged");
+    assert.equal(logger.lines[0], `job ${job.id}: change listener failed: listener bug`);
+  } finally {
+    await manager.shutdown();
+  }
+});
+
+Deno.test("a job event listener that throws is reported to the injected logger, not the console", async () => {
+  const logger = new MemoryLogger();
+  const manager = new JobManager(loadConfig({}, Deno.cwd()), { logger });
+  const logError = console.error;
+  const printed: unknown[] = [];
+  console.error = (...args: unknown[]) => printed.push(args);
+  try {
+    manager.onEvent((event) => {
+      if (event.kind === "started") throw new Error("listener bug");
+    });
+    const job = manager.start("true");
+    await job.done;
+    assert.deepEqual(logger.lines, [
+      `job event listener failed for started ${job.id}: listener bug`,
+    ]);
+    assert.deepEqual(printed, []);
   } finally {
     console.error = logError;
     await manager.shutdown();
@@ -36,17 +57,20 @@ Deno.test("shutdown stops every other job when one job's kill fails", async () =
       await real.signal(child, signal);
     },
   };
-  const manager = new JobManager(loadConfig({}, Deno.cwd()), { signaller, killGraceMs: 200 });
+  const logger = new MemoryLogger();
+  const manager = new JobManager(loadConfig({}, Deno.cwd()), {
+    signaller,
+    killGraceMs: 200,
+    logger,
+  });
   const stubborn = manager.start("sleep 60");
   refusedPid = stubborn.pid;
   const others = [1, 2].map(() => manager.start(`sh -c 'trap "" TERM; sleep 60'`));
-  const logError = console.error;
-  console.error = () => {};
   try {
     await manager.shutdown();
     assert.deepEqual(others.map((job) => job.status), ["killed", "killed"]);
+    assert.deepEqual(logger.lines, [`job ${stubborn.id}: kill failed: Operation not permitted`]);
   } finally {
-    console.error = logError;
     Deno.kill(-stubborn.pid, "SIGKILL");
     await stubborn.done;
     await Promise.all(others.map((job) => job.done));

@@ -27,7 +27,7 @@ export function registerCloseStdin(server: McpServer, manager: JobManager): void
     "close_stdin",
     DEFINITION,
     ({ job_id }) =>
-      runTool("close_stdin", async () => {
+      runTool("close_stdin", manager.logger, async () => {
         const job = manager.get(job_id);
         try {
           return jsonResult({ job_id, status: await job.closeStdin() });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { McpServer } from "../sdk.ts";
+import type { JobManager } from "../../jobs/job_table.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
@@ -20,10 +21,14 @@ const DEFINITION = {
 };
 
 /** Registers `console_url` on `server`; `consoleUrl` makes each link. */
-export function registerConsoleUrl(server: McpServer, consoleUrl: () => string): void {
+export function registerConsoleUrl(
+  server: McpServer,
+  manager: JobManager,
+  consoleUrl: () => string,
+): void {
   server.registerTool(
     "console_url",
     DEFINITION,
-    () => runTool("console_url", () => jsonResult({ url: consoleUrl() })),
+    () => runTool("console_url", manager.logger, () => jsonResult({ url: consoleUrl() })),
   );
 }

@@ -52,7 +52,7 @@ export function registerExecuteCommand(server: McpServer, manager: JobManager): 
     ...DEFINITION,
     description: describeExecuteCommand(manager.config),
   }, (args) =>
-    runTool("execute_command", () => {
+    runTool("execute_command", manager.logger, () => {
       return jsonResult({ job_id: startJob(manager, args).id });
     }));
 }

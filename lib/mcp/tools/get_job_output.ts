@@ -34,7 +34,7 @@ export function registerGetJobOutput(server: McpServer, manager: JobManager): vo
     "get_job_output",
     DEFINITION,
     ({ job_id }) =>
-      runTool("get_job_output", () => {
+      runTool("get_job_output", manager.logger, () => {
         const job = manager.get(job_id);
         // At least one UTF-16 unit per 3 UTF-8 bytes: more cannot fit, so do not decode it at all.
         if (job.stdout.heldBytes + job.stderr.heldBytes > 3 * MAX_RESULT_CHARS) {

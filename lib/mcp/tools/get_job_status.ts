@@ -25,6 +25,7 @@ export function registerGetJobStatus(server: McpServer, manager: JobManager): vo
   server.registerTool(
     "get_job_status",
     DEFINITION,
-    ({ job_id }) => runTool("get_job_status", () => jsonResult(describeJob(manager.get(job_id)))),
+    ({ job_id }) =>
+      runTool("get_job_status", manager.logger, () => jsonResult(describeJob(manager.get(job_id)))),
   );
 }

@@ -30,7 +30,7 @@ export function registerInteractWithJob(server: McpServer, manager: JobManager):
     "interact_with_job",
     DEFINITION,
     ({ job_id, input }) =>
-      runTool("interact_with_job", async () => {
+      runTool("interact_with_job", manager.logger, async () => {
         const answer = await interact(manager.get(job_id), input);
         return jsonResult({ ...answer });
       }),

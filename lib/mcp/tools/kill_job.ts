@@ -26,6 +26,10 @@ export function registerKillJob(server: McpServer, manager: JobManager): void {
     "kill_job",
     DEFINITION,
     ({ job_id }) =>
-      runTool("kill_job", async () => jsonResult({ status: await manager.kill(job_id) })),
+      runTool(
+        "kill_job",
+        manager.logger,
+        async () => jsonResult({ status: await manager.kill(job_id) }),
+      ),
   );
 }

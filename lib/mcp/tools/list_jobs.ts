@@ -23,6 +23,11 @@ export function registerListJobs(server: McpServer, manager: JobManager): void {
   server.registerTool(
     "list_jobs",
     DEFINITION,
-    () => runTool("list_jobs", () => jsonResult({ jobs: manager.list().map(describeJob) })),
+    () =>
+      runTool(
+        "list_jobs",
+        manager.logger,
+        () => jsonResult({ jobs: manager.list().map(describeJob) }),
+      ),
   );
 }

@@ -52,7 +52,7 @@ export function registerReadJobOutput(server: McpServer, manager: JobManager): v
     "read_job_output",
     DEFINITION,
     (args) =>
-      runTool("read_job_output", async () => {
+      runTool("read_job_output", manager.logger, async () => {
         const job = manager.get(args.job_id);
         const filter = args.filter === undefined
           ? undefined

@@ -52,14 +52,14 @@ export function registerRunCommand(
     "run_command",
     DEFINITION,
     ({ tail_lines, ...start }, extra, task) =>
-      runTool("run_command", async () => {
+      runTool("run_command", manager.logger, async () => {
         const job = startJob(manager, start);
         task.attachJob(job.id);
         task.note(`job ${job.id} running: ${job.command}`);
         // Nobody will read the answer any more: the job was this call's alone.
         const stop = () =>
           void job.kill("user").catch((error: unknown) => {
-            console.error(`run_command: job ${job.id}: kill failed:`, error);
+            manager.logger.error(`run_command: job ${job.id}: kill failed`, error);
           });
         if (extra.signal.aborted) stop();
         extra.signal.addEventListener("abort", stop, { once: true });

@@ -47,7 +47,7 @@ export function registerSendSignal(server: McpServer, manager: JobManager): void
     "send_signal",
     DEFINITION,
     ({ job_id, signal }) =>
-      runTool("send_signal", async () => {
+      runTool("send_signal", manager.logger, async () => {
         const job = manager.get(job_id);
         try {
           await job.sendSignal(signal);

@@ -27,7 +27,7 @@ export function registerTailJobOutput(server: McpServer, manager: JobManager): v
     "tail_job_output",
     DEFINITION,
     ({ job_id, lines }) =>
-      runTool("tail_job_output", () => {
+      runTool("tail_job_output", manager.logger, () => {
         const job = manager.get(job_id);
         return jsonResult({ stdout: job.stdout.tail(lines), stderr: job.stderr.tail(lines) });
       }),

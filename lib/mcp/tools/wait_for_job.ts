@@ -64,7 +64,7 @@ export function registerWaitForJob(
     "wait_for_job",
     DEFINITION,
     (args, extra, task) =>
-      runTool("wait_for_job", async () => {
+      runTool("wait_for_job", manager.logger, async () => {
         const job = manager.get(args.job_id);
         task.attachJob(job.id);
         const pattern = args.pattern === undefined
@@ -87,7 +87,7 @@ export function registerWaitForJob(
               message: `waiting for ${what}: ${seconds} s of ${args.timeout} s`,
             },
           }).catch((error: unknown) => {
-            console.error("wait_for_job: could not send progress:", error);
+            manager.logger.error("wait_for_job: could not send progress", error);
           });
         };
         const outcome = await waitForJob(job, {
