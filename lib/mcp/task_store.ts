@@ -26,7 +26,7 @@ export interface TaskStoreOptions {
   readonly maxTtlMs: number;
   /** The shortest `ttl` granted (ms). Default 1000. */
   readonly minTtlMs?: number;
-  /** Tasks held at once; creating one more is refused. Default 1000. */
+  /** Tasks a client asked for, held at once; asking for one more is refused. Default 1000. */
   readonly maxTasks?: number;
   /** The `pollInterval` suggested to clients (ms). Default 1000. */
   readonly pollIntervalMs?: number;
@@ -98,7 +98,11 @@ export class CancellableTaskStore implements TaskStore {
   ): Promise<Task> {
     return Promise.try(() => {
       if (this.#closed) throw new McpError(INVALID_PARAMS, "The connection is closing");
-      if (this.#entries.size >= this.#maxTasks) {
+      // As the SDK's protocol decides: the schema check alone also passes without a `task` field.
+      const asked = request.params;
+      const requested = isTaskAugmentedRequestParams(asked) && asked.task !== undefined;
+      // A plain call's entry lasts as long as the call, so plain calls are never refused.
+      if (requested && this.#requestedCount() >= this.#maxTasks) {
         throw new McpError(INVALID_PARAMS, `Task limit reached: ${this.#maxTasks} tasks are held`);
       }
       const now = new Date().toISOString();
@@ -111,9 +115,6 @@ export class CancellableTaskStore implements TaskStore {
         lastUpdatedAt: now,
         pollInterval: this.#pollIntervalMs,
       };
-      // As the SDK's protocol decides: the schema check alone also passes without a `task` field.
-      const asked = request.params;
-      const requested = isTaskAugmentedRequestParams(asked) && asked.task !== undefined;
       this.#entries.set(task.taskId, { task, sessionId, requested, work: new AbortController() });
       return { ...task };
     });
@@ -215,6 +216,12 @@ export class CancellableTaskStore implements TaskStore {
   close(): void {
     this.#closed = true;
     for (const id of [...this.#entries.keys()]) this.#drop(id);
+  }
+
+  #requestedCount(): number {
+    let count = 0;
+    for (const entry of this.#entries.values()) if (entry.requested) count++;
+    return count;
   }
 
   /** The entry, unless another session created it. */

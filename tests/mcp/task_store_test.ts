@@ -99,12 +99,14 @@ Deno.test("CancellableTaskStore close stops all work and refuses new tasks", asy
   await assert.rejects(store.createTask({}, 2, asTask()), /closing/);
 });
 
-Deno.test("CancellableTaskStore refuses a task past its limit", async () => {
+Deno.test("CancellableTaskStore refuses a task past its limit, but not a plain call", async () => {
   const store = new CancellableTaskStore({ maxTtlMs: 60_000, maxTasks: 2 });
   try {
     await store.createTask({}, 1, asTask());
-    await store.createTask({}, 2, PLAIN);
+    await store.createTask({}, 2, asTask());
     await assert.rejects(store.createTask({}, 3, asTask()), /Task limit reached: 2/);
+    // A plain call is still answered.
+    await store.createTask({}, 4, PLAIN);
   } finally {
     store.close();
   }

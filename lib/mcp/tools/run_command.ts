@@ -17,7 +17,7 @@ import { startJob, startJobShape } from "./execute_command.ts";
 /** Lines of each stream returned when the client gives no `tail_lines`. */
 export const DEFAULT_TAIL_LINES = 50;
 /** The most bytes of each stream a result carries. */
-export const MAX_TAIL_BYTES = 64 * 1024;
+export const MAX_TAIL_BYTES = 16 * 1024;
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
