@@ -48,6 +48,9 @@ export type TaskToolBody<Input extends z.ZodType> = (
   progress: TaskProgress,
 ) => Promise<CallToolResult>;
 
+/** What a host may show the model while a task works (the 2025-11-25 spec's provisional key). */
+export const IMMEDIATE_RESPONSE = "io.modelcontextprotocol/model-immediate-response";
+
 const UNTRACKED: TaskProgress = { note: () => {}, attachJob: () => {} };
 
 /**
@@ -98,6 +101,7 @@ export function registerTaskTool<Input extends z.ZodType>(
         return { task: { ...created, status: result.isError ? "failed" : "completed" } };
       }
       const signal = tasks.signalOf(id)!;
+      let jobId: string | undefined;
       const progress: TaskProgress = {
         note: (message) => {
           if (signal.aborted) return;
@@ -105,7 +109,10 @@ export function registerTaskTool<Input extends z.ZodType>(
             tasks.logger.error(`${name}: task ${id}: could not update its status`, error);
           });
         },
-        attachJob: (jobId) => tasks.attachJob(id, jobId),
+        attachJob: (job) => {
+          jobId = job;
+          tasks.attachJob(id, job);
+        },
       };
       void body(input, { ...extra, signal }, progress).then(async (result) => {
         // A cancelled or forgotten task keeps the status it has; its result has no reader.
@@ -114,7 +121,10 @@ export function registerTaskTool<Input extends z.ZodType>(
       }).catch((error: unknown) => {
         tasks.logger.error(`${name}: task ${id}: could not store its result`, error);
       });
-      return { task: created };
+      // The body ran up to its first wait, so a job it started or follows is known by now.
+      const about = jobId === undefined ? "" : ` on job ${jobId}`;
+      const immediate = `${name} runs as task ${id}${about}; its result comes with tasks/result.`;
+      return { task: created, _meta: { [IMMEDIATE_RESPONSE]: immediate } };
     },
     // The SDK serves tasks/get and tasks/result from the store; these answer the same.
     getTask: (_args: unknown, extra: TaskRequestHandlerExtra) =>

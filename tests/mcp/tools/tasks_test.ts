@@ -29,7 +29,9 @@ async function startTask(tools: ToolClient, name: string, args: object, ttl = 60
     method: "tools/call",
     params: { name, arguments: args, task: { ttl } },
   }, CreateTaskResultSchema);
-  return created.task;
+  const immediate = created._meta?.["io.modelcontextprotocol/model-immediate-response"];
+  assert.match(String(immediate), new RegExp(`^${name} runs as task ${created.task.taskId}`));
+  return { ...created.task, immediate: String(immediate) };
 }
 
 /** `tasks/result` of `taskId`, unpacked. */
@@ -109,6 +111,7 @@ for (const [transport, open] of Object.entries(TRANSPORTS)) {
       tail_lines: 3,
     });
     const jobId = await jobOfTask(tools, task.taskId);
+    assert.match(task.immediate, new RegExp(` on job ${jobId};`));
     const result = await taskResult(tools, task.taskId);
     assert.equal(result.isError, false);
     assert.equal(result.data.job_id, jobId);
