@@ -24,6 +24,9 @@ import { registerRunCommand } from "./tools/run_command.ts";
 import { CancellableTaskStore } from "./task_store.ts";
 import { registerConsoleUrl } from "./tools/console_url.ts";
 
+/** How soon `tasks/result` answers once its task has ended, at most (ms). */
+export const TASK_RESULT_CHECK_MS = 50;
+
 /** What a server offers beyond the job tools. */
 export interface ServerOptions {
   /** Makes a link to the live console; with it, the `console_url` tool is offered. */
@@ -56,6 +59,8 @@ export function createServer(manager: JobManager, options: ServerOptions = {}): 
       tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
     },
     taskStore: tasks,
+    // How often a blocked tasks/result looks at its task (a Map lookup); tasks suggest no interval.
+    defaultTaskPollInterval: TASK_RESULT_CHECK_MS,
   });
   const stopFollowingJobs = manager.onEvent((event) => {
     if (event.kind === "dropped") tasks.jobDropped(event.job.id);

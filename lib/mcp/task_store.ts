@@ -28,7 +28,7 @@ export interface TaskStoreOptions {
   readonly minTtlMs?: number;
   /** Tasks a client asked for, held at once; asking for one more is refused. Default 1000. */
   readonly maxTasks?: number;
-  /** The `pollInterval` suggested to clients (ms). Default 1000. */
+  /** The `pollInterval` suggested to clients (ms); default none: each client polls at its own pace. */
   readonly pollIntervalMs?: number;
   /** Where a task's failures nobody awaits are reported. Default: stderr. */
   readonly logger?: Logger;
@@ -71,7 +71,7 @@ export class CancellableTaskStore implements TaskStore {
   readonly #maxTtlMs: number;
   readonly #minTtlMs: number;
   readonly #maxTasks: number;
-  readonly #pollIntervalMs: number;
+  readonly #pollIntervalMs: number | undefined;
   /** Where a task's failures nobody awaits are reported. */
   readonly logger: Logger;
   #closed = false;
@@ -81,7 +81,7 @@ export class CancellableTaskStore implements TaskStore {
     this.#maxTtlMs = options.maxTtlMs;
     this.#minTtlMs = Math.min(options.minTtlMs ?? 1000, options.maxTtlMs);
     this.#maxTasks = options.maxTasks ?? 1000;
-    this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.#pollIntervalMs = options.pollIntervalMs;
     this.logger = options.logger ?? stderrLogger;
   }
 
@@ -113,8 +113,8 @@ export class CancellableTaskStore implements TaskStore {
         ttl,
         createdAt: now,
         lastUpdatedAt: now,
-        pollInterval: this.#pollIntervalMs,
       };
+      if (this.#pollIntervalMs !== undefined) task.pollInterval = this.#pollIntervalMs;
       this.#entries.set(task.taskId, { task, sessionId, requested, work: new AbortController() });
       return { ...task };
     });
