@@ -9,7 +9,13 @@ import { closestName } from "./closest_name.ts";
 import { type Config, SETTINGS } from "./settings.ts";
 import type { Setting } from "./setting.ts";
 
-export { type Config, MAX_TIMER_SECONDS, parseByteSize, SETTINGS } from "./settings.ts";
+export {
+  type Config,
+  DEFAULT_MAX_SESSIONS,
+  MAX_TIMER_SECONDS,
+  parseByteSize,
+  SETTINGS,
+} from "./settings.ts";
 
 /** The table's entries as a list, in table order. */
 export const SETTING_LIST: readonly Setting<unknown>[] = Object.values(SETTINGS);

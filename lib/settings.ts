@@ -7,7 +7,6 @@ import { ConfigError } from "./errors.ts";
 import { resolve } from "node:path";
 import { custom, type Setting, type SettingContext, wholeNumber } from "./setting.ts";
 import { loadShell, type ShellConfig } from "./sandbox/shell_config.ts";
-import { DEFAULT_MAX_SESSIONS } from "./transports/http_defaults.ts";
 
 /** The longest job time limit in seconds: setTimeout fires at once for delays over 2^31-1 ms. */
 export const MAX_TIMER_SECONDS = 2_147_483;
@@ -45,6 +44,9 @@ function outputSize(variable: string, raw: string, maxGB = 1): number {
   }
   return value;
 }
+
+/** HTTP sessions open at once when `MCP_BG_HTTP_MAX_SESSIONS` is not set. */
+export const DEFAULT_MAX_SESSIONS = 100;
 
 /** Finished jobs together keep this many streams' worth of output unless told otherwise. */
 export const HELD_OUTPUT_STREAMS = 10;

@@ -17,7 +17,6 @@
  *
  * @module
  */
-import type { Config } from "../config.ts";
 import { InvalidCommandError, programNotFound } from "../errors.ts";
 import { type Argv, quoteWord, splitCommandLine } from "./command_line.ts";
 import { lineMatches, someNamesExplicitly, someNamesProgram } from "./allowlist.ts";
@@ -30,6 +29,7 @@ import {
 } from "./program_runners.ts";
 import { analyzeShellLine } from "./shell_walker.ts";
 import { isShellSensitive } from "./sensitive_env.ts";
+import type { SandboxPolicy } from "./shell_config.ts";
 
 /** Where and with what the line would run. */
 export interface CommandCheckOptions {
@@ -204,7 +204,7 @@ function directPrograms(argv: Argv): Program[] {
  */
 export const MAX_CHECKED_SHELL_LINE = 16 * 1024;
 
-function shellPrograms(line: string, config: Config): Program[] {
+function shellPrograms(line: string, config: SandboxPolicy): Program[] {
   if (line.length > MAX_CHECKED_SHELL_LINE) {
     throw new InvalidCommandError(
       `Shell line is too long to check (${line.length} characters, at most ${MAX_CHECKED_SHELL_LINE})`,
@@ -244,7 +244,7 @@ function shellPrograms(line: string, config: Config): Program[] {
  */
 export function prepareCommand(
   line: string,
-  config: Config,
+  config: SandboxPolicy,
   options: CommandCheckOptions,
 ): Argv {
   // Rule 1.

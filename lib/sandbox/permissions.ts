@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { Config } from "../config.ts";
 import { quoteWord } from "./command_line.ts";
 import { resolvePath } from "./program_path.ts";
+import type { SandboxPolicy } from "./shell_config.ts";
 
 /** The flags, and what the user should know about them. */
 export interface DerivedPermissions {
@@ -44,7 +44,7 @@ export function programsNamedBy(pattern: RegExp): string[] | undefined {
   return names.split("|").map((name) => name.replace(/\\(.)/g, "$1"));
 }
 
-function allowRun(config: Config, notes: string[]): string {
+function allowRun(config: SandboxPolicy, notes: string[]): string {
   if (config.shell !== undefined) {
     notes.push(
       `shell mode: Deno can only gate the shell itself (${config.shell.path}); the commands ` +
@@ -78,14 +78,14 @@ function allowRun(config: Config, notes: string[]): string {
  * `--allow-read` (programs are found through PATH and their links followed), and
  * `--allow-run` limited to the programs the allowlist names plus `kill`.
  */
-export function derivePermissions(config: Config): DerivedPermissions {
+export function derivePermissions(config: SandboxPolicy): DerivedPermissions {
   const notes: string[] = [];
   const flags = ["--allow-env", "--allow-read", allowRun(config, notes)];
   return { flags, notes };
 }
 
 /** The whole `deno run` line for `mainModule` under `config`. */
-export function denoRunLine(config: Config, mainModule: string): DerivedPermissions & {
+export function denoRunLine(config: SandboxPolicy, mainModule: string): DerivedPermissions & {
   line: string;
 } {
   const permissions = derivePermissions(config);

@@ -15,6 +15,19 @@ export interface ShellConfig {
   readonly grammar: ShellGrammar | undefined;
 }
 
+/**
+ * The part of the configuration the sandbox reads. The server's `Config` has these fields, and
+ * the sandbox asks for no more, so it depends on nothing above it.
+ */
+export interface SandboxPolicy {
+  /** Allowlist patterns (as written); `undefined` allows every command. */
+  readonly allowedCommands: readonly RegExp[] | undefined;
+  /** `MCP_BG_SHELL`, or `undefined` to run argv directly. */
+  readonly shell: ShellConfig | undefined;
+  /** Absolute directory jobs run in. */
+  readonly workingDir: string;
+}
+
 const POSIX_SHELLS = new Set(["sh", "dash", "ash", "posh"]);
 
 /** Which grammar the allowlist may check a line with before `shell -c` runs it. */

@@ -11,5 +11,3 @@ export const DEFAULT_HTTP_PORT = 3939;
 export const DEFAULT_HTTP_HOST = "127.0.0.1";
 /** Seconds a session may go without a request or an open stream before it is closed. */
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 1800;
-/** Sessions open at once when `MCP_BG_HTTP_MAX_SESSIONS` is not set. */
-export const DEFAULT_MAX_SESSIONS = 100;

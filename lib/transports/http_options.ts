@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { CliValues } from "../cli.ts";
 import { type Config, httpToken } from "../config.ts";
 import { ConfigError } from "../errors.ts";
 import type { HttpOptions } from "./http.ts";
@@ -30,6 +29,13 @@ export function parsePort(text: string): number {
   return port;
 }
 
+/** The command-line flags `--http` serves with, as parsed (the CLI's values have these). */
+export interface HttpFlags {
+  readonly host: string;
+  readonly port: string;
+  readonly "idle-timeout": string;
+}
+
 /**
  * The options `--http` serves with: `--host`, `--port`, `--idle-timeout`, and the token and
  * host names from `config`.
@@ -47,7 +53,7 @@ export function parsePort(text: string): number {
  * @throws {ConfigError} for a malformed port or idle timeout.
  */
 export function httpOptions(
-  values: CliValues,
+  values: HttpFlags,
   config: Config,
   log: (line: string) => void,
 ): HttpOptions {
