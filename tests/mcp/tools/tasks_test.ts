@@ -257,3 +257,21 @@ Deno.test("over HTTP a closed session kills its run_command job and leaves other
   await bob.ok("kill_job", { job_id: other });
   await waitUntilGone(untouched.pid as number);
 });
+
+Deno.test("a task goes when the job its result describes is dropped from the table", async () => {
+  await using server = await TestServer.start({ env: { MCP_BG_CLEANUP_INTERVAL: "10" } });
+  const id = await server.start("echo done");
+  await server.waitForEnd(id);
+  // Created well after the job ended, the task's own ttl (10 s from its end) outlasts the job.
+  await delay(4000);
+  const task = await startTask(server, "wait_for_job", { job_id: id });
+  assert.equal(task.ttl, 10_000);
+  assert.equal((await taskResult(server, task.taskId)).data.reason, "exited");
+  for (let i = 0; i < 200; i++) {
+    const status = await server.call("get_job_status", { job_id: id });
+    if (status.isError) break;
+    await delay(100);
+  }
+  assert.equal((await server.call("get_job_status", { job_id: id })).text, `Job ${id} not found`);
+  await assert.rejects(server.client.experimental.tasks.getTask(task.taskId), /not found/i);
+});
