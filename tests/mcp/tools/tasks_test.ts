@@ -134,6 +134,30 @@ for (const [transport, open] of Object.entries(TRANSPORTS)) {
     assert.equal((await tools.ok("get_job_status", { job_id: jobId })).exit_code, 3);
   });
 
+  Deno.test(`${transport}: the SDK's callToolStream runs run_command as a task to its result`, async () => {
+    await using connection = await open();
+    const { tools } = connection;
+    await tools.client.listTools(); // the client learns which tools support tasks
+    const kinds: string[] = [];
+    let result: Record<string, unknown> | undefined;
+    const stream = tools.client.experimental.tasks.callToolStream(
+      { name: "run_command", arguments: { command: "echo streamed" } },
+      undefined,
+      { task: { ttl: 60_000 } },
+    );
+    for await (const message of stream) {
+      kinds.push(message.type);
+      if (message.type === "result") {
+        result = message.result.structuredContent as Record<string, unknown>;
+      }
+      if (message.type === "error") throw message.error;
+    }
+    assert.equal(kinds[0], "taskCreated");
+    assert.equal(kinds.at(-1), "result");
+    assert.equal(result?.stdout_tail, "streamed\n");
+    assert.equal(result?.status, "completed");
+  });
+
   Deno.test(`${transport}: tasks/cancel ends a wait and leaves the job running`, async () => {
     await using connection = await open();
     const { tools } = connection;
