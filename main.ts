@@ -9,6 +9,7 @@ import { httpToken, loadConfig, unknownVariableWarnings } from "./lib/config.ts"
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/startup_failure.ts";
 import { JobManager } from "./lib/jobs/job_table.ts";
 import { createServer } from "./lib/mcp/server.ts";
+import { registerConsoleApp } from "./lib/console/console_app.ts";
 import { installShutdown } from "./lib/jobs/shutdown.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
 import { describeConfig } from "./lib/describe_config.ts";
@@ -62,7 +63,9 @@ async function main(args: string[]): Promise<number | undefined> {
     })
     : undefined;
   const shutdown = installShutdown(manager, log, { afterJobs: web && (() => web.close()) });
-  await serveStdio(createServer(manager, { consoleUrl: web && (() => web.entryUrl()) }), shutdown);
+  const server = createServer(manager, { consoleUrl: web && (() => web.entryUrl()) });
+  registerConsoleApp(server, manager);
+  await serveStdio(server, shutdown);
   log(`ready on stdio; ${describeConfig(config, manager.signalMethod)}`);
   if (web !== undefined) log(`console: ${web.entryUrl()}`);
   return undefined;

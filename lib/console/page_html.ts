@@ -10,18 +10,8 @@ const signalOptions = SENDABLE_SIGNALS.map((signal) =>
   `<option${signal === "SIGINT" ? " selected" : ""}>${signal}</option>`
 ).join("");
 
-/** The console page; its script and style are at `/console/app.js` and `/console/app.css`. */
-export const CONSOLE_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Jobs · mcp-background-job</title>
-<link rel="stylesheet" href="/console/app.css">
-<script type="module" src="/console/app.js"></script>
-</head>
-<body>
-<header>
+/** The console's markup inside `<body>`, shared by the page and the MCP App. */
+export const CONSOLE_BODY = `<header>
   <h1>mcp-background-job</h1>
   <span id="job-count"></span>
   <span id="connection" class="connection">connecting…</span>
@@ -46,7 +36,20 @@ export const CONSOLE_HTML = `<!doctype html>
     <pre id="output" tabindex="0"></pre>
   </section>
 </main>
-</body>
+`;
+
+/** The console page; its script and style are at `/console/app.js` and `/console/app.css`. */
+export const CONSOLE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Jobs · mcp-background-job</title>
+<link rel="stylesheet" href="/console/app.css">
+<script type="module" src="/console/app.js"></script>
+</head>
+<body>
+${CONSOLE_BODY}</body>
 </html>
 `;
 

@@ -116,6 +116,8 @@ function listed(tools: ReadonlyMap<string, RegisteredTool>) {
       ? {}
       : { outputSchema: jsonSchemaOf(tool.outputSchema, "output") as { type: "object" } }),
     annotations: tool.annotations,
+    // An MCP App's link (`_meta.ui.resourceUri`) is what a host renders the tool with.
+    ...(tool._meta === undefined ? {} : { _meta: tool._meta }),
     ...(tool.execution?.taskSupport === undefined || tool.execution.taskSupport === "forbidden"
       ? {}
       : { execution: tool.execution }),

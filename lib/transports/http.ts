@@ -10,6 +10,7 @@ import type { JobManager } from "../jobs/job_table.ts";
 import type { McpServer } from "../mcp/sdk.ts";
 import { createServer } from "../mcp/server.ts";
 import { WebConsole } from "../console/web_console.ts";
+import { registerConsoleApp } from "../console/console_app.ts";
 import { raceTimeout } from "../timers.ts";
 import { assertSafeBinding, createGuard, type Guard } from "./http_guard.ts";
 import { listen } from "./listen.ts";
@@ -126,6 +127,7 @@ export async function serveHttp(manager: JobManager, options: HttpOptions): Prom
 
   const startSession = async (request: Request, parsedBody: unknown): Promise<Response> => {
     const server = createServer(manager, { consoleUrl: () => consoleUrl() });
+    registerConsoleApp(server, manager);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       onsessioninitialized: (id) => {

@@ -1,0 +1,33 @@
+/**
+ * The console as one self-contained HTML document, for MCP hosts that render `ui://` resources:
+ * style and script inline (a host's frame loads nothing else).
+ *
+ * @module
+ */
+import { CONSOLE_BODY } from "./page_html.ts";
+import { CONSOLE_STYLE } from "./page_style.ts";
+import { APP_SCRIPT } from "./app_script.ts";
+
+/** The MIME type of an MCP App's HTML resource. */
+export const APP_MIME_TYPE = "text/html;profile=mcp-app";
+/** The URI the console's view is read from. */
+export const APP_URI = "ui://mcp-background-job/console";
+
+/** The console view as an MCP App document. */
+export const APP_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Jobs · mcp-background-job</title>
+<style>
+${CONSOLE_STYLE}
+body { height: 560px; }
+</style>
+</head>
+<body>
+${CONSOLE_BODY}<script type="module">
+${APP_SCRIPT}
+</script>
+</body>
+</html>
+`;
