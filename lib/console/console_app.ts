@@ -53,13 +53,23 @@ export function registerConsoleApp(server: McpServer, manager: JobManager): void
     }, () => ({
       contents: [{ uri: APP_URI, mimeType: APP_MIME_TYPE, text: APP_HTML, _meta: { ui } }],
     }));
-    server.registerTool("show_jobs", {
-      title: "Show the jobs console",
-      description: "Show the person a live view of every job: status, output as it arrives, and " +
-        "Stop and signal buttons. Returns the job list, as list_jobs does.",
-      inputSchema: z.strictObject({}),
-      _meta: { ui: { resourceUri: APP_URI } },
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    }, () => runTool("show_jobs", () => jsonResult({ jobs: manager.list().map(describeJob) })));
+    server.registerTool(
+      "show_jobs",
+      {
+        title: "Show the jobs console",
+        description:
+          "Show the person a live view of every job: status, output as it arrives, and " +
+          "Stop and signal buttons. Returns the job list, as list_jobs does.",
+        inputSchema: z.strictObject({}),
+        _meta: { ui: { resourceUri: APP_URI } },
+        annotations: { readOnlyHint: true, openWorldHint: false },
+      },
+      () =>
+        runTool(
+          "show_jobs",
+          manager.logger,
+          () => jsonResult({ jobs: manager.list().map(describeJob) }),
+        ),
+    );
   };
 }
