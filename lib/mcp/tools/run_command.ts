@@ -11,7 +11,7 @@ import { readStream } from "../../output/reading.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { describeJob, jobStatusReference } from "../job_view.ts";
 import type { CancellableTaskStore } from "../task_store.ts";
-import { registerTaskTool } from "../task_tool.ts";
+import { registerTaskTool, type TaskToolBody } from "../task_tool.ts";
 import { startJob, startJobShape } from "./execute_command.ts";
 
 /** Lines of each stream returned when the client gives no `tail_lines`. */
@@ -46,39 +46,35 @@ export function registerRunCommand(
   manager: JobManager,
   tasks: CancellableTaskStore,
 ): void {
-  registerTaskTool(
-    server,
-    tasks,
-    "run_command",
-    DEFINITION,
-    ({ tail_lines, ...start }, extra, task) =>
-      runTool("run_command", manager.logger, async () => {
-        const job = startJob(manager, start);
-        task.attachJob(job.id);
-        task.note(`job ${job.id} running: ${job.command}`);
-        // Nobody will read the answer any more: the job was this call's alone.
-        const stop = () =>
-          void job.kill("user").catch((error: unknown) => {
-            manager.logger.error(`run_command: job ${job.id}: kill failed`, error);
-          });
-        if (extra.signal.aborted) stop();
-        extra.signal.addEventListener("abort", stop, { once: true });
-        try {
-          await job.done;
-        } finally {
-          extra.signal.removeEventListener("abort", stop);
-        }
-        const result: Record<string, unknown> = { ...describeJob(job) };
-        for (const stream of ["stdout", "stderr"] as const) {
-          const read = readStream(job[stream], stream, {
-            lines: tail_lines,
-            maxBytes: MAX_TAIL_BYTES,
-            final: true,
-          });
-          result[`${stream}_tail`] = read.text;
-          result[`${stream}_omitted_bytes`] = read.omittedBytes;
-        }
-        return jsonResult(result);
-      }),
-  );
+  const run: TaskToolBody<typeof DEFINITION.inputSchema> = (input, extra, task) =>
+    runTool("run_command", manager.logger, async () => {
+      const { tail_lines, ...start } = input;
+      const job = startJob(manager, start);
+      task.attachJob(job.id);
+      task.note(`job ${job.id} running: ${job.command}`);
+      // Nobody will read the answer any more: the job was this call's alone.
+      const stop = () =>
+        void job.kill("user").catch((error: unknown) => {
+          manager.logger.error(`run_command: job ${job.id}: kill failed`, error);
+        });
+      if (extra.signal.aborted) stop();
+      extra.signal.addEventListener("abort", stop, { once: true });
+      try {
+        await job.done;
+      } finally {
+        extra.signal.removeEventListener("abort", stop);
+      }
+      const result: Record<string, unknown> = { ...describeJob(job) };
+      for (const stream of ["stdout", "stderr"] as const) {
+        const read = readStream(job[stream], stream, {
+          lines: tail_lines,
+          maxBytes: MAX_TAIL_BYTES,
+          final: true,
+        });
+        result[`${stream}_tail`] = read.text;
+        result[`${stream}_omitted_bytes`] = read.omittedBytes;
+      }
+      return jsonResult(result);
+    });
+  registerTaskTool(server, tasks, "run_command", DEFINITION, run);
 }

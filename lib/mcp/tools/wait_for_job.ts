@@ -12,7 +12,7 @@ import { MAX_WAIT_SECONDS, waitForJob } from "../../jobs/waiting.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { describeJob, jobIdSchema, jobStatusReference } from "../job_view.ts";
 import type { CancellableTaskStore } from "../task_store.ts";
-import { registerTaskTool } from "../task_tool.ts";
+import { registerTaskTool, type TaskToolBody } from "../task_tool.ts";
 import { chosenStreams, cursorSchema, streamChoiceSchema } from "../stream_params.ts";
 
 /** Seconds waited when the client gives no timeout. */
@@ -58,57 +58,52 @@ export function registerWaitForJob(
   manager: JobManager,
   tasks: CancellableTaskStore,
 ): void {
-  registerTaskTool(
-    server,
-    tasks,
-    "wait_for_job",
-    DEFINITION,
-    (args, extra, task) =>
-      runTool("wait_for_job", manager.logger, async () => {
-        const job = manager.get(args.job_id);
-        task.attachJob(job.id);
-        const pattern = args.pattern === undefined
-          ? undefined
-          : compilePattern("pattern", args.pattern);
-        const progressToken = extra._meta?.progressToken;
-        const awaited = [
-          args.pattern === undefined ? undefined : `/${args.pattern}/`,
-          args.port === undefined ? undefined : args.port === true ? "a port" : `port ${args.port}`,
-        ].filter((part) => part !== undefined);
-        const what = awaited.length === 0 ? "the job to end" : awaited.join(" or ");
-        const onTick = progressToken === undefined ? undefined : (elapsedMs: number) => {
-          const seconds = Math.round(elapsedMs / 1000);
-          extra.sendNotification({
-            method: "notifications/progress",
-            params: {
-              progressToken,
-              progress: elapsedMs / 1000,
-              total: args.timeout,
-              message: `waiting for ${what}: ${seconds} s of ${args.timeout} s`,
-            },
-          }).catch((error: unknown) => {
-            manager.logger.error("wait_for_job: could not send progress", error);
-          });
-        };
-        const outcome = await waitForJob(job, {
-          pattern,
-          port: args.port,
-          streams: chosenStreams(args.stream),
-          cursors: { stdout: args.stdout_cursor, stderr: args.stderr_cursor },
-          timeoutMs: args.timeout * 1000,
-          signal: extra.signal,
-          onTick,
+  const wait: TaskToolBody<typeof DEFINITION.inputSchema> = (args, extra, task) =>
+    runTool("wait_for_job", manager.logger, async () => {
+      const job = manager.get(args.job_id);
+      task.attachJob(job.id);
+      const pattern = args.pattern === undefined
+        ? undefined
+        : compilePattern("pattern", args.pattern);
+      const progressToken = extra._meta?.progressToken;
+      const awaited = [
+        args.pattern === undefined ? undefined : `/${args.pattern}/`,
+        args.port === undefined ? undefined : args.port === true ? "a port" : `port ${args.port}`,
+      ].filter((part) => part !== undefined);
+      const what = awaited.length === 0 ? "the job to end" : awaited.join(" or ");
+      const onTick = progressToken === undefined ? undefined : (elapsedMs: number) => {
+        const seconds = Math.round(elapsedMs / 1000);
+        extra.sendNotification({
+          method: "notifications/progress",
+          params: {
+            progressToken,
+            progress: elapsedMs / 1000,
+            total: args.timeout,
+            message: `waiting for ${what}: ${seconds} s of ${args.timeout} s`,
+          },
+        }).catch((error: unknown) => {
+          manager.logger.error("wait_for_job: could not send progress", error);
         });
-        // The client no longer listens for this answer; the error only ends the handler.
-        if (outcome.reason === "cancelled") throw new ToolError("Wait cancelled by the client");
-        return jsonResult({
-          reason: outcome.reason,
-          match: outcome.match,
-          stdout_cursor: outcome.cursors.stdout,
-          stderr_cursor: outcome.cursors.stderr,
-          waited_ms: outcome.waitedMs,
-          ...describeJob(job),
-        });
-      }),
-  );
+      };
+      const outcome = await waitForJob(job, {
+        pattern,
+        port: args.port,
+        streams: chosenStreams(args.stream),
+        cursors: { stdout: args.stdout_cursor, stderr: args.stderr_cursor },
+        timeoutMs: args.timeout * 1000,
+        signal: extra.signal,
+        onTick,
+      });
+      // The client no longer listens for this answer; the error only ends the handler.
+      if (outcome.reason === "cancelled") throw new ToolError("Wait cancelled by the client");
+      return jsonResult({
+        reason: outcome.reason,
+        match: outcome.match,
+        stdout_cursor: outcome.cursors.stdout,
+        stderr_cursor: outcome.cursors.stderr,
+        waited_ms: outcome.waitedMs,
+        ...describeJob(job),
+      });
+    });
+  registerTaskTool(server, tasks, "wait_for_job", DEFINITION, wait);
 }
