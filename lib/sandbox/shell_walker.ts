@@ -5,6 +5,11 @@
  * could make the shell run code the parse does not show (eval, dynamic command names, function
  * definitions, arithmetic re-evaluation, sensitive variables, parse errors) is reported as unsafe.
  *
+ * Over 300 lines on purpose: the walk is one visitor whose methods recurse into each other
+ * (a word holds a `$( )`, which holds statements, which hold words), and its fail-closed switch
+ * over every node type is audited best in one place. The tables it consults are in
+ * `shell_builtins.ts`.
+ *
  * @module
  */
 import {
@@ -24,6 +29,14 @@ import {
   type WordPart,
 } from "unbash";
 import { isShellSensitive } from "./sensitive_env.ts";
+import {
+  ARITHMETIC_TEST_OPERATORS,
+  DIRECTORY_BUILTINS,
+  literalWord,
+  NAME_ARG_BUILTINS,
+  NUMERIC,
+  UNSAFE_BUILTINS,
+} from "./shell_builtins.ts";
 
 /** The grammar the line will be run with: `bash -c`, or a POSIX `sh -c` (dash and friends). */
 export type ShellGrammar = "bash" | "sh";
@@ -45,72 +58,6 @@ export interface ShellAnalysis {
   readonly commands: readonly ShellCommand[];
   /** Why the line cannot be proven safe; non-empty means refuse. */
   readonly unsafe: readonly string[];
-}
-
-// Builtins that (re)interpret strings as code, change parsing, or run their arguments as a command.
-const UNSAFE_BUILTINS = new Set([
-  "eval",
-  "source",
-  ".",
-  "alias",
-  "unalias",
-  "trap",
-  "fc",
-  "enable",
-  "shopt",
-  "set",
-  "exec",
-  "command",
-  "builtin",
-  "let",
-  "mapfile",
-  "readarray",
-  "complete",
-  "compgen",
-  "bind",
-  "hash",
-  "coproc",
-  "declare",
-  "typeset",
-  "local",
-]);
-// Builtins taking variable names as arguments: bash evaluates `a[...]` subscripts in them
-// (`unset 'a[$(id)]'` runs id), which no parser can see because the word is quoted.
-const NAME_ARG_BUILTINS = new Set([
-  "read",
-  "printf",
-  "unset",
-  "export",
-  "readonly",
-  "getopts",
-  "wait",
-  "test",
-  "[",
-]);
-/** Builtins that change the shell's directory, and with it what a relative program path runs. */
-const DIRECTORY_BUILTINS = new Set(["cd", "pushd", "popd"]);
-const ARITHMETIC_TEST_OPERATORS = new Set(["-eq", "-ne", "-lt", "-le", "-gt", "-ge"]);
-const NUMERIC = /^(0[xX][0-9a-fA-F]+|[0-9]+(#[0-9a-zA-Z@_]+)?)$/;
-
-/** Resolves a word to its final unquoted string, or `null` when it depends on an expansion. */
-export function literalWord(word: Word | undefined): string | null {
-  if (word === undefined || word.type !== "Word") return null;
-  // A word without parts is plain text with its backslash escapes already removed.
-  if (word.parts === undefined) return word.value;
-  let text = "";
-  for (const part of word.parts) {
-    if (part.type === "Literal" || part.type === "SingleQuoted" || part.type === "AnsiCQuoted") {
-      text += part.value;
-    } else if (part.type === "DoubleQuoted" || part.type === "LocaleString") {
-      for (const child of part.parts) {
-        if (child.type !== "Literal") return null;
-        text += child.value;
-      }
-    } else {
-      return null; // globs, brace expansion, every expansion and substitution
-    }
-  }
-  return text;
 }
 
 /** Collects commands and reasons while walking one line's syntax tree. */
