@@ -7,6 +7,9 @@
  *   deno task bench --write      # and regenerate BENCHMARKS.md's results and docs/drain.svg
  *   deno task bench --quick      # fewer runs, for a fast look
  *   deno task bench --cold-only  # only the cold starts (e.g. --runs 15)
+ *   deno task bench --drain-only # only the 200 MB drain against its baselines (e.g. --runs 5)
+ *   deno task bench --drain-only --compare <main.ts of another checkout>  # and that server's,
+ *                                # interleaved: did a change slow the drain down?
  *
  * @module
  */
@@ -33,6 +36,8 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     runs: { type: "string" },
     "cold-only": { type: "boolean", default: false },
+    "drain-only": { type: "boolean", default: false },
+    compare: { type: "string" },
   },
   strict: true,
 });
@@ -186,8 +191,8 @@ interface Flood {
 }
 
 /** Floods a fresh server with `bytes` of `yes` output; a fresh process so VmHWM is this flood's. */
-async function flood(bytes: number): Promise<Flood> {
-  await using server = await startServer(MAIN);
+async function flood(bytes: number, entry = MAIN): Promise<Flood> {
+  await using server = await startServer(entry);
   const idleRss = memoryOf(server.pid).rss;
   const start = performance.now();
   const jobId = await server.start(`sh -c "yes | head -c ${bytes}"`);
@@ -203,17 +208,32 @@ interface DrainComparison {
   readonly server: number;
   readonly cat: number;
   readonly direct: number;
+  /** The server at `compare`, when given. */
+  readonly other?: number;
 }
 
-/** Server drain vs `cat > /dev/null` vs the pipeline writing straight to /dev/null, interleaved. */
-async function drainComparison(bytes: number, runs: number): Promise<DrainComparison> {
-  const server: number[] = [], cat: number[] = [], direct: number[] = [];
+/**
+ * Server drain vs `cat > /dev/null` vs the pipeline writing straight to /dev/null (and vs another
+ * checkout's server, `compare`), interleaved.
+ */
+async function drainComparison(
+  bytes: number,
+  runs: number,
+  compare?: string,
+): Promise<DrainComparison> {
+  const server: number[] = [], cat: number[] = [], direct: number[] = [], other: number[] = [];
   for (let run = 0; run < runs; run++) {
     server.push((await flood(bytes)).drainMs);
+    if (compare !== undefined) other.push((await flood(bytes, compare)).drainMs);
     cat.push(await timeShell(`yes | head -c ${bytes} | cat > /dev/null`));
     direct.push(await timeShell(`yes | head -c ${bytes} > /dev/null`));
   }
-  return { server: median(server), cat: median(cat), direct: median(direct) };
+  return {
+    server: median(server),
+    cat: median(cat),
+    direct: median(direct),
+    ...(compare === undefined ? {} : { other: median(other) }),
+  };
 }
 
 interface Growth {
@@ -345,6 +365,19 @@ function firstStartRows(
 }
 
 async function main(): Promise<void> {
+  if (values["drain-only"]) {
+    progress(`200 MB drain vs baselines (${RUNS} runs)`);
+    const drain = await drainComparison(200_000_000, RUNS, values.compare);
+    console.log(`server: ${ms(drain.server)}`);
+    if (drain.other !== undefined) {
+      console.log(
+        `${values.compare}: ${ms(drain.other)} (server ${ratio(drain.server, drain.other)})`,
+      );
+    }
+    console.log(`| cat > /dev/null: ${ms(drain.cat)} (server ${ratio(drain.server, drain.cat)})`);
+    console.log(`> /dev/null: ${ms(drain.direct)} (server ${ratio(drain.server, drain.direct)})`);
+    return;
+  }
   const started = new Date();
   const machineLines = await machine();
   const tmp = await Deno.makeTempDir({ prefix: "mcp-bg-bench-" });

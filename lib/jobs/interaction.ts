@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { decodeFrom } from "../output/utf8.ts";
 import type { Job } from "./job.ts";
 import { ToolError } from "../errors.ts";
 import { raceTimeout } from "../timers.ts";
@@ -19,13 +18,18 @@ export interface InteractionTiming {
   readonly maxWaitMs?: number;
 }
 
-/** What a job printed in answer. */
+/** Where a job's answer lies: each stream's output from these absolute offsets on. */
 export interface Answer {
-  readonly stdout: string;
-  readonly stderr: string;
+  readonly stdoutFrom: number;
+  readonly stderrFrom: number;
+  /** Whether anything arrived on either stream after the write. */
+  readonly anyOutput: boolean;
 }
 
-/** Writes `input` (newline added when missing) to `job` and returns what it printed afterwards. */
+/**
+ * Writes `input` (newline added when missing) to `job` and waits for its answer: what it printed
+ * afterwards, once its output has gone quiet, it ended, or a bound passed.
+ */
 export async function interact(
   job: Job,
   input: string,
@@ -42,8 +46,9 @@ export async function interact(
     { ...timing, maxWaitMs: Math.max(0, maxWaitMs - (Date.now() - startedAt)) },
   );
   return {
-    stdout: decodeFrom(job.stdout.read(stdoutFrom), job.stdout.ended),
-    stderr: decodeFrom(job.stderr.read(stderrFrom), job.stderr.ended),
+    stdoutFrom,
+    stderrFrom,
+    anyOutput: job.stdout.totalBytes + job.stderr.totalBytes > stdoutFrom + stderrFrom,
   };
 }
 

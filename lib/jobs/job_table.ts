@@ -177,6 +177,11 @@ export class JobManager {
     return this.#jobs.get(id);
   }
 
+  /** The newest running job labelled `name`, or `undefined` when none runs. */
+  runningNamed(name: string): Job | undefined {
+    return this.list().find((job) => job.name === name && job.status === "running");
+  }
+
   /** Every job still in memory, newest first. */
   list(): Job[] {
     return [...this.#jobs.values()].reverse();

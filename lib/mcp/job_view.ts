@@ -20,17 +20,15 @@ export const jobStatusShape = {
   kill_reason: z.enum(KILL_REASONS).nullable(),
   pid: z.number().int(),
   duration_ms: z.number().int(),
-  stdout_bytes: z.number().int().describe("written; stderr_* likewise"),
+  stdout_bytes: z.number().int(),
   stderr_bytes: z.number().int(),
-  stdout_dropped_bytes: z.number().int().describe("oldest bytes dropped by the size cap"),
+  stdout_dropped_bytes: z.number().int(),
   stderr_dropped_bytes: z.number().int(),
-  output_dropped: z.boolean().describe("ended job's output dropped by MCP_BG_MAX_HELD_OUTPUT"),
+  output_dropped: z.boolean(),
   name: z.string().nullable(),
-  stdout_last_line: z.string().nullable().describe("last non-blank line, \\r-split, ≤200 chars"),
+  stdout_last_line: z.string().nullable(),
   stderr_last_line: z.string().nullable(),
-  listening: z.array(z.object({ port: z.number().int(), address: z.string() })).describe(
-    "TCP ports the job's processes listen on",
-  ),
+  listening: z.array(z.object({ port: z.number().int(), address: z.string() })),
 };
 
 /** The status fields inside another tool's result: listed once, in `get_job_status`. */

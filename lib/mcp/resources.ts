@@ -15,8 +15,8 @@ import {
 import type { JobManager } from "../jobs/job_table.ts";
 import type { Job } from "../jobs/job.ts";
 import { describeJob } from "./job_view.ts";
-import { boundedJson } from "./tool_result.ts";
 import type { Logger } from "../logger.ts";
+import { DEFAULT_MAX_BYTES, streamText } from "./output_view.ts";
 
 /** The three resources every job has. */
 export type JobResourceKind = "stdout" | "stderr" | "status";
@@ -76,15 +76,14 @@ function readJob(job: Job, kind: JobResourceKind, uri: string) {
       }],
     };
   }
-  const text = job[kind].text();
-  // The SDK serializes the text as JSON; one too long for that would crash the server.
-  boundedJson(text);
+  const { text } = streamText(job[kind], kind);
   return { contents: [{ uri, mimeType: MIME_TYPES[kind], text }] };
 }
 
 const DESCRIPTIONS: Record<JobResourceKind, string> = {
-  stdout: "A job's standard output (the most recent bytes the size cap keeps).",
-  stderr: "A job's standard error (the most recent bytes the size cap keeps).",
+  stdout:
+    `A job's standard output: its newest ${DEFAULT_MAX_BYTES} bytes, cleaned of colour codes.`,
+  stderr: `A job's standard error: its newest ${DEFAULT_MAX_BYTES} bytes, cleaned of colour codes.`,
   status: "A job's status as get_job_status reports it, as JSON.",
 };
 

@@ -30,7 +30,7 @@ export interface TaskProgress {
 
 /** A tool's description, as `registerTool` takes it. */
 export interface TaskToolConfig<Input extends z.ZodType> {
-  readonly title: string;
+  readonly title?: string;
   readonly description: string;
   readonly inputSchema: Input;
   readonly outputSchema: z.ZodType;
@@ -71,7 +71,6 @@ const UNTRACKED: TaskProgress = { note: () => {}, attachJob: () => {} };
  *   taskStore: tasks,
  * });
  * registerTaskTool(server, tasks, "pause", {
- *   title: "Pause",
  *   description: "Waits a moment.",
  *   inputSchema: z.strictObject({ ms: z.number() }),
  *   outputSchema: z.object({}),

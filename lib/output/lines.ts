@@ -6,6 +6,7 @@
  */
 import { NEWLINE } from "./newlines.ts";
 import { decodeUtf8 } from "./utf8.ts";
+import { cleanText } from "./clean_text.ts";
 
 /** A line longer than this is shown (and tested) cut, ending in an ellipsis. */
 export const MAX_MATCH_CHARS = 1000;
@@ -82,25 +83,33 @@ export function firstLinesEnd(
 
 /**
  * Decodes one line as a pattern sees it and a reader is shown it: without its line ending
- * (`\n` or `\r\n`), cut to {@linkcode MAX_MATCH_CHARS} characters and an ellipsis.
+ * (`\n` or `\r\n`), as a terminal would show it (see {@linkcode cleanText}) unless `raw`, cut to
+ * {@linkcode MAX_MATCH_CHARS} characters and an ellipsis.
  *
  * @example Usage
  * ```ts
  * import { lineText } from "./lines.ts";
  * import assert from "node:assert/strict";
- * assert.equal(lineText(new TextEncoder().encode("ready\r\n")), "ready");
+ * const line = new TextEncoder().encode("\x1b[32mready\x1b[0m\r\n");
+ * assert.equal(lineText(line), "ready");
+ * assert.equal(lineText(line, true), "\x1b[32mready\x1b[0m");
  * ```
  */
-export function lineText(bytes: Uint8Array): string {
+export function lineText(bytes: Uint8Array, raw = false): string {
   let end = bytes.length;
   if (end > 0 && bytes[end - 1] === NEWLINE) end--;
-  return shown(decodeUtf8(bytes.subarray(0, Math.min(end, MAX_LINE_BYTES))));
+  const decoded = decodeUtf8(bytes.subarray(0, Math.min(end, MAX_LINE_BYTES)));
+  return shown(decoded, raw, end > MAX_LINE_BYTES);
 }
 
-/** A decoded line without its newline, as a pattern sees it: no final `\r`, cut when long. */
-function shown(text: string): string {
-  const body = text.endsWith("\r") ? text.slice(0, -1) : text;
-  return body.length > MAX_MATCH_CHARS ? `${body.slice(0, MAX_MATCH_CHARS)}…` : body;
+/**
+ * A decoded line without its newline, as a pattern sees it: no final `\r`, cleaned unless `raw`,
+ * cut when long — or when its bytes were `cut` before decoding, however short cleaning made it.
+ */
+function shown(text: string, raw: boolean, cut = false): string {
+  const line = text.endsWith("\r") ? text.slice(0, -1) : text;
+  const body = raw ? line : cleanText(line);
+  return cut || body.length > MAX_MATCH_CHARS ? `${body.slice(0, MAX_MATCH_CHARS)}…` : body;
 }
 
 /** Lines decoded together, in order. */
@@ -136,6 +145,7 @@ export function decodeLines(
   end: number,
   partial: boolean,
   maxBytes: number = BATCH_BYTES,
+  raw = false,
 ): LineBatch {
   const texts: string[] = [];
   const ends: number[] = [];
@@ -144,13 +154,13 @@ export function decodeLines(
     if (to === run) return;
     const parts = decodeUtf8(bytes.subarray(run, to)).split("\n");
     parts.pop(); // the empty string after the run's last newline
-    for (const part of parts) texts.push(shown(part));
+    for (const part of parts) texts.push(shown(part, raw));
   };
   for (const slice of splitLines(bytes, from, end, partial)) {
     if (slice.start - from >= maxBytes) break;
     if (!slice.complete || slice.end - slice.start > MAX_LINE_BYTES) {
       decodeRun(slice.start);
-      texts.push(lineText(bytes.subarray(slice.start, slice.end)));
+      texts.push(lineText(bytes.subarray(slice.start, slice.end), raw));
       run = slice.end;
     }
     ends.push(slice.end);

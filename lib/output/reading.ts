@@ -13,6 +13,7 @@ import { WorkSlice } from "../work_slice.ts";
 import { MatchingLines } from "./matching_lines.ts";
 import type { LineTest } from "./line_pattern.ts";
 import { decodeFrom, decodeUtf8, orphanedHead, orphanedPrefix, utf8SafeLength } from "./utf8.ts";
+import { cleanText } from "./clean_text.ts";
 
 /** How to read one stream. */
 export interface StreamReadOptions {
@@ -24,6 +25,10 @@ export interface StreamReadOptions {
   readonly lines?: number;
   /** No more bytes will arrive: a trailing partial character or line is returned as it is. */
   readonly final: boolean;
+  /** Without a cursor: only output from this absolute offset on (still the newest within bounds). */
+  readonly since?: number;
+  /** Text as written: control sequences and `\r`-rewritten lines are not cleaned. */
+  readonly raw?: boolean;
 }
 
 /** One stream's part of a read. */
@@ -60,7 +65,7 @@ function snapshot(buffer: OutputBuffer, name: string, options: StreamReadOptions
       `Cannot read ${name} from cursor ${cursor}: the stream has only ${total} bytes so far`,
     );
   }
-  const range = buffer.read(cursor ?? 0);
+  const range = buffer.read(cursor ?? options.since ?? 0);
   const { bytes } = range;
   const start = orphanedHead(range);
   return {
@@ -102,9 +107,10 @@ export function readStream(
     }
   }
   const omittedBytes = cursor === undefined ? start - skip : end - stop;
-  let text = decodeUtf8(bytes.subarray(start, stop));
+  const decoded = decodeUtf8(bytes.subarray(start, stop));
+  let text = options.raw ? decoded : cleanText(decoded);
   if (cursor === undefined && omittedBytes > 0) {
-    text = `[${omittedBytes} earlier bytes not shown]\n${text}`;
+    text = `${omittedMarker(name, omittedBytes, base + skip)}\n${text}`;
   }
   return {
     text,
@@ -113,6 +119,24 @@ export function readStream(
     omittedBytes,
     matchingLines: null,
   };
+}
+
+/**
+ * The line that stands for output left out of a read, with the cursor that gets it.
+ *
+ * @example Usage
+ * ```ts
+ * import { omittedMarker } from "./reading.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   omittedMarker("stdout", 2961204, 0),
+ *   "[… 2,961,204 bytes not shown; read_job_output with stdout_cursor 0 gets them]",
+ * );
+ * ```
+ */
+export function omittedMarker(stream: string, bytes: number, from: number): string {
+  const count = bytes.toLocaleString("en-US");
+  return `[… ${count} bytes not shown; read_job_output with ${stream}_cursor ${from} gets them]`;
 }
 
 /**
@@ -143,7 +167,7 @@ export async function filterStream(
   let line = firstLine;
   const slice = new WorkSlice();
   scan: while (scannedTo < range.end) {
-    const batch = decodeLines(bytes, scannedTo, range.end, options.final);
+    const batch = decodeLines(bytes, scannedTo, range.end, options.final, undefined, options.raw);
     if (batch.ends.length === 0) break;
     // One pass over the whole batch rules out most batches without testing each line.
     if (filter.anyLineMatches?.(batch.texts.join("\n")) !== false) {
@@ -173,14 +197,14 @@ export async function filterStream(
 }
 
 /**
- * The last non-blank line a stream holds (a `\r` also ends a line, for progress bars), cut to
- * 200 characters; `null` when there is none.
+ * The last non-blank line a stream holds (a `\r` also ends a line, for progress bars), without
+ * control sequences, cut to 200 characters; `null` when there is none.
  */
 export function lastLine(buffer: OutputBuffer): string | null {
   const text = decodeFrom(buffer.read(buffer.totalBytes - 4096), buffer.ended);
   const lines = text.split(/\r\n|\r|\n/);
   for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]!.trim();
+    const line = cleanText(lines[i]!).trim();
     if (line !== "") return line.length > 200 ? `${line.slice(0, 200)}…` : line;
   }
   return null;

@@ -95,8 +95,11 @@ export class ToolClient {
   ): Promise<{ stdout: string; stderr: string }> {
     const deadline = Date.now() + timeoutMs;
     while (true) {
+      // Up to a mebibyte as written, so predicates see the bytes and not a budgeted view.
       const output = await this.ok<{ stdout: string; stderr: string }>("get_job_output", {
         job_id: jobId,
+        max_bytes: 1024 * 1024,
+        raw: true,
       });
       if (predicate(output)) return output;
       if (Date.now() > deadline) {

@@ -74,14 +74,17 @@ Deno.test("MCP_BG_MAX_OUTPUT_SIZE keeps the newest bytes of a 50 MB flood", asyn
   const written = total + "END-MARKER\n".length;
   assert.equal(status.stdout_bytes, written);
   assert.equal(status.stdout_dropped_bytes, written - 1024);
-  const output = await server.ok<Output>("get_job_output", { job_id: id });
+  const output = await server.ok<Output>("get_job_output", { job_id: id, raw: true });
   assert.equal(output.stdout.length, 1024);
   assert.equal(output.stdout, "\0".repeat(1024 - 11) + "END-MARKER\n");
   assert.equal(output.stdout_truncated, true);
   assert.equal(output.stdout_dropped_bytes, written - 1024);
-  const tail = await server.ok("tail_job_output", { job_id: id, lines: 1 });
+  const tail = await server.ok("tail_job_output", { job_id: id, lines: 1, raw: true });
   // No newline among the zeros: the whole held kilobyte is one (cut) line.
   assert.deepEqual(tail, { stdout: output.stdout, stderr: "" });
+  // As a person would see it, NUL bytes are nothing.
+  const clean = await server.ok<Output>("get_job_output", { job_id: id });
+  assert.equal(clean.stdout, "END-MARKER\n");
 });
 
 Deno.test("the server's memory stays bounded while a job floods 300 MB", async () => {
@@ -111,10 +114,17 @@ Deno.test("a single line of 8 MB keeps its newest bytes under a 1 MB cap", async
   assert.equal(status.stdout_bytes, 8_000_003);
   const cap = 1024 * 1024;
   const expected = "x".repeat(cap - 3) + "END";
-  const output = await server.ok<Output>("get_job_output", { job_id: id });
+  const output = await server.ok<Output>("get_job_output", { job_id: id, max_bytes: cap });
   assert.equal(output.stdout, expected);
-  const tail = await server.ok<Output>("tail_job_output", { job_id: id, lines: 1 });
+  const tail = await server.ok<Output>("tail_job_output", { job_id: id, lines: 1, max_bytes: cap });
   assert.equal(tail.stdout, expected);
+  // By default both answer the newest 16 KiB of the line, and say where the rest is.
+  const marker =
+    "[… 1,032,192 bytes not shown; read_job_output with stdout_cursor 6951427 gets them]\n";
+  const bounded = marker + "x".repeat(16 * 1024 - 3) + "END";
+  assert.equal((await server.ok<Output>("get_job_output", { job_id: id })).stdout, bounded);
+  const tailed = await server.ok<Output>("tail_job_output", { job_id: id, lines: 1 });
+  assert.equal(tailed.stdout, bounded);
 });
 
 Deno.test("output that is not valid UTF-8 is decoded with replacement characters", async () => {
@@ -141,16 +151,31 @@ Deno.test("output too large for one result is refused with a hint, and the serve
   const other = await server.start("sleep 60");
   const id = await server.start("head -c 50000000 /dev/zero");
   assert.equal((await server.waitForEnd(id, 120_000)).status, "completed");
-  const output = await server.call("get_job_output", { job_id: id });
+  const output = await server.call("get_job_output", {
+    job_id: id,
+    max_bytes: 50_000_000,
+    raw: true,
+  });
   assert.equal(output.isError, true);
   assert.match(output.text, /^Result too large: .*read_job_output/);
-  await assert.rejects(
-    server.client.readResource({ uri: `job://${id}/stdout` }),
-    /Result too large/,
-  );
+  // The default budget keeps both the result and a resource read small.
+  const bounded = await server.ok("get_job_output", { job_id: id, raw: true });
+  assert.match(bounded.stdout as string, /^\[… 49,983,616 bytes not shown; /);
+  const resource = await server.client.readResource({ uri: `job://${id}/stdout` });
+  const content = resource.contents[0] as { text: string };
+  assert.match(content.text, /^\[… 49,983,616 bytes not shown; /);
   // Reading in pieces still works, and so does every other job.
-  const piece = await server.ok("read_job_output", { job_id: id, max_bytes: 16, stream: "stdout" });
-  assert.equal(piece.stdout, "[49999984 earlier bytes not shown]\n" + "\0".repeat(16));
+  const piece = await server.ok("read_job_output", {
+    job_id: id,
+    max_bytes: 16,
+    stream: "stdout",
+    raw: true,
+  });
+  assert.equal(
+    piece.stdout,
+    "[… 49,999,984 bytes not shown; read_job_output with stdout_cursor 0 gets them]\n" +
+      "\0".repeat(16),
+  );
   assert.equal((await server.ok("get_job_status", { job_id: other })).status, "running");
   assert.equal((await server.ok("kill_job", { job_id: other })).status, "killed");
 });

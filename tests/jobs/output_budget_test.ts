@@ -38,7 +38,11 @@ Deno.test("past MCP_BG_MAX_HELD_OUTPUT the oldest finished jobs' output is dropp
     const kept = await status(id);
     assert.equal(kept.output_dropped, false);
     assert.equal(kept.stdout_dropped_bytes, 0);
-    const output = await server.ok<{ stdout: string }>("get_job_output", { job_id: id });
+    const output = await server.ok<{ stdout: string }>("get_job_output", {
+      job_id: id,
+      max_bytes: 40 * KB,
+      raw: true,
+    });
     assert.equal(output.stdout.length, 40 * KB);
   }
   // The dropped job still answers every read, with nothing held and the loss counted.

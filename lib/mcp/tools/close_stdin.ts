@@ -12,7 +12,6 @@ import { jobIdSchema } from "../job_view.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "Close a job's stdin",
   description:
     "Close a running job's stdin: it reads end-of-file (Ctrl-D), so cat, sort or a REPL " +
     "finish. No input can be sent afterwards.",

@@ -10,7 +10,6 @@ import { jsonResult, runTool } from "../tool_result.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "Link to the live console",
   description: "Return the URL of a web page where the person can watch every job live " +
     "(status, output as it arrives) and stop or signal it. Give the link to the person; " +
     "do not open it yourself. When the server has a token, the link works once, within 15 " +

@@ -10,6 +10,7 @@ import { MAX_TIMER_SECONDS } from "../../config.ts";
 import { MAX_NAME_LENGTH } from "../../jobs/start_options.ts";
 import { type Job, STDIN_MODES } from "../../jobs/job.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
+import { ToolError } from "../../errors.ts";
 import { describeExecuteCommand } from "../command_description.ts";
 
 /** The arguments of every tool that starts a job: the command line and its start options. */
@@ -23,9 +24,7 @@ export const startJobShape = {
     "seconds, then the job is killed",
   ),
   name: z.string().min(1).max(MAX_NAME_LENGTH).optional().describe("a label for list_jobs"),
-  stdin: z.enum(STDIN_MODES).optional().describe(
-    "closed: the job reads end-of-file at once; default pipe, for interact_with_job",
-  ),
+  stdin: z.enum(STDIN_MODES).optional().describe("closed: it reads end-of-file at once"),
 };
 
 /** Validates `args` as `execute_command` does and starts the job (see {@linkcode JobManager.start}). */
@@ -39,9 +38,13 @@ export function startJob(
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "Start a background job",
-  inputSchema: z.strictObject(startJobShape),
-  outputSchema: z.object({ job_id: z.string() }),
+  inputSchema: z.strictObject({
+    ...startJobShape,
+    if_running: z.enum(["start", "reuse"]).optional().describe(
+      "reuse: return the running job of this name, if any",
+    ),
+  }),
+  outputSchema: z.object({ job_id: z.string(), reused: z.boolean().optional() }),
   annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: true },
 };
 
@@ -51,8 +54,15 @@ export function registerExecuteCommand(server: McpServer, manager: JobManager): 
   server.registerTool("execute_command", {
     ...DEFINITION,
     description: describeExecuteCommand(manager.config),
-  }, (args) =>
+  }, ({ if_running, ...args }) =>
     runTool("execute_command", manager.logger, () => {
+      if (if_running === "reuse") {
+        if (args.name === undefined) {
+          throw new ToolError('Invalid if_running: "reuse" needs a name to find the job by');
+        }
+        const running = manager.runningNamed(args.name);
+        if (running !== undefined) return jsonResult({ job_id: running.id, reused: true });
+      }
       return jsonResult({ job_id: startJob(manager, args).id });
     }));
 }

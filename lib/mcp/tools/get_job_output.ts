@@ -1,22 +1,21 @@
 /**
- * `get_job_output`: everything a job's streams still hold.
+ * `get_job_output`: the newest output of both streams, within a byte budget.
  *
  * @module
  */
 import { z } from "zod";
 import type { McpServer } from "../sdk.ts";
 import type { JobManager } from "../../jobs/job_table.ts";
-import { ResultTooLargeError } from "../../errors.ts";
-import { jsonResult, MAX_RESULT_CHARS, runTool } from "../tool_result.ts";
+import { jsonResult, runTool } from "../tool_result.ts";
 import { jobIdSchema } from "../job_view.ts";
+import { maxBytesSchema, rawSchema, streamText } from "../output_view.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "Get a job's output",
   description:
-    "The stdout and stderr a job has produced, up to the configured size cap per stream " +
-    "(the newest output is kept; *_dropped_bytes says how much older output was dropped).",
-  inputSchema: z.strictObject({ job_id: jobIdSchema }),
+    "A job's stdout and stderr, the newest max_bytes of each; a marker gives the cursor for " +
+    "what was left out. *_truncated: not the whole output.",
+  inputSchema: z.strictObject({ job_id: jobIdSchema, max_bytes: maxBytesSchema, raw: rawSchema }),
   outputSchema: z.object({
     stdout: z.string(),
     stderr: z.string(),
@@ -33,18 +32,16 @@ export function registerGetJobOutput(server: McpServer, manager: JobManager): vo
   server.registerTool(
     "get_job_output",
     DEFINITION,
-    ({ job_id }) =>
+    ({ job_id, max_bytes, raw }) =>
       runTool("get_job_output", manager.logger, () => {
         const job = manager.get(job_id);
-        // At least one UTF-16 unit per 3 UTF-8 bytes: more cannot fit, so do not decode it at all.
-        if (job.stdout.heldBytes + job.stderr.heldBytes > 3 * MAX_RESULT_CHARS) {
-          throw new ResultTooLargeError(MAX_RESULT_CHARS);
-        }
+        const stdout = streamText(job.stdout, "stdout", { maxBytes: max_bytes, raw });
+        const stderr = streamText(job.stderr, "stderr", { maxBytes: max_bytes, raw });
         return jsonResult({
-          stdout: job.stdout.text(),
-          stderr: job.stderr.text(),
-          stdout_truncated: job.stdout.droppedBytes > 0,
-          stderr_truncated: job.stderr.droppedBytes > 0,
+          stdout: stdout.text,
+          stderr: stderr.text,
+          stdout_truncated: job.stdout.droppedBytes > 0 || stdout.omittedBytes > 0,
+          stderr_truncated: job.stderr.droppedBytes > 0 || stderr.omittedBytes > 0,
           stdout_dropped_bytes: job.stdout.droppedBytes,
           stderr_dropped_bytes: job.stderr.droppedBytes,
         });

@@ -11,7 +11,6 @@ import { describeJob, jobIdSchema, jobStatusShape } from "../job_view.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "Get a job's status",
   description:
     "Status (running, completed, failed, killed), exit code or signal, times, byte counts, " +
     "last line per stream, and the TCP ports the job listens on.",

@@ -12,7 +12,6 @@ import { jobIdSchema } from "../job_view.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "Kill a job",
   description:
     "Stop a job and its whole process group: SIGTERM, then SIGKILL after a grace period.",
   inputSchema: z.strictObject({ job_id: jobIdSchema }),

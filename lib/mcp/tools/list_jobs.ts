@@ -12,7 +12,6 @@ import { describeJob, jobStatusReference } from "../job_view.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "List background jobs",
   description: "Every job in memory (running, and finished ones not yet dropped), newest first; " +
     "omitted_jobs counts older ones left out to keep the result small.",
   inputSchema: z.strictObject({}),

@@ -10,6 +10,7 @@ import { filterStream, readStream, type StreamRead } from "../../output/reading.
 import { compilePattern } from "../../output/line_pattern.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { jobIdSchema } from "../job_view.ts";
+import { maxBytesSchema, rawSchema } from "../output_view.ts";
 import { JOB_STATUSES } from "../../jobs/job.ts";
 import { chosenStreams, cursorSchema, streamChoiceSchema } from "../stream_params.ts";
 
@@ -23,20 +24,20 @@ const streamResult = (stream: string) => ({
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "Read a job's output in pieces",
   description:
-    "Read output in pieces. Pass back *_cursor to get only what came after (*_lost_bytes: " +
-    "dropped by the size cap meanwhile). Without a cursor max_bytes/lines keep the newest " +
-    "output; with one the read goes forward and *_omitted_bytes is what is left. filter (an RE2 " +
-    'regex: no backreferences or lookahead) returns matching lines as "<line number>: <text>".',
+    "Output in pieces: pass back *_cursor for only what came after (*_lost_bytes: dropped by " +
+    "the size cap since). No cursor: max_bytes/lines keep the newest; with one the read goes " +
+    "forward (*_omitted_bytes: left). filter (RE2 regex, no backreferences or lookahead): " +
+    'matching lines as "<n>: <text>".',
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     stream: streamChoiceSchema,
     stdout_cursor: cursorSchema("stdout"),
     stderr_cursor: cursorSchema("stderr"),
-    max_bytes: z.number().int().min(16).optional().describe("per stream"),
-    lines: z.number().int().min(1).optional().describe("per stream"),
+    max_bytes: maxBytesSchema,
+    lines: z.number().int().min(1).optional(),
     filter: z.string().min(1).optional(),
+    raw: rawSchema,
   }),
   outputSchema: z.object({
     ...streamResult("stdout"),
@@ -62,7 +63,13 @@ export function registerReadJobOutput(server: McpServer, manager: JobManager): v
         const result: Record<string, unknown> = {};
         for (const stream of ["stdout", "stderr"] as const) {
           const cursor = args[`${stream}_cursor`];
-          const options = { cursor, maxBytes: args.max_bytes, lines: args.lines, final };
+          const options = {
+            cursor,
+            maxBytes: args.max_bytes,
+            lines: args.lines,
+            final,
+            raw: args.raw,
+          };
           const read: StreamRead = !wanted.includes(stream)
             ? {
               text: "",

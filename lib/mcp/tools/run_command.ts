@@ -13,15 +13,15 @@ import { describeJob, jobStatusReference } from "../job_view.ts";
 import type { CancellableTaskStore } from "../task_store.ts";
 import { registerTaskTool, type TaskToolBody } from "../task_tool.ts";
 import { startJob, startJobShape } from "./execute_command.ts";
+import { DEFAULT_MAX_BYTES } from "../output_view.ts";
 
 /** Lines of each stream returned when the client gives no `tail_lines`. */
 export const DEFAULT_TAIL_LINES = 50;
-/** The most bytes of each stream a result carries. */
-export const MAX_TAIL_BYTES = 16 * 1024;
+/** The most bytes of each stream a result carries: the budget of every output-bearing result. */
+export const MAX_TAIL_BYTES = DEFAULT_MAX_BYTES;
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "Run a command to its end",
   description: "execute_command, then wait for the end: returns the final status and the last " +
     "tail_lines lines of each stream. Best called as a task; cancelling it (or the call) kills " +
     "the job. A plain call lasts as long as the command: mind your client's time limit.",

@@ -25,7 +25,6 @@ export const SENDABLE_SIGNALS = [
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "Send a signal to a job",
   description:
     "Send a signal to a running job's process group (SIGINT is Ctrl-C, SIGHUP often reloads). " +
     "The job decides what to do; to stop it for good use kill_job.",

@@ -20,7 +20,6 @@ export const DEFAULT_WAIT_SECONDS = 30;
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  title: "Wait for a job",
   description:
     "Wait until the job ends, a line matches `pattern`, it listens on a TCP `port`, or " +
     "`timeout` seconds pass (reason says which). Held lines are tested too, from the cursors " +

@@ -104,11 +104,17 @@ Deno.test("read_job_output bounds full reads by lines and bytes with a marker", 
   const id = await server.start(`sh -c "for i in 1 2 3 4 5 6 7 8 9; do echo line$i; done"`);
   await server.waitForEnd(id);
   const tail = await server.ok<ReadResult>("read_job_output", { job_id: id, lines: 2 });
-  assert.equal(tail.stdout, "[42 earlier bytes not shown]\nline8\nline9\n");
+  assert.equal(
+    tail.stdout,
+    "[… 42 bytes not shown; read_job_output with stdout_cursor 0 gets them]\nline8\nline9\n",
+  );
   assert.equal(tail.stdout_omitted_bytes, 42);
   assert.equal(tail.stdout_cursor, 54);
   const bytes = await server.ok<ReadResult>("read_job_output", { job_id: id, max_bytes: 16 });
-  assert.equal(bytes.stdout, "[38 earlier bytes not shown]\nne7\nline8\nline9\n");
+  assert.equal(
+    bytes.stdout,
+    "[… 38 bytes not shown; read_job_output with stdout_cursor 0 gets them]\nne7\nline8\nline9\n",
+  );
   // With a cursor the read goes forward and tells how much is left after it.
   const head = await server.ok<ReadResult>("read_job_output", {
     job_id: id,

@@ -198,13 +198,16 @@ Deno.test("interact_with_job returns only what was printed after the input", asy
   await server.ok("kill_job", { job_id: id });
 });
 
-Deno.test("interact_with_job with a job that prints nothing returns empty streams", async () => {
+Deno.test("interact_with_job with a job that prints nothing returns empty streams and says why", async () => {
   await using server = await TestServer.start();
   const id = await server.start(`sh -c "cat > /dev/null"`);
-  assert.deepEqual(await server.ok("interact_with_job", { job_id: id, input: "ignored" }), {
-    stdout: "",
-    stderr: "",
-  });
+  const answer = await server.ok<{ stdout: string; stderr: string; note: string }>(
+    "interact_with_job",
+    { job_id: id, input: "ignored" },
+  );
+  assert.equal(answer.stdout, "");
+  assert.equal(answer.stderr, "");
+  assert.match(answer.note, /^No output yet: .*buffer.*stdbuf -oL.*may not read stdin/);
   assert.equal((await server.ok<Status>("get_job_status", { job_id: id })).status, "running");
   await server.ok("kill_job", { job_id: id });
 });
