@@ -10,6 +10,8 @@
  *   deno task bench --drain-only # only the 200 MB drain against its baselines (e.g. --runs 5)
  *   deno task bench --drain-only --compare <main.ts of another checkout>  # and that server's,
  *                                # interleaved: did a change slow the drain down?
+
+ *   deno task bench --soak       # only the soak: thousands of jobs, sessions and waiters
  *
  * @module
  */
@@ -17,6 +19,7 @@ import { parseArgs } from "node:util";
 import { TestServer } from "../tests/helpers/mcp_client.ts";
 import { delay, memoryOf } from "../tests/helpers/processes.ts";
 import { renderDrainChart } from "./chart.ts";
+import { soak, soakReport, type SoakSize } from "./soak.ts";
 import {
   clientCommandStarts,
   type FirstStart,
@@ -38,6 +41,8 @@ const { values } = parseArgs({
     "cold-only": { type: "boolean", default: false },
     "drain-only": { type: "boolean", default: false },
     compare: { type: "string" },
+
+    soak: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -364,6 +369,27 @@ function firstStartRows(
   ];
 }
 
+const SOAK: SoakSize = quick
+  ? { jobs: 500, sessions: 500, waiters: 100, concurrency: 20 }
+  : { jobs: 3000, sessions: 3000, waiters: 1000, concurrency: 20 };
+
+/** Runs the soak, prints it, and with `--write` puts it in BENCHMARKS.md's soak section. */
+async function soakSection(): Promise<void> {
+  const report = soakReport(await soak(SOAK, progress));
+  const text = `Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC${
+    quick ? " (quick mode: a smaller soak)" : ""
+  }.\n\n${report}`;
+  console.log(text);
+  if (values.write) {
+    await writeSection(`${ROOT}BENCHMARKS.md`, "soak", text);
+    await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", "BENCHMARKS.md"],
+      cwd: ROOT,
+    }).output();
+    progress("wrote the soak to BENCHMARKS.md");
+  }
+}
+
 async function main(): Promise<void> {
   if (values["drain-only"]) {
     progress(`200 MB drain vs baselines (${RUNS} runs)`);
@@ -378,6 +404,8 @@ async function main(): Promise<void> {
     console.log(`> /dev/null: ${ms(drain.direct)} (server ${ratio(drain.server, drain.direct)})`);
     return;
   }
+
+  if (values.soak) return await soakSection();
   const started = new Date();
   const machineLines = await machine();
   const tmp = await Deno.makeTempDir({ prefix: "mcp-bg-bench-" });
@@ -558,20 +586,29 @@ async function main(): Promise<void> {
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
+  if (!values["cold-only"]) await soakSection();
 }
 
-const BEGIN = "<!-- bench:results:begin -->";
-const END = "<!-- bench:results:end -->";
+/** Replaces the generated results section of BENCHMARKS.md. */
+function writeResults(path: string, results: string): Promise<void> {
+  return writeSection(path, "results", results);
+}
 
-/** Replaces the generated section of BENCHMARKS.md, keeping the hand-written text around it. */
-async function writeResults(path: string, results: string): Promise<void> {
+/**
+ * Replaces the generated section `name` of BENCHMARKS.md (between `<!-- bench:<name>:begin -->`
+ * and its end marker), keeping the hand-written text around it.
+ */
+async function writeSection(path: string, name: string, results: string): Promise<void> {
+  const BEGIN = `<!-- bench:${name}:begin -->`;
+  const END = `<!-- bench:${name}:end -->`;
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    text = `# Benchmarks\n\n${BEGIN}\n${END}\n`;
+    text = `# Benchmarks\n`;
   }
+  if (!text.includes(BEGIN)) text = `${text.trimEnd()}\n\n${BEGIN}\n${END}\n`;
   const begin = text.indexOf(BEGIN), end = text.indexOf(END);
   if (begin < 0 || end < begin) throw new Error(`${path} lacks the ${BEGIN} … ${END} markers`);
   await Deno.writeTextFile(
