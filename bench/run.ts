@@ -10,7 +10,6 @@
  *   deno task bench --drain-only # only the 200 MB drain against its baselines (e.g. --runs 5)
  *   deno task bench --drain-only --compare <main.ts of another checkout>  # and that server's,
  *                                # interleaved: did a change slow the drain down?
-
  *   deno task bench --soak       # only the soak: thousands of jobs, sessions and waiters
  *
  * @module
