@@ -4,23 +4,9 @@
  *
  * @module
  */
-import { programNotFound, SpawnError } from "../errors.ts";
 import type { Executor, SpawnedProcess, SpawnSpec } from "./executor.ts";
 import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
-import { missingDirectory } from "./start_options.ts";
-
-/** Describes why `Deno.Command` could not start `program` in `cwd`, in words a client can act on. */
-export function spawnFailure(program: string, error: unknown, cwd?: string): SpawnError {
-  if (error instanceof Deno.errors.NotFound) {
-    // A missing working directory fails the same way as a missing program.
-    const gone = cwd === undefined ? undefined : missingDirectory(cwd);
-    if (gone !== undefined) {
-      return new SpawnError(`Cannot start "${program}": ${gone}`, { cause: error });
-    }
-    return programNotFound(program, { cause: error });
-  }
-  return new SpawnError(`Cannot start "${program}": ${(error as Error).message}`, { cause: error });
-}
+import { spawnFailure } from "./spawn_failure.ts";
 
 /**
  * Spawns `spec` detached (so it leads a new process group) with piped stdio.
@@ -41,7 +27,8 @@ export function spawnDetached(spec: SpawnSpec): Deno.ChildProcess {
       detached: true,
     }).spawn();
   } catch (error) {
-    throw spawnFailure(program, error, spec.cwd);
+    const searchPath = spec.envAdditions?.PATH ?? spec.env?.PATH ?? Deno.env.get("PATH") ?? "";
+    throw spawnFailure(program, error, { cwd: spec.cwd, searchPath });
   }
 }
 

@@ -17,11 +17,11 @@
  *
  * @module
  */
-import { InvalidCommandError, programNotFound } from "../errors.ts";
+import { InvalidCommandError, programNotFound, SpawnError } from "../errors.ts";
 import { type Argv, quoteWord, splitCommandLine } from "./command_line.ts";
 import { lineMatches, someNamesExplicitly, someNamesProgram } from "./allowlist.ts";
 import { findDangerousPattern } from "./denylist.ts";
-import { basename, locateProgram, type ProgramLocation } from "./program_path.ts";
+import { basename, locateProgram, type ProgramLocation, unrunnableReason } from "./program_path.ts";
 import {
   isMultiCallBinary,
   possibleArgumentTriggers,
@@ -66,13 +66,15 @@ function programRefused(program: Program, why: string): InvalidCommandError {
 }
 
 /** Rule 7: refuses a program found through a relative PATH entry, or not found where nothing can be checked. */
-function checkLocation(program: Program, found: ProgramLocation | undefined): void {
+function checkLocation(program: Program, found: ProgramLocation | undefined, cwd: string): void {
   if (found?.viaRelativePathEntry) {
     throw programRefused(program, "it was found through a relative PATH entry");
   }
   if (found === undefined && (program.name.includes("/") || !program.mayBeBuiltin)) {
     // Nothing to check, and nothing would run: say so the way a failed spawn does.
-    throw programNotFound(program.name);
+    const reason = unrunnableReason(program.name, cwd);
+    if (reason === "program not found") throw programNotFound(program.name);
+    throw new SpawnError(`Cannot start "${program.name}": ${reason}`);
   }
 }
 
@@ -156,7 +158,7 @@ function checkProgram(
     throw programRefused(program, `no allowed pattern names it${spell} in: ${program.text}`);
   }
   const found = isPath ? pathFound : locateProgram(program.name, options);
-  checkLocation(program, found);
+  checkLocation(program, found, options.cwd);
   if (found !== undefined) assertNotDisguised(program, found, patterns, options);
   const names = identities(program, found);
   const known = names.flatMap((name) => programRunnerTriggers(name, program.args));

@@ -70,3 +70,32 @@ export function locateProgram(
   }
   return undefined;
 }
+
+/**
+ * Why `name` cannot be run where {@linkcode locateProgram} found nothing: `it is a directory`,
+ * `it is not executable (no execute permission)`, or `program not found`.
+ *
+ * @example Usage
+ * ```ts
+ * import { unrunnableReason } from "./program_path.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(unrunnableReason("./", "/"), "it is a directory");
+ * assert.equal(unrunnableReason("no-such-program", "/"), "program not found");
+ * ```
+ */
+export function unrunnableReason(name: string, cwd: string): string {
+  if (!name.includes("/")) return "program not found";
+  try {
+    const info = Deno.statSync(resolvePath(cwd, name));
+    if (info.isDirectory) return "it is a directory";
+    if (info.isFile && info.mode !== null && (info.mode & 0o111) === 0) {
+      return "it is not executable (no execute permission)";
+    }
+  } catch (error) {
+    // Missing or unreadable: nothing more to say than that it is not there.
+    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied)) {
+      throw error;
+    }
+  }
+  return "program not found";
+}

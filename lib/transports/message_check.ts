@@ -22,6 +22,7 @@ export type CheckedMessage =
   | { readonly kind: "accepted"; readonly message: JSONRPCMessage }
   | { readonly kind: "refused"; readonly problem: string; readonly reply?: JSONRPCErrorResponse };
 
+const URI_METHODS = new Set(["resources/read", "resources/subscribe", "resources/unsubscribe"]);
 const ENVELOPE_MEMBERS = new Set(["jsonrpc", "id", "method", "params"]);
 const RESPONSE_MEMBERS = ["result", "error"];
 
@@ -175,6 +176,14 @@ export function checkMessage(value: unknown): CheckedMessage {
       return refuse(
         ErrorCode.InvalidParams,
         `Invalid params for ${value.method}: ${describeIssues(parsed.error?.issues ?? [])}`,
+      );
+    }
+    // The SDK parses the URI itself and reports a bad one as an internal error.
+    const uri = (value.params as { uri?: unknown } | undefined)?.uri;
+    if (URI_METHODS.has(value.method) && typeof uri === "string" && !URL.canParse(uri)) {
+      return refuse(
+        ErrorCode.InvalidParams,
+        `Invalid params for ${value.method}: params.uri: ${JSON.stringify(uri)} is not a URI`,
       );
     }
   }

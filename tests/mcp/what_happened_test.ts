@@ -99,3 +99,48 @@ Deno.test("send_signal to a job whose program exited but whose output drains say
     new RegExp(`^Job ${id} is not running \\(status completed\\): cannot send SIGINT$`),
   );
 });
+
+/** A program that exists but cannot run is not reported as missing. */
+async function assertUnrunnableExplained(client: ToolClient, dir: string): Promise<void> {
+  const cases: [string, RegExp][] = [
+    [
+      "./bad.sh",
+      /^Cannot start "\.\/bad\.sh": its interpreter "\/no\/such\/interpreter" \(from its #! line\) was not found$/,
+    ],
+    [
+      `${dir}/bad.sh arg`,
+      /its interpreter "\/no\/such\/interpreter" \(from its #! line\) was not found$/,
+    ],
+    [
+      "./plain.sh",
+      /^Cannot start "\.\/plain\.sh": it is not executable \(no execute permission\)$/,
+    ],
+    ["./sub", /^Cannot start "\.\/sub": it is a directory$/],
+    ["./", /^Cannot start "\.\/": it is a directory$/],
+    ["./missing.sh", /^Cannot start "\.\/missing\.sh": program not found$/],
+    ["no-such-program-here", /^Cannot start "no-such-program-here": program not found$/],
+  ];
+  for (const [command, message] of cases) {
+    const outcome = await client.call("execute_command", { command });
+    assert.equal(outcome.isError, true, command);
+    assert.match(outcome.text, message);
+  }
+  await assertStillWorking(client);
+}
+
+Deno.test("a program that exists but cannot run says why: interpreter, permission, directory", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/bad.sh`, "#!/no/such/interpreter -x\necho hi\n", {
+      mode: 0o755,
+    });
+    await Deno.writeTextFile(`${dir}/plain.sh`, "echo hi\n", { mode: 0o644 });
+    await Deno.mkdir(`${dir}/sub`);
+    await using server = await TestServer.start({ env: { MCP_BG_WORKING_DIR: dir } });
+    await assertUnrunnableExplained(server, dir);
+    await using http = await HttpTestServer.start({ env: { MCP_BG_WORKING_DIR: dir } });
+    await assertUnrunnableExplained(await http.connect(), dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -30,6 +30,11 @@ const BROKEN: { request: Record<string, unknown>; code: number; message: RegExp 
     code: -32602,
     message: /^Invalid params for resources\/read: params\.uri/,
   },
+  ...["resources/read", "resources/subscribe", "resources/unsubscribe"].map((method) => ({
+    request: { method, params: { uri: "not a uri" } },
+    code: -32602,
+    message: /params\.uri: "not a uri" is not a URI$/,
+  })),
   { request: { method: 12 }, code: -32600, message: /method must be a string, got number/ },
   { request: {}, code: -32600, message: /method must be a string, got nothing/ },
   { request: { method: "ping", extra: {} }, code: -32600, message: /unknown member "extra"/ },

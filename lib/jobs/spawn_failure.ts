@@ -1,0 +1,65 @@
+/**
+ * Why a program could not be started, in words a client can act on. The kernel answers "not
+ * found" for a missing program, a missing working directory and a script whose `#!` interpreter
+ * is missing alike, and "permission denied" for a directory or a file without execute permission;
+ * each gets its own message here.
+ *
+ * @module
+ */
+import { programNotFound, SpawnError } from "../errors.ts";
+import { locateProgram, unrunnableReason } from "../sandbox/program_path.ts";
+import { missingDirectory } from "./start_options.ts";
+
+/** Where the failed spawn ran: its working directory and the `PATH` it searched. */
+export interface SpawnPlace {
+  readonly cwd: string;
+  readonly searchPath: string;
+}
+
+/**
+ * Describes why `Deno.Command` could not start `program` at `place`.
+ *
+ * @example Usage
+ * ```ts
+ * import { spawnFailure } from "./spawn_failure.ts";
+ * import assert from "node:assert/strict";
+ * const error = spawnFailure("nope", new Deno.errors.NotFound("gone"), { cwd: "/", searchPath: "" });
+ * assert.equal(error.message, 'Cannot start "nope": program not found');
+ * ```
+ */
+export function spawnFailure(program: string, error: unknown, place: SpawnPlace): SpawnError {
+  const because = (why: string) =>
+    new SpawnError(`Cannot start "${program}": ${why}`, { cause: error });
+  if (error instanceof Deno.errors.NotFound) {
+    const gone = missingDirectory(place.cwd);
+    if (gone !== undefined) return because(gone);
+    const found = locateProgram(program, place);
+    if (found === undefined) return programNotFound(program, { cause: error });
+    // The file is there and executable: what is missing is what the kernel runs it with.
+    const interpreter = shebangInterpreter(found.real);
+    return because(
+      interpreter === undefined
+        ? "it exists, but the loader or a library it needs was not found"
+        : `its interpreter ${JSON.stringify(interpreter)} (from its #! line) was not found`,
+    );
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    const reason = unrunnableReason(program, place.cwd);
+    if (reason !== "program not found") return because(reason);
+  }
+  return because((error as Error).message);
+}
+
+function shebangInterpreter(path: string): string | undefined {
+  let head: string;
+  try {
+    using file = Deno.openSync(path);
+    const bytes = new Uint8Array(256);
+    head = new TextDecoder().decode(bytes.subarray(0, file.readSync(bytes) ?? 0));
+  } catch {
+    // Unreadable: nothing to say about its interpreter.
+    return undefined;
+  }
+  if (!head.startsWith("#!")) return undefined;
+  return head.slice(2).split("\n")[0].trim().split(/\s+/)[0] || undefined;
+}
