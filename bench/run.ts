@@ -11,6 +11,8 @@
  *   deno task bench --drain-only --compare <main.ts of another checkout>  # and that server's,
  *                                # interleaved: did a change slow the drain down?
  *   deno task bench --soak       # only the soak: thousands of jobs, sessions and waiters
+ *   deno task bench --waiters-only  # only other calls during a flood with 0, 20 and 100 waiters
+ *                                   # (with --compare, that checkout's server too: before/after)
  *
  * @module
  */
@@ -25,6 +27,7 @@ import {
   firstStartOfBundle,
   firstStartOfCheckout,
 } from "./first_start.ts";
+import { FLOOD_LINES, type WaiterRun, waiterRuns } from "./waiters.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     compare: { type: "string" },
 
     soak: { type: "boolean", default: false },
+    "waiters-only": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -389,6 +393,21 @@ async function soakSection(): Promise<void> {
   }
 }
 
+/** Rows for other calls during a flood with waiters, against the same flood without any. */
+function waiterRows(runs: WaiterRun[]): [string, string, string, string][] {
+  const [none, ...withWaiters] = runs;
+  return withWaiters.map((run) => [
+    `Longest \`get_job_status\` while ${run.waiters} \`wait_for_job\` calls scan a ${
+      FLOOD_LINES.toLocaleString("en")
+    }-line flood`,
+    ms(run.longestCallMs),
+    `${ratio(run.longestCallMs, none!.longestCallMs)} the same flood with no waiter (${
+      ms(none!.longestCallMs)
+    }); all ${run.waiters} matched the last line ${ms(run.allMatchedMs)} after the flood began`,
+    "< 250 ms",
+  ]);
+}
+
 async function main(): Promise<void> {
   if (values["drain-only"]) {
     progress(`200 MB drain vs baselines (${RUNS} runs)`);
@@ -406,6 +425,15 @@ async function main(): Promise<void> {
 
   if (values.soak) return await soakSection();
   const started = new Date();
+  if (values["waiters-only"]) {
+    for (const entry of [MAIN, ...(values.compare === undefined ? [] : [values.compare])]) {
+      console.log(entry === MAIN ? "this checkout:" : `${entry}:`);
+      for (const row of waiterRows(await waiterRuns(entry))) {
+        console.log(`${row[0]}: ${row[1]} (${row[2]})`);
+      }
+    }
+    return;
+  }
   const machineLines = await machine();
   const tmp = await Deno.makeTempDir({ prefix: "mcp-bg-bench-" });
   try {
@@ -449,6 +477,9 @@ async function main(): Promise<void> {
 
     progress("50 jobs at once");
     const fifty = await fiftyJobs();
+
+    progress(`other calls during a ${FLOOD_LINES}-line flood with 0, 20 and 100 waiters`);
+    const waiters = waiterRows(await waiterRuns(MAIN));
 
     const drainRuns = quick ? 1 : 5;
     progress(`200 MB drain vs baselines (${drainRuns} runs)`);
@@ -504,6 +535,7 @@ async function main(): Promise<void> {
         "< 2× (the SDK's task polling would make it ~10×)",
       ],
       ["50 jobs started at once until all ended", ms(fifty), "", ""],
+      ...waiters,
       [
         "Drain 200 MB flood until `completed`",
         ms(drain.server),

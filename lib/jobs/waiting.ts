@@ -6,12 +6,9 @@
  * @module
  */
 import type { Job } from "./job.ts";
-import { lineText, splitLines } from "../output/lines.ts";
 import { listeningSockets } from "./listening.ts";
 import type { LineTest } from "../output/line_pattern.ts";
-import { countNewlines, NEWLINE } from "../output/newlines.ts";
-import type { OutputBuffer } from "../output/output_buffer.ts";
-import { orphanedPrefix, utf8SafeLength } from "../output/utf8.ts";
+import { LineFeed } from "../output/line_feed.ts";
 
 /** The longest wait one call may ask for, in seconds: well under the 2-minute call limit of many clients. */
 export const MAX_WAIT_SECONDS = 60;
@@ -62,54 +59,6 @@ export interface WaitOutcome {
   readonly waitedMs: number;
 }
 
-/** Tests the lines of one stream once each, remembering where the first untested line starts. */
-class LineScanner {
-  readonly stream: StreamName;
-  readonly #buffer: OutputBuffer;
-  readonly #pattern: LineTest;
-  position: number;
-  // No newline in [position, #searchedTo): a growing line is not read again from its start.
-  #searchedTo = 0;
-
-  constructor(stream: StreamName, buffer: OutputBuffer, pattern: LineTest, from: number) {
-    this.stream = stream;
-    this.#buffer = buffer;
-    this.#pattern = pattern;
-    this.position = Math.min(from, buffer.totalBytes);
-  }
-
-  /** Tests the complete lines not yet tested, and the trailing partial line when `partial`. */
-  scan(partial: boolean): WaitMatch | null {
-    if (!partial && this.#searchedTo > this.position) {
-      const fresh = this.#buffer.read(this.#searchedTo);
-      if (fresh.start === this.#searchedTo && !fresh.bytes.includes(NEWLINE)) {
-        this.#searchedTo = fresh.end;
-        return null;
-      }
-    }
-    const range = this.#buffer.read(this.position);
-    const bytes = range.bytes;
-    // When the cap dropped untested output, skip to a character boundary and carry on from there.
-    const at = range.start > this.position ? orphanedPrefix(bytes, 0) : 0;
-    let line = this.#buffer.totalNewlines - countNewlines(bytes) + 1;
-    this.position = range.start + at;
-    // A character still arriving is held back, as every reader does.
-    const end = this.#buffer.ended ? bytes.length : utf8SafeLength(bytes);
-    for (const slice of splitLines(bytes, at, end, partial)) {
-      const text = lineText(bytes.subarray(slice.start, slice.end));
-      if (this.#pattern.test(text)) {
-        if (slice.complete) this.position = range.start + slice.end;
-        return { stream: this.stream, line, text };
-      }
-      if (!slice.complete) return null; // a partial line is tested again once it grows
-      this.position = range.start + slice.end;
-      line++;
-    }
-    if (!partial) this.#searchedTo = range.end;
-    return null;
-  }
-}
-
 /**
  * Waits on `job` as `options` say.
  *
@@ -129,17 +78,7 @@ class LineScanner {
 export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome> {
   const started = Date.now();
   const streams = options.streams ?? ["stdout", "stderr"];
-  const scanners = options.pattern === undefined
-    ? []
-    : streams.map((stream) =>
-      new LineScanner(stream, job[stream], options.pattern!, options.cursors?.[stream] ?? 0)
-    );
-  const cursors = (): Record<StreamName, number> => {
-    // A stream not scanned keeps the cursor it came with: passing it back misses nothing.
-    const result = { stdout: options.cursors?.stdout ?? 0, stderr: options.cursors?.stderr ?? 0 };
-    for (const scanner of scanners) result[scanner.stream] = scanner.position;
-    return result;
-  };
+  const quietMs = options.partialLineQuietMs ?? 100;
   return new Promise((resolve) => {
     const timers: ReturnType<typeof setTimeout>[] = [];
     let quietTimer: ReturnType<typeof setTimeout> | undefined;
@@ -147,6 +86,23 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
     let portPoller: ReturnType<typeof setInterval> | undefined;
     let unsubscribe: () => void = () => {};
     let settled = false;
+    let ended = false;
+    // Lines are tested by each stream's shared feed, in later tasks; a match ends the wait.
+    const readers = options.pattern === undefined ? [] : streams.map((stream) => ({
+      stream,
+      reader: LineFeed.of(job[stream]).read(options.pattern!, options.cursors?.[stream] ?? 0, {
+        matched: (line, text) => finish("matched", { stream, line, text }),
+        caughtUp: () => caughtUp(stream),
+      }),
+    }));
+    // After the end, the streams whose last lines are still to be tested.
+    const untested = new Set<StreamName>();
+    const cursors = (): Record<StreamName, number> => {
+      // A stream not scanned keeps the cursor it came with: passing it back misses nothing.
+      const result = { stdout: options.cursors?.stdout ?? 0, stderr: options.cursors?.stderr ?? 0 };
+      for (const { stream, reader } of readers) result[stream] = reader.position;
+      return result;
+    };
     const finish = (reason: WaitReason, match: WaitMatch | null = null) => {
       if (settled) return;
       settled = true;
@@ -155,25 +111,39 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
       clearInterval(ticker);
       clearInterval(portPoller);
       unsubscribe();
+      for (const { reader } of readers) reader.close();
       options.signal?.removeEventListener("abort", onAbort);
       resolve({ reason, match, cursors: cursors(), waitedMs: Date.now() - started });
     };
-    const scan = (partial: boolean): boolean => {
-      for (const scanner of scanners) {
-        const match = scanner.scan(partial);
-        if (match !== null) {
-          finish("matched", match);
-          return true;
-        }
-      }
-      return false;
+    const caughtUp = (stream: StreamName) => {
+      if (!ended) return;
+      untested.delete(stream);
+      if (untested.size === 0) finish("exited");
+    };
+    const bytesSoFar = () => readers.reduce((sum, { stream }) => sum + job[stream].totalBytes, 0);
+    // A line without a newline (a prompt) is tested once output has paused; one timer per pause,
+    // not one per chunk.
+    const watchForPause = () => {
+      if (quietTimer !== undefined || readers.length === 0) return;
+      const bytes = bytesSoFar();
+      quietTimer = setTimeout(() => {
+        quietTimer = undefined;
+        if (bytesSoFar() !== bytes) return watchForPause();
+        for (const { reader } of readers) reader.requestPartial();
+      }, quietMs);
     };
     const check = () => {
-      const ended = job.status !== "running";
-      if (scan(ended)) return;
-      if (ended) return finish("exited");
-      clearTimeout(quietTimer);
-      quietTimer = setTimeout(() => scan(true), options.partialLineQuietMs ?? 100);
+      if (ended) return;
+      if (job.status === "running") {
+        for (const { reader } of readers) reader.request();
+        return watchForPause();
+      }
+      ended = true;
+      if (readers.length === 0) return finish("exited");
+      for (const { stream, reader } of readers) {
+        untested.add(stream);
+        reader.requestPartial();
+      }
     };
     const listens = (): boolean => {
       const { port } = options;

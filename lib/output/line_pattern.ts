@@ -29,6 +29,10 @@ const REFUSED: readonly { readonly pattern: RegExp; readonly name: string }[] = 
   { pattern: /^\(\?>/, name: "atomic group (?>…)" },
   { pattern: /^[*+?]\+/, name: "possessive quantifier" },
 ];
+// Waiters often share a pattern: compiled once while in use, with the engine's warmed-up state.
+// Weakly held, so a pattern's matching state (up to a few MiB) goes when its last user does.
+const compiled = new Map<string, WeakRef<LinePattern>>();
+const MAX_COMPILED = 256;
 // With these a line's match might not survive joining lines with "\n": such patterns test lines
 // one by one instead of a block at a time.
 const LINE_BOUND = /\\[Az]|\(\?<[=!]|\(\?[a-zA-Z]*-/;
@@ -101,12 +105,24 @@ export function compilePattern(parameter: string, pattern: string): LinePattern 
       `${refused} is not supported: patterns run on a linear-time engine (RE2 syntax), which has no backtracking`,
     );
   }
+  const known = compiled.get(pattern)?.deref();
+  if (known !== undefined) return known;
   try {
-    return new LinePattern(pattern, RE2JS.translateRegExp(pattern));
+    const fresh = new LinePattern(pattern, RE2JS.translateRegExp(pattern));
+    remember(pattern, fresh);
+    return fresh;
   } catch (error) {
     const message = (error as Error).message.replace(/^error parsing regexp: /, "");
     throw invalid(explain(message), error);
   }
+}
+
+function remember(source: string, pattern: LinePattern): void {
+  if (compiled.size >= MAX_COMPILED) {
+    for (const [key, ref] of compiled) if (ref.deref() === undefined) compiled.delete(key);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+  }
+  compiled.set(source, new WeakRef(pattern));
 }
 
 /** The first construct outside a character class that needs backtracking, named for a person. */

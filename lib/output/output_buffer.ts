@@ -179,6 +179,24 @@ export class OutputBuffer {
     return oldest;
   }
 
+  /**
+   * Absolute offset of the first newline at or after `from` and before `to`, or -1: a native
+   * search per page, without copying.
+   */
+  indexOfNewline(from: number, to: number = this.#total): number {
+    const end = Math.min(to, this.#total);
+    for (let position = Math.max(from, this.#total - this.heldBytes); position < end;) {
+      const index = position % this.#capacity;
+      const offset = index & PAGE_MASK;
+      const page = this.#pages[index >>> PAGE_SHIFT]!;
+      const count = Math.min(end - position, this.#pageLength(index >>> PAGE_SHIFT) - offset);
+      const at = page.subarray(offset, offset + count).indexOf(NEWLINE);
+      if (at >= 0) return position + at;
+      position += count;
+    }
+    return -1;
+  }
+
   /** The last `lines` lines, decoded; a character still arriving is held back. */
   tail(lines: number): string {
     return decodeFrom(this.read(this.lineStart(lines, this.completeBytes)), this.#ended);

@@ -168,8 +168,8 @@ Deno.test("waitForJob reads each byte of a long line without a newline about onc
     // Count the bytes the scan copies out of the buffer (the buffer itself is untouched).
     let copied = 0;
     const read = job.stdout.read.bind(job.stdout);
-    job.stdout.read = (from?: number) => {
-      const range = read(from);
+    job.stdout.read = (from?: number, to?: number) => {
+      const range = read(from, to);
       copied += range.bytes.length;
       return range;
     };
