@@ -15,7 +15,35 @@ import { APP_HTML, APP_MIME_TYPE, APP_URI } from "./app_html.ts";
 /** The extension a host declares in its capabilities to render MCP Apps. */
 export const UI_EXTENSION = "io.modelcontextprotocol/ui";
 
-/** Whether client `capabilities` say the host renders this server's kind of view. */
+const UI = { prefersBorder: true };
+// Built once and shared by every session's server, like the other tools' definitions.
+const RESOURCE = {
+  title: "Jobs console",
+  description: "Every job live, with its output and a Stop button",
+  mimeType: APP_MIME_TYPE,
+  _meta: { ui: UI },
+};
+const TOOL = {
+  title: "Show the jobs console",
+  description: "Show the person a live view of every job: status, output as it arrives, and " +
+    "Stop and signal buttons. Returns the job list, as list_jobs does.",
+  inputSchema: z.strictObject({}),
+  _meta: { ui: { resourceUri: APP_URI } },
+  annotations: { readOnlyHint: true, openWorldHint: false },
+};
+
+/**
+ * Whether client `capabilities` say the host renders this server's kind of view.
+ *
+ * @example Usage
+ * ```ts
+ * import { rendersApps } from "./console_app.ts";
+ * import assert from "node:assert/strict";
+ * const ui = { mimeTypes: ["text/html;profile=mcp-app"] };
+ * assert.equal(rendersApps({ extensions: { "io.modelcontextprotocol/ui": ui } }), true);
+ * assert.equal(rendersApps({}), false);
+ * ```
+ */
 export function rendersApps(capabilities: unknown): boolean {
   const extensions = (capabilities as { extensions?: Record<string, unknown> } | undefined)
     ?.extensions;
@@ -44,26 +72,12 @@ export function registerConsoleApp(server: McpServer, manager: JobManager): void
   server.server.oninitialized = () => {
     previous?.();
     if (!rendersApps(server.server.getClientCapabilities())) return;
-    const ui = { prefersBorder: true };
-    server.registerResource("console", APP_URI, {
-      title: "Jobs console",
-      description: "Every job live, with its output and a Stop button",
-      mimeType: APP_MIME_TYPE,
-      _meta: { ui },
-    }, () => ({
-      contents: [{ uri: APP_URI, mimeType: APP_MIME_TYPE, text: APP_HTML, _meta: { ui } }],
+    server.registerResource("console", APP_URI, RESOURCE, () => ({
+      contents: [{ uri: APP_URI, mimeType: APP_MIME_TYPE, text: APP_HTML, _meta: { ui: UI } }],
     }));
     server.registerTool(
       "show_jobs",
-      {
-        title: "Show the jobs console",
-        description:
-          "Show the person a live view of every job: status, output as it arrives, and " +
-          "Stop and signal buttons. Returns the job list, as list_jobs does.",
-        inputSchema: z.strictObject({}),
-        _meta: { ui: { resourceUri: APP_URI } },
-        annotations: { readOnlyHint: true, openWorldHint: false },
-      },
+      TOOL,
       () =>
         runTool(
           "show_jobs",
