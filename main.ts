@@ -51,7 +51,7 @@ async function main(args: string[]): Promise<number | undefined> {
     const { serveHttp } = await import("./lib/transports/http.ts");
     const http = await serveHttp(manager, options);
     installShutdown(manager, log, { afterJobs: () => http.close() });
-    log(`ready on ${http.url}; ${describeConfig(config, manager.signalMethod)}`);
+    log(`ready on ${http.url}; ${describeConfig(config, manager.executor)}`);
     log(`console: ${http.consoleUrl()}`);
     return undefined;
   }
@@ -66,7 +66,7 @@ async function main(args: string[]): Promise<number | undefined> {
   const server = createServer(manager, { consoleUrl: web && (() => web.entryUrl()) });
   registerConsoleApp(server, manager);
   await serveStdio(server, shutdown);
-  log(`ready on stdio; ${describeConfig(config, manager.signalMethod)}`);
+  log(`ready on stdio; ${describeConfig(config, manager.executor)}`);
   if (web !== undefined) log(`console: ${web.entryUrl()}`);
   return undefined;
 }

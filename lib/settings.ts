@@ -7,6 +7,11 @@ import { ConfigError } from "./errors.ts";
 import { resolve } from "node:path";
 import { custom, type Setting, type SettingContext, wholeNumber } from "./setting.ts";
 import { loadShell, type ShellConfig } from "./sandbox/shell_config.ts";
+import {
+  CONTAINMENT_MODES,
+  type ContainmentMode,
+  parsePathList,
+} from "./sandbox/containment_policy.ts";
 
 /** The longest job time limit in seconds: setTimeout fires at once for delays over 2^31-1 ms. */
 export const MAX_TIMER_SECONDS = 2_147_483;
@@ -104,6 +109,50 @@ function tokenFile(path: string, env: SettingContext["env"], cwd: string): strin
   return token;
 }
 
+function containmentMode(raw: string | undefined): ContainmentMode {
+  const mode = (raw ?? "auto").trim();
+  if (!(CONTAINMENT_MODES as readonly string[]).includes(mode)) {
+    throw new ConfigError("MCP_BG_CONTAINMENT", raw!, CONTAINMENT_MODES.join(", "));
+  }
+  return mode as ContainmentMode;
+}
+
+/** A containment rule given while containment is off would be silently ignored: refuse it. */
+function refuseWithoutContainment(variable: string, raw: string, env: SettingContext["env"]) {
+  if (env.MCP_BG_CONTAINMENT?.trim() === "off") {
+    throw new ConfigError(
+      variable,
+      raw,
+      "no value while MCP_BG_CONTAINMENT=off (only containment enforces it; unset one of them)",
+    );
+  }
+}
+
+/** A comma-separated path list for a containment rule; `~` is the home, relative is the working dir. */
+function containmentPaths(variable: string, raw: string, context: SettingContext): string[] {
+  refuseWithoutContainment(variable, raw, context.env);
+  const base = context.env.MCP_BG_WORKING_DIR || context.cwd;
+  const paths = parsePathList(raw, { home: context.env.HOME, base });
+  if (paths.length === 0) throw new ConfigError(variable, raw, "one or more comma-separated paths");
+  return paths;
+}
+
+function writablePaths(raw: string, context: SettingContext): string[] {
+  const paths = containmentPaths("MCP_BG_ALLOW_WRITE", raw, context);
+  for (const path of paths) {
+    try {
+      Deno.statSync(path);
+    } catch (error) {
+      throw new ConfigError(
+        "MCP_BG_ALLOW_WRITE",
+        raw,
+        `existing paths (${path}: ${(error as Error).message})`,
+      );
+    }
+  }
+  return paths;
+}
+
 /**
  * The validated, frozen configuration every other module reads: one field per entry of
  * {@linkcode SETTINGS}.
@@ -125,6 +174,14 @@ export interface Config {
   readonly allowedCommands: readonly RegExp[] | undefined;
   /** `MCP_BG_SHELL`: run each line as `<shell> -c <line>`; `undefined` runs argv directly. */
   readonly shell: ShellConfig | undefined;
+  /** `MCP_BG_CONTAINMENT`: whether jobs run inside bubblewrap. */
+  readonly containment: ContainmentMode;
+  /** Paths a contained job may write (besides its working directory and /tmp); `undefined`: all. */
+  readonly allowWrite: readonly string[] | undefined;
+  /** Paths a contained job cannot read; `undefined`: none. */
+  readonly denyRead: readonly string[] | undefined;
+  /** `false`: contained jobs get no network but their own loopback. */
+  readonly network: boolean;
   /** `--http` only: the bearer token every request must carry. */
   readonly httpToken: string | undefined;
   /** `--http` only: the bearer token read from the file `MCP_BG_HTTP_TOKEN_FILE` names. */
@@ -212,6 +269,51 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
     parse: (_raw, { env, cwd }) =>
       loadShell(env, { cwd, allowlist: env.MCP_BG_ALLOWED_COMMANDS !== undefined }),
     show: (shell) => `shell=${shell?.path ?? "none"}`,
+    brief: false,
+  }),
+  containment: custom({
+    variable: "MCP_BG_CONTAINMENT",
+    help: "auto: run each job inside bubblewrap when it works here, else without; " +
+      "required: refuse to start without it; off.",
+    default: "auto",
+    blankIsUnset: true,
+    parse: containmentMode,
+  }),
+  allowWrite: custom({
+    variable: "MCP_BG_ALLOW_WRITE",
+    help: "Contained jobs write only to these comma-separated paths, their working directory " +
+      "and a private /tmp (~ is home, relative paths are in the working directory).",
+    default: "unset, writes unrestricted",
+    blankIsUnset: true,
+    parse: (raw, context): readonly string[] | undefined =>
+      raw === undefined ? undefined : writablePaths(raw, context),
+    show: (paths) => `allow_write=${paths?.join(",") ?? "anywhere"}`,
+    brief: false,
+  }),
+  denyRead: custom({
+    variable: "MCP_BG_DENY_READ",
+    help: "Comma-separated paths a contained job cannot read (they look empty inside).",
+    default: "unset",
+    blankIsUnset: true,
+    parse: (raw, context): readonly string[] | undefined =>
+      raw === undefined ? undefined : containmentPaths("MCP_BG_DENY_READ", raw, context),
+    show: (paths) => `deny_read=${paths?.join(",") ?? "none"}`,
+    brief: false,
+  }),
+  network: custom({
+    variable: "MCP_BG_NETWORK",
+    help: "on, or off: a contained job gets its own network namespace with only a loopback.",
+    default: "on",
+    blankIsUnset: true,
+    parse: (raw, { env }) => {
+      const value = (raw ?? "on").trim();
+      if (value !== "on" && value !== "off") {
+        throw new ConfigError("MCP_BG_NETWORK", raw!, "on or off");
+      }
+      if (value === "off") refuseWithoutContainment("MCP_BG_NETWORK", raw!, env);
+      return value === "on";
+    },
+    show: (on) => `network=${on ? "on" : "off"}`,
     brief: false,
   }),
   httpToken: custom({

@@ -55,6 +55,8 @@ export interface SpawnedProcess {
 export interface Executor {
   /** How process groups are signalled, for the start-up line. */
   readonly signalMethod: GroupSignalMethod;
+  /** Whether jobs run inside an OS sandbox, and why (or why not), for the start-up line. */
+  readonly containment?: { readonly contained: boolean; readonly reason: string };
   /**
    * Starts `spec` with piped stdout and stderr.
    *

@@ -19,12 +19,16 @@ import type { Executor } from "./executor.ts";
 import { createLocalExecutor } from "./local_executor.ts";
 import { OutputBudget } from "./output_budget.ts";
 import { type Logger, stderrLogger } from "../logger.ts";
+import { createExecutor } from "./containment.ts";
 
 /** Options for a {@linkcode JobManager} beyond the configuration. */
 export interface JobManagerOptions {
-  /** Where and how jobs run; default: the local executor using `signaller`. */
+  /**
+   * Where and how jobs run; default: what the configuration's `containment` asks for (see
+   * `createExecutor`), or the local executor when `signaller` is given.
+   */
   readonly executor?: Executor;
-  /** How the default executor signals process groups; default: the strongest method permitted. */
+  /** Run jobs locally, signalling process groups this way (a test hook). */
   readonly signaller?: GroupSignaller;
   /** Milliseconds between SIGTERM and SIGKILL when a job is killed. Default 2000. */
   readonly killGraceMs?: number;
@@ -80,14 +84,26 @@ export class JobManager {
   readonly #budget: OutputBudget<Job>;
   #closing = false;
 
-  /** Creates an empty job table enforcing `config`. */
+  /**
+   * Creates an empty job table enforcing `config`.
+   *
+   * @throws {ConfigError} when the configuration needs containment and it is unavailable.
+   */
   constructor(config: Config, options: JobManagerOptions = {}) {
     this.config = config;
     this.logger = options.logger ?? stderrLogger;
-    this.#executor = options.executor ?? createLocalExecutor(options.signaller);
+    this.#executor = options.executor ??
+      (options.signaller === undefined
+        ? createExecutor(config)
+        : createLocalExecutor(options.signaller));
     this.#killGraceMs = options.killGraceMs ?? 2000;
     this.#env = options.env ?? defaultJobEnvironment();
     this.#budget = new OutputBudget(config.maxHeldOutput);
+  }
+
+  /** Where and how this manager runs jobs. */
+  get executor(): Executor {
+    return this.#executor;
   }
 
   /** How this manager reaches process groups (see {@linkcode GroupSignaller}). */

@@ -12,12 +12,15 @@
 /** How the server can reach a process group with the permissions it was given. */
 export type GroupSignalMethod = "deno-kill" | "kill-program" | "leader-only";
 
+/** A group to signal: its leader's pid, and how to reach the leader when groups are out of reach. */
+export type GroupLeader = Pick<Deno.ChildProcess, "pid" | "kill">;
+
 /** Signals a process group by its leader's pid. */
 export interface GroupSignaller {
   /** Which way the group is reached. */
   readonly method: GroupSignalMethod;
-  /** Signals every process in the group led by `child`; never throws for a group already gone. */
-  signal(child: Deno.ChildProcess, signal: Deno.Signal): Promise<void>;
+  /** Signals every process in the group led by `leader`; never throws for a group already gone. */
+  signal(leader: GroupLeader, signal: Deno.Signal): Promise<void>;
 }
 
 /** Whether `--allow-run` was given unscoped (any program may run, `Deno.kill` is allowed). */
@@ -76,7 +79,7 @@ export function createGroupSignaller(
   };
 }
 
-function signalLeader(child: Deno.ChildProcess, signal: Deno.Signal): void {
+function signalLeader(child: GroupLeader, signal: Deno.Signal): void {
   try {
     child.kill(signal);
   } catch (error) {

@@ -50,7 +50,7 @@ function allowRun(config: SandboxPolicy, notes: string[]): string {
       `shell mode: Deno can only gate the shell itself (${config.shell.path}); the commands ` +
         "inside a line are checked by the allowlist alone",
     );
-    return `--allow-run=${config.shell.path},kill`;
+    return `--allow-run=${[config.shell.path, "kill", ...containmentRun(config, notes)].join(",")}`;
   }
   if (config.allowedCommands === undefined) {
     notes.push("no MCP_BG_ALLOWED_COMMANDS: every program may run, so --allow-run is unscoped");
@@ -70,7 +70,17 @@ function allowRun(config: SandboxPolicy, notes: string[]): string {
   }
   // kill signals a job's whole process group where Deno.kill is refused.
   programs.add("kill");
-  return `--allow-run=${[...programs].join(",")}`;
+  return `--allow-run=${[...programs, ...containmentRun(config, notes)].join(",")}`;
+}
+
+/** `bwrap` when jobs may be contained: it runs each job, and the server checks what it runs. */
+function containmentRun(config: Config, notes: string[]): string[] {
+  if (config.containment === "off") return [];
+  notes.push(
+    "containment: bwrap starts every job, so it is allowed; the program inside is still " +
+      "checked against this list before bwrap runs it",
+  );
+  return ["bwrap"];
 }
 
 /**

@@ -63,7 +63,8 @@ export class HttpTestServer implements AsyncDisposable {
   static async start(options: HttpServerOptions = {}): Promise<HttpTestServer> {
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN, "--http", "--port", "0", ...(options.args ?? [])],
-      env: { NO_COLOR: "1", ...options.env },
+      // Tests read jobs' descendants by host pid; containment tests ask for it explicitly.
+      env: { NO_COLOR: "1", MCP_BG_CONTAINMENT: "off", ...options.env },
       stdin: "null",
       stdout: "null",
       stderr: "piped",

@@ -143,7 +143,8 @@ export class TestServer extends ToolClient implements AsyncDisposable {
         options.entry ?? MAIN,
         ...(options.args ?? []),
       ],
-      env: { NO_COLOR: "1", ...options.env },
+      // Tests read jobs' descendants by host pid; containment tests ask for it explicitly.
+      env: { NO_COLOR: "1", MCP_BG_CONTAINMENT: "off", ...options.env },
       cwd: options.cwd,
       stderr: "pipe",
     });

@@ -110,3 +110,45 @@ export function downloadEnv(): Record<string, string> {
     Object.entries(Deno.env.toObject()).filter(([name]) => wanted.test(name)),
   );
 }
+
+/** The parent pid of `pid` from /proc/<pid>/stat, or `undefined` when it is gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch (error) {
+    // It exited while /proc was being read.
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Every live descendant of `pid` (host pids), found by walking /proc's parent links. */
+export function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    const child = Number(entry.name);
+    if (!Number.isInteger(child)) continue;
+    const parent = parentOf(child);
+    if (parent !== undefined) children.set(parent, [...children.get(parent) ?? [], child]);
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found.filter(isAlive);
+}
+
+/** The command line of `pid` with spaces between the words, or "" when it is gone. */
+export function commandLineOf(pid: number): string {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).replaceAll("\0", " ").trim();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "";
+    throw error;
+  }
+}

@@ -109,9 +109,15 @@ Deno.test("--print-permissions derives allow-run from the allowlist's literal pr
   const { line, notes } = denoRunLine(config, "/srv/main.ts");
   assert.equal(
     line,
-    "deno run --allow-env --allow-read --allow-run=ls,git,npm,kill /srv/main.ts",
+    "deno run --allow-env --allow-read --allow-run=ls,git,npm,kill,bwrap /srv/main.ts",
   );
   assert.match(notes[0]!, /pattern \/\.\*\/ names no literal program/);
+  assert.match(notes[1]!, /containment: bwrap starts every job/);
+  const uncontained = loadConfig(
+    { MCP_BG_ALLOWED_COMMANDS: "^ls ", MCP_BG_CONTAINMENT: "off" },
+    "/",
+  );
+  assert.match(denoRunLine(uncontained, "m.ts").line, / --allow-run=ls,kill m\.ts$/);
 
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-env", "--allow-read", "main.ts", "--print-permissions"],
@@ -120,7 +126,10 @@ Deno.test("--print-permissions derives allow-run from the allowlist's literal pr
     stderr: "null",
   });
   const printed = new TextDecoder().decode((await command.output()).stdout);
-  assert.match(printed, /^deno run --allow-env --allow-read --allow-run=echo,kill \S+main\.ts\n$/);
+  assert.match(
+    printed,
+    /^deno run --allow-env --allow-read --allow-run=echo,kill,bwrap \S+main\.ts\n$/,
+  );
 });
 
 Deno.test("the printed permissions are enough to serve the allowlisted programs", async () => {

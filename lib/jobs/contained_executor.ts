@@ -1,0 +1,168 @@
+/**
+ * The contained executor: each job runs inside bubblewrap (`bwrap`) in its own PID namespace.
+ *
+ * Inside, bubblewrap's init is pid 1 and the program is its child; both are in the session the
+ * init started (`--new-session`), whose id is the init's host pid. Signals go to that group from
+ * the host: the init ignores every signal but SIGKILL, so a SIGINT reaches the program and its
+ * group only, while SIGKILL ends the init and with it every process of the namespace, whatever
+ * it did (`setsid`, double forks). When the program ends, bubblewrap exits with its status and
+ * the init, bound to it by `--die-with-parent`, takes the rest of the sandbox with it.
+ *
+ * @module
+ */
+import { SpawnError } from "../errors.ts";
+import { programNotFound } from "../errors.ts";
+import type { Executor, ProcessStatus, SpawnedProcess, SpawnSpec } from "./executor.ts";
+import { spawnDetached, spawnFailure } from "./local_executor.ts";
+import type { GroupSignaller } from "./process_group.ts";
+import { signalOfExitCode } from "./linux_signals.ts";
+import { bwrapArguments, type ContainmentPolicy } from "../sandbox/containment_policy.ts";
+import { locateProgram } from "../sandbox/program_path.ts";
+
+/** What the contained executor needs. */
+export interface ContainedExecutorOptions {
+  /** The `bwrap` program (a path found on `PATH`). */
+  readonly bwrap: string;
+  readonly policy: ContainmentPolicy;
+  /** The server's working directory, writable when the policy restricts writes. */
+  readonly workingDir: string;
+  readonly signaller: GroupSignaller;
+}
+
+// How long a signal waits for bubblewrap to have started its init before it signals bwrap.
+const INIT_WAIT_MS = 2000;
+
+/**
+ * Wall 2 for the program inside: with a scoped `--allow-run`, only `bwrap` is checked by Deno
+ * when it starts, so the inner program is checked here, with Deno's own words.
+ */
+function refuseUnlessPermitted(program: string): void {
+  if (Deno.permissions.querySync({ name: "run", command: program }).state === "granted") return;
+  const refusal = new Deno.errors.NotCapable(
+    `Requires run access to "${program}", run again with the --allow-run flag`,
+  );
+  throw spawnFailure(program, refusal);
+}
+
+/** The variable `name` as the job will see it. */
+function jobVariable(spec: SpawnSpec, name: string): string | undefined {
+  return spec.envAdditions?.[name] ??
+    (spec.env === undefined ? Deno.env.get(name) : spec.env[name]);
+}
+
+/** The pids of `pid`'s children, from the host's /proc; empty when it has none or is gone. */
+function childrenOf(pid: number): number[] {
+  try {
+    const text = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`);
+    return text.split(" ").filter((word) => word !== "").map(Number);
+  } catch (error) {
+    // The process has exited: it has no children any more.
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+/** bwrap reports a death by signal n as exit code 128 + n; report it as the signal again. */
+function programStatus(status: Deno.CommandStatus): ProcessStatus {
+  if (status.signal !== null) return status;
+  const signal = signalOfExitCode(status.code);
+  return signal === null ? status : { success: false, code: status.code, signal };
+}
+
+class ContainedProcess implements SpawnedProcess {
+  readonly pid: number;
+  readonly stdin: WritableStream<Uint8Array> | null;
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  readonly status: Promise<ProcessStatus>;
+  readonly contained = true;
+  readonly #bwrap: Deno.ChildProcess;
+  readonly #signaller: GroupSignaller;
+  #ended = false;
+  #init: number | undefined;
+
+  constructor(bwrap: Deno.ChildProcess, spec: SpawnSpec, signaller: GroupSignaller) {
+    this.#bwrap = bwrap;
+    this.#signaller = signaller;
+    this.pid = bwrap.pid;
+    this.stdin = spec.stdin === "closed" ? null : bwrap.stdin;
+    this.stdout = bwrap.stdout;
+    this.stderr = bwrap.stderr;
+    this.status = bwrap.status.then((status) => {
+      this.#ended = true;
+      return programStatus(status);
+    });
+  }
+
+  async signal(signal: Deno.Signal): Promise<void> {
+    // Once bwrap has exited, --die-with-parent has ended the sandbox: nothing is left to signal.
+    if (this.#ended) return;
+    const init = await this.#sandboxInit();
+    if (this.#ended) return;
+    // Before the init exists there is no group inside: signalling bwrap ends the sandbox.
+    const leader = init === undefined
+      ? this.#bwrap
+      : { pid: init, kill: (sig: Deno.Signal) => this.#bwrap.kill(sig) };
+    await this.#signaller.signal(leader, signal);
+  }
+
+  /**
+   * The host pid of the sandbox's init (bwrap's only child), once it has started the program:
+   * only then has it made the session that the group signals address.
+   */
+  async #sandboxInit(): Promise<number | undefined> {
+    const deadline = Date.now() + INIT_WAIT_MS;
+    while (this.#init === undefined && !this.#ended && Date.now() < deadline) {
+      const init = childrenOf(this.pid)[0];
+      if (init !== undefined && childrenOf(init).length > 0) this.#init = init;
+      else await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return this.#init;
+  }
+}
+
+/**
+ * Creates the contained executor.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { createContainedExecutor } from "./contained_executor.ts";
+ * import { createGroupSignaller } from "./process_group.ts";
+ * import { OPEN_POLICY } from "../sandbox/containment_policy.ts";
+ * const executor = createContainedExecutor({
+ *   bwrap: "/usr/bin/bwrap",
+ *   policy: OPEN_POLICY,
+ *   workingDir: Deno.cwd(),
+ *   signaller: createGroupSignaller(),
+ * });
+ * const spawned = executor.spawn({ argv: ["true"], cwd: Deno.cwd(), stdin: "closed" });
+ * await spawned.status;
+ * ```
+ */
+export function createContainedExecutor(options: ContainedExecutorOptions): Executor {
+  return {
+    signalMethod: options.signaller.method,
+    spawn(spec: SpawnSpec): SpawnedProcess {
+      const [program] = spec.argv;
+      refuseUnlessPermitted(program);
+      const searchPath = jobVariable(spec, "PATH") ?? "";
+      if (locateProgram(program, { cwd: spec.cwd, searchPath }) === undefined) {
+        throw programNotFound(program);
+      }
+      const args = bwrapArguments(options.policy, {
+        workingDir: options.workingDir,
+        cwd: spec.cwd,
+      });
+      let bwrap: Deno.ChildProcess;
+      try {
+        bwrap = spawnDetached({ ...spec, argv: [options.bwrap, ...args, "--", ...spec.argv] });
+      } catch (error) {
+        if (!(error instanceof SpawnError)) throw error;
+        throw new SpawnError(`Cannot start "${program}" in its sandbox: ${error.message}`, {
+          cause: error,
+        });
+      }
+      return new ContainedProcess(bwrap, spec, options.signaller);
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Choosing how jobs run: contained by bubblewrap when `MCP_BG_CONTAINMENT` asks for it and it
+ * works here, else in plain process groups — never silently without a rule the user set.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import { ConfigError } from "../errors.ts";
+import type { Executor } from "./executor.ts";
+import { createLocalExecutor } from "./local_executor.ts";
+import { createContainedExecutor } from "./contained_executor.ts";
+import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
+import { bwrapArguments, OPEN_POLICY } from "../sandbox/containment_policy.ts";
+import { locateProgram } from "../sandbox/program_path.ts";
+
+/** Whether containment works on this machine, and the reason either way. */
+export interface ContainmentAvailability {
+  readonly available: boolean;
+  /** One sentence: what works, or what is missing and how to get it. */
+  readonly reason: string;
+  /** The `bwrap` found on `PATH`, when there is one. */
+  readonly bwrap?: string;
+}
+
+const INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)";
+
+let cached: ContainmentAvailability | undefined;
+
+function probe(): ContainmentAvailability {
+  if (Deno.build.os !== "linux") {
+    return {
+      available: false,
+      reason: `containment uses bubblewrap, which needs Linux; on ${Deno.build.os} it is ` +
+        "unavailable (a Seatbelt sandbox for macOS is not built yet)",
+    };
+  }
+  const found = locateProgram("bwrap", { cwd: "/", searchPath: Deno.env.get("PATH") ?? "" });
+  if (found === undefined) {
+    return { available: false, reason: `bwrap not found on PATH: ${INSTALL_HINT}` };
+  }
+  const bwrap = found.path;
+  if (Deno.permissions.querySync({ name: "run", command: bwrap }).state !== "granted") {
+    return { available: false, reason: "--allow-run does not include bwrap", bwrap };
+  }
+  // One real sandbox, as jobs get it (network off needs one more namespace, so try that too).
+  const args = bwrapArguments({ ...OPEN_POLICY, network: false }, { workingDir: "/", cwd: "/" });
+  try {
+    const { success, stderr } = new Deno.Command(bwrap, {
+      args: [...args, "--", "true"],
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).outputSync();
+    if (success) {
+      return { available: true, reason: `bubblewrap works here (${bwrap})`, bwrap };
+    }
+    const why = new TextDecoder().decode(stderr).trim().split("\n")[0] || "it failed";
+    return { available: false, reason: `bwrap cannot make a sandbox here: ${why}`, bwrap };
+  } catch (error) {
+    return { available: false, reason: `bwrap cannot run: ${(error as Error).message}`, bwrap };
+  }
+}
+
+/**
+ * Whether jobs can be contained here (bubblewrap on `PATH`, permitted, and able to make a
+ * sandbox), with the reason; tried once per process.
+ *
+ * @example Usage
+ * ```ts
+ * import { containmentAvailability } from "./containment.ts";
+ * const { available, reason } = containmentAvailability();
+ * console.log(available ? "contained" : `not contained: ${reason}`);
+ * ```
+ */
+export function containmentAvailability(): ContainmentAvailability {
+  return cached ??= probe();
+}
+
+/** The containment variables the user set, which need containment to mean anything. */
+function policyVariables(config: Config): string[] {
+  const set: string[] = [];
+  if (config.allowWrite !== undefined) set.push("MCP_BG_ALLOW_WRITE");
+  if (config.denyRead !== undefined) set.push("MCP_BG_DENY_READ");
+  if (!config.network) set.push("MCP_BG_NETWORK");
+  return set;
+}
+
+/**
+ * The executor `config` asks for: contained (`auto` when available, `required`), or local.
+ *
+ * @throws {ConfigError} when containment is required, or a containment rule is set, and
+ * containment is unavailable.
+ */
+export function createExecutor(
+  config: Config,
+  signaller: GroupSignaller = createGroupSignaller(),
+): Executor {
+  if (config.containment === "off") {
+    return local(signaller, "MCP_BG_CONTAINMENT=off");
+  }
+  const availability = containmentAvailability();
+  if (!availability.available) {
+    if (config.containment === "required") {
+      throw new ConfigError(
+        "MCP_BG_CONTAINMENT",
+        "required",
+        `a machine where bubblewrap works, but ${availability.reason}; or set MCP_BG_CONTAINMENT=auto`,
+      );
+    }
+    const [rule] = policyVariables(config);
+    if (rule !== undefined) {
+      throw new ConfigError(
+        rule,
+        Deno.env.get(rule) ?? "",
+        `no value: containment, which enforces it, is unavailable (${availability.reason})`,
+      );
+    }
+    return local(signaller, availability.reason);
+  }
+  const executor = createContainedExecutor({
+    bwrap: availability.bwrap!,
+    policy: {
+      allowWrite: config.allowWrite,
+      denyRead: config.denyRead ?? [],
+      network: config.network,
+    },
+    workingDir: config.workingDir,
+    signaller,
+  });
+  return { ...executor, containment: { contained: true, reason: availability.reason } };
+}
+
+function local(signaller: GroupSignaller, reason: string): Executor {
+  return { ...createLocalExecutor(signaller), containment: { contained: false, reason } };
+}

@@ -1,0 +1,124 @@
+/**
+ * Wall 3, containment: what a job may touch once it runs, turned into bubblewrap (`bwrap`)
+ * arguments. Walls 1 and 2 decide which program starts; this decides what it (and everything it
+ * starts) can write, read and reach, and makes its processes end with the job.
+ *
+ * @module
+ */
+import { isAbsolute, join } from "node:path";
+
+/** Every {@linkcode ContainmentMode}, for validation and help. */
+export const CONTAINMENT_MODES = ["auto", "required", "off"] as const;
+/** `auto`: contained when bubblewrap works here; `required`: refuse to start without it. */
+export type ContainmentMode = typeof CONTAINMENT_MODES[number];
+
+/** What a contained job may touch. */
+export interface ContainmentPolicy {
+  /**
+   * The only paths a job may write besides the working directory and a private `/tmp`;
+   * `undefined` leaves writes as they are without containment.
+   */
+  readonly allowWrite: readonly string[] | undefined;
+  /** Paths that appear empty (directories) or unreadable (files) inside. */
+  readonly denyRead: readonly string[];
+  /** `false`: the job gets its own network namespace with only its own loopback. */
+  readonly network: boolean;
+}
+
+/** The policy with nothing set: processes are contained, files and network are as outside. */
+export const OPEN_POLICY: ContainmentPolicy = Object.freeze({
+  allowWrite: undefined,
+  denyRead: [],
+  network: true,
+});
+
+/**
+ * Splits a comma-separated list of paths, expanding a leading `~` to `home` and joining relative
+ * entries onto `base`; blank entries are dropped.
+ *
+ * @example Usage
+ * ```ts
+ * import { parsePathList } from "./containment_policy.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parsePathList("~/.ssh, out", { home: "/home/me", base: "/work" }), [
+ *   "/home/me/.ssh",
+ *   "/work/out",
+ * ]);
+ * ```
+ */
+export function parsePathList(raw: string, options: { home?: string; base: string }): string[] {
+  return raw.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "").map(
+    (entry) => {
+      if ((entry === "~" || entry.startsWith("~/")) && options.home !== undefined) {
+        return join(options.home, entry.slice(1));
+      }
+      return isAbsolute(entry) ? entry : join(options.base, entry);
+    },
+  );
+}
+
+/** `path` with every symlink followed, or `undefined` when it does not exist. */
+function existing(path: string): { real: string; directory: boolean } | undefined {
+  try {
+    const real = Deno.realPathSync(path);
+    return { real, directory: Deno.statSync(real).isDirectory };
+  } catch (error) {
+    // Nothing there (or not reachable by the server): nothing to hide or to open up.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * The `bwrap` options (everything before `--`) that run one job under `policy` with `cwd` as
+ * its directory. Each job gets its own PID, IPC and user namespaces, no capabilities and no way
+ * to make more namespaces, a new session, a fresh `/proc` and a private `/dev`; bubblewrap ends
+ * it when the server dies. Paths are resolved through symlinks here, on the host, so that a
+ * link cannot move a rule.
+ *
+ * @example Usage
+ * ```ts
+ * import { bwrapArguments, OPEN_POLICY } from "./containment_policy.ts";
+ * import assert from "node:assert/strict";
+ * const args = bwrapArguments(OPEN_POLICY, { workingDir: "/", cwd: "/" });
+ * assert.ok(args.includes("--unshare-pid") && args.includes("--die-with-parent"));
+ * ```
+ */
+export function bwrapArguments(
+  policy: ContainmentPolicy,
+  where: { workingDir: string; cwd: string },
+): string[] {
+  const args = [
+    "--die-with-parent",
+    // Its own session: the job's processes form one group the server can signal from outside.
+    "--new-session",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-user",
+    // A nested user namespace could otherwise regain the capabilities to undo the mounts below.
+    "--disable-userns",
+    "--cap-drop",
+    "ALL",
+  ];
+  if (!policy.network) args.push("--unshare-net");
+  if (policy.allowWrite === undefined) {
+    args.push("--bind", "/", "/");
+  } else {
+    args.push("--ro-bind", "/", "/", "--tmpfs", "/tmp");
+    for (const path of [where.workingDir, ...policy.allowWrite]) {
+      const found = existing(path);
+      if (found !== undefined) args.push("--bind", found.real, found.real);
+    }
+  }
+  args.push("--dev", "/dev", "--proc", "/proc");
+  for (const path of policy.denyRead) {
+    const found = existing(path);
+    if (found === undefined) continue;
+    if (found.directory) args.push("--tmpfs", found.real, "--remount-ro", found.real);
+    else args.push("--ro-bind", "/dev/null", found.real);
+  }
+  args.push("--chdir", where.cwd);
+  return args;
+}
