@@ -50,16 +50,32 @@ function jobVariable(spec: SpawnSpec, name: string): string | undefined {
     (spec.env === undefined ? Deno.env.get(name) : spec.env[name]);
 }
 
-/** The pids of `pid`'s children, from the host's /proc; empty when it has none or is gone. */
-function childrenOf(pid: number): number[] {
+/**
+ * The pids of `pid`'s children from the host's /proc (empty when it has none or is gone), read
+ * directly under `--allow-all` (Deno asks for it for /proc), else through `cat` when that may
+ * run; `undefined` when neither is permitted.
+ */
+async function childrenOf(pid: number): Promise<number[] | undefined> {
+  const path = `/proc/${pid}/task/${pid}/children`;
+  let text: string;
   try {
-    const text = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`);
-    return text.split(" ").filter((word) => word !== "").map(Number);
+    text = await Deno.readTextFile(path);
   } catch (error) {
     // The process has exited: it has no children any more.
     if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
+    if (!(error instanceof Deno.errors.NotCapable)) throw error;
+    if (Deno.permissions.querySync({ name: "run", command: "cat" }).state !== "granted") {
+      return undefined;
+    }
+    const output = await new Deno.Command("cat", {
+      args: [path],
+      clearEnv: true,
+      stdin: "null",
+      stderr: "null",
+    }).output();
+    text = new TextDecoder().decode(output.stdout);
   }
+  return text.split(" ").filter((word) => word.trim() !== "").map(Number);
 }
 
 /** bwrap reports a death by signal n as exit code 128 + n; report it as the signal again. */
@@ -99,7 +115,7 @@ class ContainedProcess implements SpawnedProcess {
     if (this.#ended) return;
     const init = await this.#sandboxInit();
     if (this.#ended) return;
-    // Before the init exists there is no group inside: signalling bwrap ends the sandbox.
+    // Before the init exists (or with no way to find it) signalling bwrap ends the sandbox.
     const leader = init === undefined
       ? this.#bwrap
       : { pid: init, kill: (sig: Deno.Signal) => this.#bwrap.kill(sig) };
@@ -113,8 +129,10 @@ class ContainedProcess implements SpawnedProcess {
   async #sandboxInit(): Promise<number | undefined> {
     const deadline = Date.now() + INIT_WAIT_MS;
     while (this.#init === undefined && !this.#ended && Date.now() < deadline) {
-      const init = childrenOf(this.pid)[0];
-      if (init !== undefined && childrenOf(init).length > 0) this.#init = init;
+      const children = await childrenOf(this.pid);
+      if (children === undefined) return undefined; // no way to look: bwrap it is
+      const init = children[0];
+      if (init !== undefined && (await childrenOf(init))!.length > 0) this.#init = init;
       else await new Promise((resolve) => setTimeout(resolve, 5));
     }
     return this.#init;

@@ -73,14 +73,18 @@ function allowRun(config: SandboxPolicy, notes: string[]): string {
   return `--allow-run=${[...programs, ...containmentRun(config, notes)].join(",")}`;
 }
 
-/** `bwrap` when jobs may be contained: it runs each job, and the server checks what it runs. */
+/**
+ * `bwrap` when jobs may be contained (it runs each job; the server checks what it runs), and
+ * `cat`, which reads a sandbox's process ids from /proc, where Deno wants `--allow-all`.
+ */
 function containmentRun(config: Config, notes: string[]): string[] {
   if (config.containment === "off") return [];
   notes.push(
     "containment: bwrap starts every job, so it is allowed; the program inside is still " +
-      "checked against this list before bwrap runs it",
+      "checked against this list before bwrap runs it; cat finds a sandbox's processes so that " +
+      "send_signal reaches the program",
   );
-  return ["bwrap"];
+  return ["bwrap", "cat"];
 }
 
 /**

@@ -1,0 +1,193 @@
+/**
+ * Containment rules, each proved by trying to break it: writes outside MCP_BG_ALLOW_WRITE, reads
+ * of MCP_BG_DENY_READ paths, connections with MCP_BG_NETWORK=off, and the usual escapes
+ * (symlinks, `..`, /proc/1/root, /dev/shm, the job's own environment, a nested bwrap).
+ */
+import assert from "node:assert/strict";
+import { relative } from "node:path";
+import { TestServer } from "../helpers/mcp_client.ts";
+import { CONTAINED, noContainment } from "../helpers/containment.ts";
+import { bwrapArguments, OPEN_POLICY } from "../../lib/sandbox/containment_policy.ts";
+import { containmentAvailability } from "../../lib/jobs/containment.ts";
+import { run } from "../helpers/processes.ts";
+
+const SECRET = "TOPSECRET-4242";
+
+/** A working dir and an allowed dir under /tmp, and an outside dir with secrets elsewhere. */
+async function makeDirs() {
+  const work = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-work-" }));
+  const allowed = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-allowed-" }));
+  // Outside /tmp, since a contained job gets a private /tmp: the host's stays out of reach anyway.
+  const outside = await Deno.realPath(
+    await Deno.makeTempDir({ dir: Deno.cwd(), prefix: ".mcp-bg-outside-" }),
+  );
+  await Deno.writeTextFile(`${outside}/secret.txt`, SECRET);
+  await Deno.mkdir(`${outside}/keys`);
+  await Deno.writeTextFile(`${outside}/keys/id`, SECRET);
+  await Deno.symlink(outside, `${work}/out`);
+  return {
+    work,
+    allowed,
+    outside,
+    async [Symbol.asyncDispose]() {
+      for (const dir of [work, allowed, outside]) await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** Runs `command` as a job to its end; returns its status and output. */
+async function runJob(server: TestServer, command: string, env?: Record<string, string>) {
+  const { job_id } = await server.ok<{ job_id: string }>("execute_command", { command, env });
+  const status = await server.waitForEnd(job_id);
+  const output = await server.ok<{ stdout: string; stderr: string }>("get_job_output", { job_id });
+  return { status: status.status as string, ...output };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+Deno.test({
+  name: "MCP_BG_ALLOW_WRITE: writes outside fail, leave no file, and every escape route is shut",
+  ignore: noContainment,
+  fn: async () => {
+    await using dirs = await makeDirs();
+    await using server = await TestServer.start({
+      env: { ...CONTAINED, MCP_BG_WORKING_DIR: dirs.work, MCP_BG_ALLOW_WRITE: dirs.allowed },
+    });
+    const marker = `${dirs.outside}/marker`;
+    const attempts = [
+      `touch ${marker}`,
+      "touch out/marker", // a symlink in the working dir pointing outside
+      `touch ${relative(dirs.work, marker)}`, // `..` all the way out
+      `touch /proc/1/root${marker}`,
+      `sh -c 'cd /proc/self/root${dirs.outside} && touch marker'`,
+      `mount -o remount,rw /`,
+      `bwrap --bind / / touch ${marker}`, // a sandbox of its own, with everything writable
+      `unshare -rm touch ${marker}`,
+    ];
+    for (const command of attempts) {
+      const outcome = await runJob(server, command);
+      assert.equal(outcome.status, "failed", `${command} succeeded: ${outcome.stderr}`);
+      assert.equal(await exists(marker), false, command);
+    }
+    // The client's own variables cannot reopen the sandbox.
+    const withEnv = await runJob(server, `touch ${marker}`, {
+      MCP_BG_CONTAINMENT: "off",
+      MCP_BG_ALLOW_WRITE: "/",
+    });
+    assert.equal(withEnv.status, "failed");
+    assert.equal(await exists(marker), false);
+    assert.equal(
+      (await server.call("execute_command", { command: "pwd", cwd: "out" })).isError,
+      true,
+    );
+
+    for (const path of [`${dirs.work}/made-here`, `${dirs.allowed}/made-there`]) {
+      assert.equal((await runJob(server, `touch ${path}`)).status, "completed", path);
+      assert.equal(await exists(path), true, path);
+    }
+    // /tmp and /dev/shm are the job's own: what it writes there never reaches the host.
+    const name = `mcp-bg-private-${crypto.randomUUID()}`;
+    const privateWrites = await runJob(server, `sh -c 'touch /tmp/${name} /dev/shm/${name}'`);
+    assert.equal(privateWrites.status, "completed", privateWrites.stderr);
+    assert.equal(await exists(`/tmp/${name}`), false);
+    assert.equal(await exists(`/dev/shm/${name}`), false);
+  },
+});
+
+Deno.test({
+  name: "MCP_BG_DENY_READ hides a secret file and directory on every path to them",
+  ignore: noContainment,
+  fn: async () => {
+    await using dirs = await makeDirs();
+    await using server = await TestServer.start({
+      env: {
+        ...CONTAINED,
+        MCP_BG_WORKING_DIR: dirs.work,
+        MCP_BG_DENY_READ: `${dirs.outside}/secret.txt,${relative(dirs.work, dirs.outside)}/keys`,
+      },
+    });
+    const reads = [
+      `cat ${dirs.outside}/secret.txt`,
+      "cat out/secret.txt",
+      `cat ${relative(dirs.work, dirs.outside)}/secret.txt`,
+      `cat /proc/1/root${dirs.outside}/secret.txt`,
+      `cat ${dirs.outside}/keys/id`,
+      "cat out/keys/id",
+      `ls -a ${dirs.outside}/keys`,
+      `grep -r ${SECRET} ${dirs.outside}`,
+    ];
+    for (const command of reads) {
+      const outcome = await runJob(server, command);
+      assert.ok(!outcome.stdout.includes(SECRET), `${command} read the secret`);
+      assert.ok(!outcome.stdout.includes("id"), `${command} listed the hidden directory`);
+    }
+    // The rest of the directory stays readable: the rule hides what it names, and only that.
+    await Deno.writeTextFile(`${dirs.outside}/public.txt`, "public");
+    assert.equal((await runJob(server, "cat out/public.txt")).stdout, "public");
+  },
+});
+
+Deno.test({
+  name: "MCP_BG_NETWORK=off: a connection to a loopback port open on the host fails",
+  ignore: noContainment,
+  fn: async () => {
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    let accepted = 0;
+    const accepting = (async () => {
+      for await (const connection of listener) {
+        accepted++;
+        connection.close();
+      }
+    })();
+    const connect = `bash -c 'exec 3<>/dev/tcp/127.0.0.1/${listener.addr.port} && echo connected'`;
+    {
+      await using server = await TestServer.start({ env: { ...CONTAINED, MCP_BG_NETWORK: "off" } });
+      const refused = await runJob(server, connect);
+      assert.equal(refused.status, "failed");
+      assert.equal(refused.stdout, "");
+      const loopback = await runJob(server, "cat /sys/class/net/lo/operstate");
+      assert.equal(loopback.status, "completed", "the job's own loopback exists");
+    }
+    assert.equal(accepted, 0);
+    {
+      // The same connection with the network on: the test can see one when it happens.
+      await using server = await TestServer.start({ env: CONTAINED });
+      assert.equal((await runJob(server, connect)).stdout, "connected\n");
+    }
+    assert.equal(accepted, 1);
+    listener.close();
+    await accepting.catch(() => {}); // the listener was closed: accepting ends with an error
+  },
+});
+
+Deno.test({
+  name: "the sandbox's arguments work for an unprivileged user (user namespaces)",
+  ignore: noContainment || Deno.uid() !== 0,
+  fn: async () => {
+    const bwrap = containmentAvailability().bwrap!;
+    const args = bwrapArguments({ ...OPEN_POLICY, network: false }, { workingDir: "/", cwd: "/" });
+    const result = await run("setpriv", [
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      bwrap,
+      ...args,
+      "--",
+      "sh",
+      "-c",
+      "echo $$; id -u; ls /proc | grep -c '^[0-9]'",
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const [pid, uid] = result.stdout.trim().split("\n");
+    assert.equal(pid, "2", "the program is pid 2, under bubblewrap's init");
+    assert.equal(uid, "65534");
+  },
+});
