@@ -28,6 +28,8 @@ import {
   firstStartOfCheckout,
 } from "./first_start.ts";
 import { FLOOD_LINES, type WaiterRun, waiterRuns } from "./waiters.ts";
+import { fiftyJobs, median, outputVisible, percentile, waitEnded } from "./job_latency.ts";
+import { containmentRows } from "./containment_overhead.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
@@ -46,6 +48,7 @@ const { values } = parseArgs({
 
     soak: { type: "boolean", default: false },
     "waiters-only": { type: "boolean", default: false },
+    containment: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -56,16 +59,6 @@ const CHART_SIZES_MB = quick ? [10, 50] : [10, 50, 200, 400];
 
 // ---------------------------------------------------------------------------------------------
 // Small statistics and process helpers
-
-function median(samples: number[]): number {
-  return percentile(samples, 50);
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
 
 /** Wall time of `sh -c script` run to completion, in ms. */
 async function timeShell(script: string): Promise<number> {
@@ -82,17 +75,6 @@ async function timeShell(script: string): Promise<number> {
 
 function startServer(entry: string, env: Record<string, string> = {}): Promise<TestServer> {
   return TestServer.start({ entry, env });
-}
-
-type Status = { status: string; stdout_bytes: number };
-
-/** Polls `get_job_status` every `intervalMs` until the job has ended. */
-async function waitEnded(server: TestServer, jobId: string, intervalMs: number): Promise<Status> {
-  for (;;) {
-    const status = await server.ok<Status>("get_job_status", { job_id: jobId });
-    if (status.status !== "running") return status;
-    if (intervalMs > 0) await delay(intervalMs);
-  }
 }
 
 function progress(line: string): void {
@@ -131,23 +113,6 @@ async function roundTrip(server: TestServer): Promise<{ p50: number; p99: number
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-/** `execute_command` of an echo until `get_job_output` shows the text. */
-async function outputVisible(server: TestServer): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < (quick ? 5 : 21); i++) {
-    const marker = `visible-${i}`;
-    const start = performance.now();
-    const jobId = await server.start(`echo ${marker}`);
-    for (;;) {
-      const output = await server.ok<{ stdout: string }>("get_job_output", { job_id: jobId });
-      if (output.stdout.includes(marker)) break;
-    }
-    samples.push(performance.now() - start);
-    await waitEnded(server, jobId, 5);
-  }
-  return median(samples);
-}
-
 /** The job's delay before it prints what a plain `wait_for_job` waits for. */
 const PLAIN_WAIT_DELAY_MS = 100;
 
@@ -163,28 +128,6 @@ async function plainWait(server: TestServer): Promise<number> {
     await server.ok("wait_for_job", { job_id: jobId, pattern: "^ready" });
     samples.push(performance.now() - start);
     await waitEnded(server, jobId, 5);
-  }
-  return median(samples);
-}
-
-/** 50 `execute_command` calls at once, until `list_jobs` shows all 50 ended. */
-async function fiftyJobs(): Promise<number> {
-  const samples: number[] = [];
-  for (let run = 0; run < (quick ? 1 : 3); run++) {
-    await using server = await startServer(MAIN, { MCP_BG_MAX_JOBS: "50" });
-    const start = performance.now();
-    const ids = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => server.start(`sh -c "echo job-${i}"`)),
-    );
-    const wanted = new Set(ids);
-    for (;;) {
-      const { jobs } = await server.ok<{ jobs: { job_id: string; status: string }[] }>("list_jobs");
-      if (jobs.filter((job) => wanted.has(job.job_id) && job.status !== "running").length === 50) {
-        break;
-      }
-      await delay(5);
-    }
-    samples.push(performance.now() - start);
   }
   return median(samples);
 }
@@ -424,6 +367,10 @@ async function main(): Promise<void> {
   }
 
   if (values.soak) return await soakSection();
+  if (values.containment) {
+    for (const row of await containmentRows(quick)) console.log(row.join(" | "));
+    return;
+  }
   const started = new Date();
   if (values["waiters-only"]) {
     for (const entry of [MAIN, ...(values.compare === undefined ? [] : [values.compare])]) {
@@ -471,12 +418,15 @@ async function main(): Promise<void> {
     {
       await using server = await startServer(MAIN);
       trip = await roundTrip(server);
-      visible = await outputVisible(server);
+      visible = median(await outputVisible(server, quick ? 5 : 21));
       waited = await plainWait(server);
     }
 
     progress("50 jobs at once");
-    const fifty = await fiftyJobs();
+    const fifty = median(await fiftyJobs({}, quick ? 1 : 3));
+
+    progress("containment: contained vs off, interleaved");
+    const contained = await containmentRows(quick);
 
     progress(`other calls during a ${FLOOD_LINES}-line flood with 0, 20 and 100 waiters`);
     const waiters = waiterRows(await waiterRuns(MAIN));
@@ -536,6 +486,7 @@ async function main(): Promise<void> {
       ],
       ["50 jobs started at once until all ended", ms(fifty), "", ""],
       ...waiters,
+      ...contained,
       [
         "Drain 200 MB flood until `completed`",
         ms(drain.server),

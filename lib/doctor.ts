@@ -8,6 +8,7 @@ import { type Config, loadConfig, showConfig, unknownVariableWarnings } from "./
 import { ConfigError } from "./errors.ts";
 import { detectGroupSignalMethod, type GroupSignalMethod } from "./jobs/process_group.ts";
 import { VERSION } from "./version.ts";
+import { containmentAvailability, createExecutor } from "./jobs/containment.ts";
 
 /** The report, and whether the server would start with these permissions and this configuration. */
 export interface DoctorReport {
@@ -35,12 +36,10 @@ function granted(descriptor: Deno.PermissionDescriptor): boolean {
   return Deno.permissions.querySync(descriptor).state === "granted";
 }
 
-/**
- * Whether jobs can be contained on this machine, and why. Containment is not part of this
- * version yet; the containment work fills this in with its availability check.
- */
+/** Whether jobs can be contained on this machine, and why (bubblewrap found, permitted, working). */
 export function containmentLine(): string {
-  return "not available: this version runs jobs in plain process groups only";
+  const { available, reason } = containmentAvailability();
+  return `${available ? "available" : "unavailable"}: ${reason}`;
 }
 
 function whoRuns(): string {
@@ -70,7 +69,10 @@ export function doctorReport(): DoctorReport {
     const env = Deno.env.toObject();
     try {
       config = loadConfig(env, Deno.cwd());
+      // Containment required (or a rule set) where it is unavailable stops the start too.
+      createExecutor(config);
     } catch (error) {
+      config = undefined;
       if (!(error instanceof ConfigError || error instanceof Deno.errors.NotCapable)) throw error;
       warnings.push(`the server will not start: ${error.message}`);
     }

@@ -17,7 +17,7 @@ Deno.test("--doctor prints version, permissions, group kill, containment, config
     "permissions: env granted, read granted, run granted, write granted, net granted",
   );
   assert.match(lines[3]!, /^group kill: deno-kill: /);
-  assert.match(lines[4]!, /^containment: /);
+  assert.match(lines[4]!, /^containment: (available: bubblewrap works here|unavailable: .+)/);
   assert.match(lines[5]!, /^configuration: max_jobs=4 .*job_timeout=none .*http_token=unset/);
   assert.match(lines[6]!, /^warning: MCP_BG_JOB_TIMOUT .*did you mean MCP_BG_JOB_TIMEOUT\?/);
   assert.equal(lines.length, 7, result.stdout);

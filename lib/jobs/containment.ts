@@ -34,6 +34,9 @@ function probe(): ContainmentAvailability {
         "unavailable (a Seatbelt sandbox for macOS is not built yet)",
     };
   }
+  if (Deno.permissions.querySync({ name: "env", variable: "PATH" }).state !== "granted") {
+    return { available: false, reason: "no --allow-env: PATH cannot be read to find bwrap" };
+  }
   const found = locateProgram("bwrap", { cwd: "/", searchPath: Deno.env.get("PATH") ?? "" });
   if (found === undefined) {
     return { available: false, reason: `bwrap not found on PATH: ${INSTALL_HINT}` };

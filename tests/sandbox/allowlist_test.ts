@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { TestServer, type ToolOutcome } from "../helpers/mcp_client.ts";
+import { exists } from "../helpers/files.ts";
 
 const MARKER = "marker";
 
@@ -35,16 +36,6 @@ async function attempt(server: TestServer, command: string): Promise<ToolOutcome
   const outcome = await server.call("execute_command", { command });
   if (!outcome.isError) await server.waitForEnd((outcome.data as { job_id: string }).job_id);
   return outcome;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /** Tries every attack and checks that none created the marker; returns the outcomes. */

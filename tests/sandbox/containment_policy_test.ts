@@ -10,6 +10,7 @@ import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { bwrapArguments, OPEN_POLICY } from "../../lib/sandbox/containment_policy.ts";
 import { containmentAvailability } from "../../lib/jobs/containment.ts";
 import { run } from "../helpers/processes.ts";
+import { exists } from "../helpers/files.ts";
 
 const SECRET = "TOPSECRET-4242";
 
@@ -41,16 +42,6 @@ async function runJob(server: TestServer, command: string, env?: Record<string, 
   const status = await server.waitForEnd(job_id);
   const output = await server.ok<{ stdout: string; stderr: string }>("get_job_output", { job_id });
   return { status: status.status as string, ...output };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 Deno.test({
