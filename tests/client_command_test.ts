@@ -76,7 +76,8 @@ Deno.test({
       const transport = new StdioClientTransport({
         command: entry.command,
         args: entry.args.map(fill),
-        env: { ...downloadEnv(), NO_COLOR: "1", ...env },
+        // The job's $PPID must be a host pid: inside containment it would be the sandbox's init.
+        env: { ...downloadEnv(), NO_COLOR: "1", MCP_BG_CONTAINMENT: "off", ...env },
         cwd: project,
         stderr: "pipe",
       });
