@@ -77,7 +77,7 @@ function allowRun(config: SandboxPolicy, notes: string[]): string {
  * `bwrap` when jobs may be contained (it runs each job; the server checks what it runs), and
  * `cat`, which reads a sandbox's process ids from /proc, where Deno wants `--allow-all`.
  */
-function containmentRun(config: Config, notes: string[]): string[] {
+function containmentRun(config: SandboxPolicy, notes: string[]): string[] {
   if (config.containment === "off") return [];
   notes.push(
     "containment: bwrap starts every job, so it is allowed; the program inside is still " +

@@ -6,6 +6,7 @@
 import { ConfigError } from "../errors.ts";
 import { basename, locateProgram } from "./program_path.ts";
 import type { ShellGrammar } from "./shell_walker.ts";
+import type { ContainmentMode } from "./containment_policy.ts";
 
 /** The configured shell. */
 export interface ShellConfig {
@@ -26,6 +27,8 @@ export interface SandboxPolicy {
   readonly shell: ShellConfig | undefined;
   /** Absolute directory jobs run in. */
   readonly workingDir: string;
+  /** `MCP_BG_CONTAINMENT` (default `auto`): unless `off`, bubblewrap runs the jobs. */
+  readonly containment?: ContainmentMode;
 }
 
 const POSIX_SHELLS = new Set(["sh", "dash", "ash", "posh"]);
