@@ -11,13 +11,13 @@
  * @module
  */
 import { SpawnError } from "../errors.ts";
-import { programNotFound } from "../errors.ts";
 import type { Executor, ProcessStatus, SpawnedProcess, SpawnSpec } from "./executor.ts";
-import { spawnDetached, spawnFailure } from "./local_executor.ts";
+import { spawnDetached } from "./local_executor.ts";
+import { spawnFailure, type SpawnPlace } from "./spawn_failure.ts";
 import type { GroupSignaller } from "./process_group.ts";
 import { signalOfExitCode } from "./linux_signals.ts";
 import { bwrapArguments, type ContainmentPolicy } from "../sandbox/containment_policy.ts";
-import { locateProgram } from "../sandbox/program_path.ts";
+import { locateProgram, unrunnableReason } from "../sandbox/program_path.ts";
 
 /** What the contained executor needs. */
 export interface ContainedExecutorOptions {
@@ -36,12 +36,22 @@ const INIT_WAIT_MS = 2000;
  * Wall 2 for the program inside: with a scoped `--allow-run`, only `bwrap` is checked by Deno
  * when it starts, so the inner program is checked here, with Deno's own words.
  */
-function refuseUnlessPermitted(program: string): void {
+function refuseUnlessPermitted(program: string, place: SpawnPlace): void {
   if (Deno.permissions.querySync({ name: "run", command: program }).state === "granted") return;
   const refusal = new Deno.errors.NotCapable(
     `Requires run access to "${program}", run again with the --allow-run flag`,
   );
-  throw spawnFailure(program, refusal);
+  throw spawnFailure(program, refusal, place);
+}
+
+/** Fails as a direct spawn would when `program` cannot be run: bwrap would only fail later. */
+function refuseUnlessRunnable(program: string, place: SpawnPlace): void {
+  if (locateProgram(program, place) !== undefined) return;
+  const missing = unrunnableReason(program, place.cwd) === "program not found";
+  const error = missing
+    ? new Deno.errors.NotFound(program)
+    : new Deno.errors.PermissionDenied(program);
+  throw spawnFailure(program, error, place);
 }
 
 /** The variable `name` as the job will see it. */
@@ -162,11 +172,9 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
     signalMethod: options.signaller.method,
     spawn(spec: SpawnSpec): SpawnedProcess {
       const [program] = spec.argv;
-      refuseUnlessPermitted(program);
-      const searchPath = jobVariable(spec, "PATH") ?? "";
-      if (locateProgram(program, { cwd: spec.cwd, searchPath }) === undefined) {
-        throw programNotFound(program);
-      }
+      const place = { cwd: spec.cwd, searchPath: jobVariable(spec, "PATH") ?? "" };
+      refuseUnlessPermitted(program, place);
+      refuseUnlessRunnable(program, place);
       const args = bwrapArguments(options.policy, {
         workingDir: options.workingDir,
         cwd: spec.cwd,
