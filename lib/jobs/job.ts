@@ -9,6 +9,7 @@ import { JobNotRunningError, StdinClosedError } from "../errors.ts";
 import { raceTimeout } from "../timers.ts";
 import type { Argv } from "../sandbox/command_line.ts";
 import type { Logger } from "../logger.ts";
+import { ListeningCache, type ListeningSocket } from "./listening.ts";
 
 /** Every {@linkcode JobStatus}, for schemas. */
 export const JOB_STATUSES = ["running", "completed", "failed", "killed"] as const;
@@ -55,6 +56,8 @@ export interface JobOptions {
 const DRAIN_AFTER_EXIT_MS = 250;
 // A pipe holds 64 KiB, so one read never returns more.
 const READ_SIZE = 64 * 1024;
+// Status calls see listening ports at most this old; wait_for_job's port wait looks afresh.
+const LISTENING_MAX_AGE_MS = 1000;
 const encoder = new TextEncoder();
 
 /** A running or finished process with bounded output. Create one with {@linkcode Job.start}. */
@@ -84,6 +87,7 @@ export class Job {
   #killing: Promise<KillOutcome> | undefined;
   // The leader has exited and been reaped: its pid may be reused, and the job ended on its own.
   #leaderExited = false;
+  readonly #listening = new ListeningCache(LISTENING_MAX_AGE_MS);
   readonly #process: SpawnedProcess;
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array> | null;
   #stdinClosed: boolean;
@@ -145,6 +149,14 @@ export class Job {
   /** Whether the job runs inside an OS sandbox. */
   get contained(): boolean {
     return this.#process.contained;
+  }
+  /** The TCP ports the job's processes listen on while it runs, at most a second old. */
+  get listening(): readonly ListeningSocket[] {
+    return this.#status === "running" ? this.#listening.of(this.pid) : [];
+  }
+  /** {@linkcode Job.listening} looked up now (and kept for the next reads). */
+  listeningNow(): readonly ListeningSocket[] {
+    return this.#status === "running" ? this.#listening.of(this.pid, true) : [];
   }
   /** The exit code once the process has ended, `null` before or when a signal ended it. */
   get exitCode(): number | null {

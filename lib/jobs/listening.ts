@@ -54,6 +54,40 @@ export function listeningSockets(pid: number, proc = "/proc"): ListeningSocket[]
   return [...found.values()].sort((a, b) => a.port - b.port || a.address.localeCompare(b.address));
 }
 
+/**
+ * {@linkcode listeningSockets} of one process tree, looked up again only once `maxAgeMs` have
+ * passed: reading `/proc/<pid>/net/tcp` walks the kernel's whole connection table (milliseconds
+ * on a busy host), too slow to repeat for every status call of every job.
+ *
+ * @example Usage
+ * ```ts
+ * import { ListeningCache } from "./listening.ts";
+ * import assert from "node:assert/strict";
+ * const cache = new ListeningCache(1000);
+ * assert.equal(cache.of(Deno.pid), cache.of(Deno.pid)); // the second is the first, cached
+ * ```
+ */
+export class ListeningCache {
+  readonly #maxAgeMs: number;
+  #lookedUp = -Infinity;
+  #sockets: ListeningSocket[] = [];
+
+  /** A cache whose answer is at most `maxAgeMs` old. */
+  constructor(maxAgeMs: number) {
+    this.#maxAgeMs = maxAgeMs;
+  }
+
+  /** The sockets `pid`'s tree listens on, as of at most `maxAgeMs` ago, or now when `fresh`. */
+  of(pid: number, fresh = false): ListeningSocket[] {
+    const now = performance.now();
+    if (fresh || now - this.#lookedUp >= this.#maxAgeMs) {
+      this.#sockets = listeningSockets(pid);
+      this.#lookedUp = now;
+    }
+    return this.#sockets;
+  }
+}
+
 /** `pid` and every process descended from it, from the `children` files of its threads. */
 function processTree(pid: number, proc: string): number[] {
   const seen = new Set<number>([pid]);

@@ -6,7 +6,6 @@
  * @module
  */
 import type { Job } from "./job.ts";
-import { listeningSockets } from "./listening.ts";
 import type { LineTest } from "../output/line_pattern.ts";
 import { LineFeed } from "../output/line_feed.ts";
 
@@ -148,7 +147,7 @@ export function waitForJob(job: Job, options: WaitOptions): Promise<WaitOutcome>
     const listens = (): boolean => {
       const { port } = options;
       if (port === undefined || job.status !== "running") return false;
-      const sockets = listeningSockets(job.pid);
+      const sockets = job.listeningNow();
       if (!sockets.some((socket) => port === true || socket.port === port)) return false;
       finish("listening");
       return true;

@@ -6,7 +6,6 @@
 import { z } from "zod";
 import { type Job, JOB_STATUSES, KILL_REASONS } from "../jobs/job.ts";
 import { lastLine } from "../output/reading.ts";
-import { listeningSockets } from "../jobs/listening.ts";
 
 /** A job's status as `get_job_status` reports it; the other tools refer to it. */
 export const jobStatusShape = {
@@ -58,7 +57,7 @@ export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape
     name: job.name,
     stdout_last_line: lastLine(job.stdout),
     stderr_last_line: lastLine(job.stderr),
-    listening: job.status === "running" ? listeningSockets(job.pid) : [],
+    listening: [...job.listening],
   };
 }
 

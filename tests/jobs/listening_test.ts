@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { listeningIn, listeningSockets } from "../../lib/jobs/listening.ts";
+import { ListeningCache, listeningIn, listeningSockets } from "../../lib/jobs/listening.ts";
 import { JobManager } from "../../lib/jobs/job_table.ts";
 import { loadConfig } from "../../lib/config.ts";
 import { waitForJob } from "../../lib/jobs/waiting.ts";
@@ -114,5 +114,20 @@ Deno.test("listeningSockets sees a port in a sandbox with its own network namesp
     child.kill("SIGKILL");
     await child.status;
     await reader.cancel();
+  }
+});
+
+Deno.test("ListeningCache answers from its last look until it is old or asked to look afresh", () => {
+  const cache = new ListeningCache(60_000);
+  const before = cache.of(Deno.pid);
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = listener.addr.port;
+    assert.equal(cache.of(Deno.pid), before);
+    assert.ok(cache.of(Deno.pid, true).some((socket) => socket.port === port));
+    assert.ok(cache.of(Deno.pid).some((socket) => socket.port === port));
+    assert.ok(new ListeningCache(0).of(Deno.pid).some((socket) => socket.port === port));
+  } finally {
+    listener.close();
   }
 });
