@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { HttpTestServer } from "../helpers/http_server.ts";
 import { assertStillWorking, TestServer, type ToolClient } from "../helpers/mcp_client.ts";
 import { run } from "../helpers/processes.ts";
+import { CONTAINED, noContainment } from "../helpers/containment.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const TOKEN = "tok-3f9a1c-never-in-a-job";
@@ -87,4 +88,19 @@ Deno.test("MCP_BG_HTTP_TOKEN_FILE that is missing, empty, or given with the toke
     await Deno.remove(empty);
     await Deno.remove(full);
   }
+});
+
+Deno.test({
+  name: "a contained job sees neither the token nor the server's environment in /proc",
+  ignore: noContainment,
+  async fn() {
+    await using server = await TestServer.start({
+      env: { ...CONTAINED, MCP_BG_HTTP_TOKEN: TOKEN, PATH: Deno.env.get("PATH") ?? "" },
+    });
+    await assertJobsCannotSeeToken(server);
+    const id = await server.start(`sh -c 'cat /proc/1/environ /proc/$PPID/environ; echo done'`);
+    await server.waitForEnd(id);
+    const { stdout } = await server.ok<{ stdout: string }>("get_job_output", { job_id: id });
+    assert.ok(stdout.endsWith("done\n") && !stdout.includes(TOKEN), stdout);
+  },
 });
