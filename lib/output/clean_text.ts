@@ -85,3 +85,78 @@ function cleanLine(line: string): string {
   for (let i = 0; i < screen.length; i++) screen[i] ??= " ";
   return screen.join("");
 }
+
+const ESC = 0x1b;
+// How far back a read's edge looks for the escape sequence it may have cut (a hyperlink's OSC
+// carries its URL, so this is more than a colour code needs).
+const MAX_SEQUENCE_BYTES = 256;
+
+/** Index just past the escape sequence at `at` (an ESC byte), or -1 when it is not complete before `limit`. */
+function sequenceEnd(bytes: Uint8Array, at: number, limit: number): number {
+  if (at + 1 >= limit) return -1;
+  const kind = bytes[at + 1]!;
+  if (kind === 0x5b) { // CSI: parameters and intermediates, then one final byte
+    for (let i = at + 2; i < limit; i++) {
+      const byte = bytes[i]!;
+      if (byte >= 0x40 && byte <= 0x7e) return i + 1;
+      if (byte < 0x20 || byte > 0x3f) return i; // malformed: it ends where it breaks
+    }
+    return -1;
+  }
+  if (kind === 0x5d) { // OSC: up to BEL or ESC \
+    for (let i = at + 2; i < limit; i++) {
+      if (bytes[i] === 0x07) return i + 1;
+      if (bytes[i] === ESC) return i + 1 < limit ? i + 2 : -1;
+    }
+    return -1;
+  }
+  // Two bytes, or three with an intermediate (ESC ( B).
+  const length = kind >= 0x20 && kind <= 0x2f ? 3 : 2;
+  return at + length <= limit ? at + length : -1;
+}
+
+/** The last ESC in `bytes[max(floor, to - MAX_SEQUENCE_BYTES), to)`, or -1. */
+function lastEscape(bytes: Uint8Array, to: number, floor: number): number {
+  const low = Math.max(floor, to - MAX_SEQUENCE_BYTES);
+  const at = bytes.lastIndexOf(ESC, to - 1);
+  return at >= low ? at : -1;
+}
+
+/**
+ * Where a read that would start at `from` starts without beginning inside an escape sequence:
+ * past the end of one cut at `from`, so that its tail is not shown as text (`[31m`).
+ *
+ * @example Usage
+ * ```ts
+ * import { escapeSafeStart } from "./clean_text.ts";
+ * import assert from "node:assert/strict";
+ * const bytes = new TextEncoder().encode("a\x1b[31mred");
+ * assert.equal(escapeSafeStart(bytes, 3, bytes.length), 6); // inside "\x1b[31m": after it
+ * assert.equal(escapeSafeStart(bytes, 7, bytes.length), 7);
+ * ```
+ */
+export function escapeSafeStart(bytes: Uint8Array, from: number, limit: number): number {
+  const escape = lastEscape(bytes, from, 0);
+  if (escape < 0) return from;
+  const end = sequenceEnd(bytes, escape, limit);
+  return end > from ? end : from;
+}
+
+/**
+ * Where a read that would end at `to` ends without cutting an escape sequence: before one not
+ * complete by `to`, which the next read then starts with. Never at or before `floor`.
+ *
+ * @example Usage
+ * ```ts
+ * import { escapeSafeEnd } from "./clean_text.ts";
+ * import assert from "node:assert/strict";
+ * const bytes = new TextEncoder().encode("ok\x1b[3");
+ * assert.equal(escapeSafeEnd(bytes, bytes.length, 0), 2);
+ * assert.equal(escapeSafeEnd(bytes, 2, 0), 2);
+ * ```
+ */
+export function escapeSafeEnd(bytes: Uint8Array, to: number, floor: number): number {
+  const escape = lastEscape(bytes, to, floor);
+  if (escape <= floor) return to;
+  return sequenceEnd(bytes, escape, to) < 0 ? escape : to;
+}

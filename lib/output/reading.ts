@@ -13,7 +13,7 @@ import { WorkSlice } from "../work_slice.ts";
 import { MatchingLines } from "./matching_lines.ts";
 import type { LineTest } from "./line_pattern.ts";
 import { decodeFrom, decodeUtf8, orphanedHead, orphanedPrefix, utf8SafeLength } from "./utf8.ts";
-import { cleanText } from "./clean_text.ts";
+import { cleanText, escapeSafeEnd, escapeSafeStart } from "./clean_text.ts";
 
 /** How to read one stream. */
 export interface StreamReadOptions {
@@ -99,12 +99,15 @@ export function readStream(
     if (options.maxBytes !== undefined && stop - start > options.maxBytes) {
       start = stop - options.maxBytes;
       start += orphanedPrefix(bytes, start);
+      if (!options.raw) start = escapeSafeStart(bytes, start, stop);
     }
   } else {
     if (options.lines !== undefined) stop = firstLinesEnd(bytes, start, stop, options.lines);
     if (options.maxBytes !== undefined && stop - start > options.maxBytes) {
       stop = utf8SafeLength(bytes, start + options.maxBytes);
     }
+    // A sequence cut at the end is left whole for the next read, unless nothing more will come.
+    if (!options.raw && (stop < end || !options.final)) stop = escapeSafeEnd(bytes, stop, start);
   }
   const omittedBytes = cursor === undefined ? start - skip : end - stop;
   const decoded = decodeUtf8(bytes.subarray(start, stop));

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { cleanText } from "../../lib/output/clean_text.ts";
+import { cleanText, escapeSafeEnd, escapeSafeStart } from "../../lib/output/clean_text.ts";
+import { OutputBuffer } from "../../lib/output/output_buffer.ts";
+import { readStream } from "../../lib/output/reading.ts";
 
 Deno.test("cleanText removes colour, cursor, title and other escape sequences", () => {
   assert.equal(
@@ -50,4 +52,42 @@ Deno.test("cleanText takes time in proportion to a long line rewritten many time
   const cleaned = cleanText(line);
   assert.equal(cleaned.length, 1_000_000);
   assert.equal(cleaned.slice(0, 2), "yx");
+});
+
+Deno.test("reads cut by a byte budget never show the tail of an escape sequence as text", () => {
+  const buffer = new OutputBuffer(1 << 20);
+  let written = "";
+  for (let i = 0; i < 500; i++) {
+    written += `\x1b[1;3${i % 8}mline ${i}\x1b[0m \x1b]8;;https://x/${i}\x07l\x1b]8;;\x07\n`;
+  }
+  buffer.append(new TextEncoder().encode(written));
+  buffer.end();
+  const expected = cleanText(written);
+  // Newest-kept reads of every size start cleanly: the text is a tail of the clean whole.
+  for (let maxBytes = 16; maxBytes < 200; maxBytes++) {
+    const read = readStream(buffer, "stdout", { maxBytes, final: true });
+    const shown = read.text.slice(read.text.indexOf("\n") + 1);
+    assert.ok(expected.endsWith(shown), `max_bytes ${maxBytes}: ${JSON.stringify(shown)}`);
+  }
+  // Forward reads in small pieces (each larger than one sequence), put together, are the clean whole.
+  for (const maxBytes of [32, 33, 47, 100]) {
+    let cursor = 0;
+    let text = "";
+    while (cursor < buffer.totalBytes) {
+      const read = readStream(buffer, "stdout", { cursor, maxBytes, final: true });
+      assert.ok(read.cursor > cursor, "every read makes progress");
+      text += read.text;
+      cursor = read.cursor;
+    }
+    assert.equal(text, expected, `max_bytes ${maxBytes}`);
+  }
+});
+
+Deno.test("escapeSafeEnd holds back a sequence still arriving; escapeSafeStart skips a cut one", () => {
+  const bytes = new TextEncoder().encode("ok\x1b]0;title");
+  assert.equal(escapeSafeEnd(bytes, bytes.length, 0), 2);
+  assert.equal(escapeSafeEnd(bytes, bytes.length, 2), bytes.length); // never no progress
+  const done = new TextEncoder().encode("ok\x1b]0;title\x07x");
+  assert.equal(escapeSafeEnd(done, done.length, 0), done.length);
+  assert.equal(escapeSafeStart(done, 5, done.length), done.length - 1);
 });
