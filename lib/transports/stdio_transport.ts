@@ -57,8 +57,6 @@ export class StdioTransport implements Transport {
   // Set while an oversized line is being skipped: it only looks for the line's id.
   #skipping: IdScanner | undefined;
   #closed = false;
-  // Writes go out one after another, whole, in the order they were sent.
-  #writing: Promise<void> = Promise.resolve();
 
   constructor(options: StdioTransportOptions = {}) {
     this.#input = options.input ?? Deno.stdin.readable;
@@ -73,11 +71,9 @@ export class StdioTransport implements Transport {
     return Promise.resolve();
   }
 
-  /** Writes `message` as one line. */
+  /** Writes `message` as one line; the writer keeps lines whole and in the order sent. */
   send(message: JSONRPCMessage): Promise<void> {
-    const line = this.#encoder.encode(JSON.stringify(message) + "\n");
-    this.#writing = this.#writing.then(() => this.#writer.write(line));
-    return this.#writing;
+    return this.#writer.write(this.#encoder.encode(JSON.stringify(message) + "\n"));
   }
 
   /** Stops reading and reports the end once. */
