@@ -7,6 +7,7 @@
  *   deno task bench --write      # and regenerate BENCHMARKS.md's results and docs/drain.svg
  *   deno task bench --quick      # fewer runs, for a fast look
  *   deno task bench --cold-only  # only the cold starts (e.g. --runs 15)
+ *   deno task bench --containment  # only contained vs MCP_BG_CONTAINMENT=off
  *   deno task bench --drain-only # only the 200 MB drain against its baselines (e.g. --runs 5)
  *   deno task bench --drain-only --compare <main.ts of another checkout>  # and that server's,
  *                                # interleaved: did a change slow the drain down?

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
-import { killIfAlive, waitUntilGone } from "../helpers/processes.ts";
+import { killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
 import { CONTAINED, ESCAPING_JOB, jobTree, noContainment } from "../helpers/containment.ts";
 
 Deno.test({
@@ -169,5 +169,52 @@ Deno.test({
     assert.ok(Number(processes) <= 5, `the job saw ${processes} processes`);
     assert.equal(verdict, "refused");
     assert.equal((await server.ok("get_job_status", { job_id: other })).status, "running");
+  },
+});
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const setpriv = await run("sh", ["-c", "command -v setpriv"]);
+
+Deno.test({
+  name: "run by an unprivileged user, a contained server still takes every job process with it",
+  ignore: noContainment || Deno.uid() !== 0 || setpriv.code !== 0,
+  fn: async () => {
+    // Its own home and Deno cache: nobody may not read root's.
+    const home = await Deno.makeTempDir({ prefix: "mcp-bg-nobody-" });
+    await Deno.chmod(home, 0o777);
+    const pids: number[] = [];
+    const server = await TestServer.start({
+      command: setpriv.stdout.trim(),
+      args: [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        Deno.execPath(),
+        "run",
+        "-A",
+        MAIN,
+      ],
+      env: { ...CONTAINED, HOME: home, DENO_DIR: `${home}/deno`, MCP_BG_WORKING_DIR: home },
+      cwd: home,
+    });
+    const serverPid = server.pid;
+    try {
+      const whoami = await server.waitForEnd(await server.start("id -u"));
+      assert.equal(whoami.contained, true);
+      const { stdout } = await server.ok<{ stdout: string }>("get_job_output", {
+        job_id: whoami.job_id,
+      });
+      assert.equal(stdout, "65534\n");
+      const id = await server.start(ESCAPING_JOB);
+      pids.push(...await jobTree(server, id, { prefix: "sleep 30", count: 3 }));
+      Deno.kill(serverPid, "SIGKILL");
+      await waitUntilGone(serverPid);
+      for (const pid of pids) await waitUntilGone(pid, 2000);
+    } finally {
+      pids.forEach(killIfAlive);
+      killIfAlive(serverPid);
+      await server.client.close();
+      await Deno.remove(home, { recursive: true });
+    }
   },
 });
