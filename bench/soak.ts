@@ -43,6 +43,8 @@ export interface SoakResult {
   readonly loaded: Snapshot;
   /** Once the cleanup has dropped every finished job and every session has ended. */
   readonly after: Snapshot;
+  /** The same after a second round of the same load: growth here would be a leak. */
+  readonly again: Snapshot;
   readonly jobsMs: number;
   readonly sessionsMs: number;
   readonly waitersMs: number;
@@ -183,6 +185,21 @@ export async function soak(
   await delay((CLEANUP_SECONDS + 1) * 1000);
   const before = snapshot(server.pid);
 
+  const first = await load(server, clients, size, progress);
+  const after = await cleanedUp(server.pid, clients[0]!, progress);
+  progress("soak: the same load again");
+  await load(server, clients, size, progress);
+  const again = await cleanedUp(server.pid, clients[0]!, progress);
+  return { size, before, ...first, after, again, peakRss: memoryOf(server.pid).hwm };
+}
+
+/** One round of jobs, then sessions, then waiters; the snapshot right after it, and timings. */
+async function load(
+  server: HttpTestServer,
+  clients: HttpClient[],
+  size: SoakSize,
+  progress: (line: string) => void,
+): Promise<{ loaded: Snapshot; jobsMs: number; sessionsMs: number; waitersMs: number }> {
   progress(`soak: ${size.jobs} jobs, ${size.concurrency} at a time`);
   let start = performance.now();
   await runJobs(clients[0]!, size);
@@ -195,41 +212,38 @@ export async function soak(
   start = performance.now();
   await runWaiters(clients, size);
   const waitersMs = performance.now() - start;
-  const loaded = snapshot(server.pid);
+  return { loaded: snapshot(server.pid), jobsMs, sessionsMs, waitersMs };
+}
 
+/** Waits until the cleanup has dropped every job, then takes a snapshot. */
+async function cleanedUp(
+  pid: number,
+  client: HttpClient,
+  progress: (line: string) => void,
+): Promise<Snapshot> {
   progress(`soak: waiting ${CLEANUP_SECONDS + 2} s for the cleanup to drop every job`);
   await delay((CLEANUP_SECONDS + 2) * 1000);
-  const { jobs } = await clients[0]!.ok<{ jobs: unknown[] }>("list_jobs");
+  const { jobs } = await client.ok<{ jobs: unknown[] }>("list_jobs");
   if (jobs.length !== 0) throw new Error(`${jobs.length} jobs still listed after the cleanup`);
-  const after = snapshot(server.pid);
-  return {
-    size,
-    before,
-    loaded,
-    after,
-    jobsMs,
-    sessionsMs,
-    waitersMs,
-    peakRss: memoryOf(server.pid).hwm,
-  };
+  return snapshot(pid);
 }
 
 const MiB = 1024 * 1024;
 
 /** The soak's outcome as markdown, for the console and BENCHMARKS.md. */
 export function soakReport(result: SoakResult): string {
-  const { size, before, loaded, after } = result;
+  const { size, before, loaded, after, again } = result;
   const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
   const row = (name: string, pick: (s: Snapshot) => string) =>
-    `| ${name} | ${pick(before)} | ${pick(loaded)} | ${pick(after)} |`;
+    `| ${name} | ${pick(before)} | ${pick(loaded)} | ${pick(after)} | ${pick(again)} |`;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return [
     `${size.jobs} jobs (${size.concurrency} at a time, each awaited with \`wait_for_job\`), ` +
     `${size.sessions} HTTP sessions opened and ended, ${size.waiters} \`wait_for_job\` calls on ` +
     `one job printing 20,000 lines; one server over HTTP, \`MCP_BG_CLEANUP_INTERVAL=${CLEANUP_SECONDS}\`.`,
     "",
-    "| server process | before | right after the load | after cleanup |",
-    "| --- | --- | --- | --- |",
+    "| server process | before | right after the load | after cleanup | after a second round |",
+    "| --- | --- | --- | --- | --- |",
     row("RSS", (s) => mib(s.rss)),
     row("open file descriptors", (s) => String(s.fds)),
     row("of which sockets / pipes", (s) => `${s.sockets} / ${s.pipes}`),
@@ -237,9 +251,11 @@ export function soakReport(result: SoakResult): string {
     row("child processes", (s) => String(s.children)),
     row("zombies", (s) => String(s.zombies)),
     "",
-    `Jobs took ${seconds(result.jobsMs)}, sessions ${seconds(result.sessionsMs)}, waiters ` +
+    `In the first round jobs took ${seconds(result.jobsMs)}, sessions ${
+      seconds(result.sessionsMs)
+    }, waiters ` +
     `${seconds(result.waitersMs)}; peak RSS ${mib(result.peakRss)}. Sockets the server still ` +
     "holds after the load are the client's idle keep-alive connections (the bench process holds " +
-    "as many); RSS stays near its peak because V8 keeps the heap it grew, to reuse it.",
+    "as many); the second round shows whether memory or descriptors keep growing.",
   ].join("\n");
 }
