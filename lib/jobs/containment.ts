@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import type { Config } from "../config.ts";
 import { ConfigError } from "../errors.ts";
 import type { Executor } from "./executor.ts";
@@ -80,6 +81,13 @@ export function containmentAvailability(): ContainmentAvailability {
   return cached ??= probe();
 }
 
+/** The server's own secrets on disk (the HTTP token file), hidden from every contained job. */
+function serverSecretPaths(): string[] {
+  if (Deno.permissions.querySync({ name: "env" }).state !== "granted") return [];
+  const file = Deno.env.get("MCP_BG_HTTP_TOKEN_FILE");
+  return file ? [resolve(Deno.cwd(), file)] : [];
+}
+
 /** The containment variables the user set, which need containment to mean anything. */
 function policyVariables(config: Config): string[] {
   const set: string[] = [];
@@ -125,7 +133,7 @@ export function createExecutor(
     bwrap: availability.bwrap!,
     policy: {
       allowWrite: config.allowWrite,
-      denyRead: config.denyRead ?? [],
+      denyRead: [...config.denyRead ?? [], ...serverSecretPaths()],
       network: config.network,
     },
     workingDir: config.workingDir,

@@ -182,3 +182,21 @@ Deno.test({
     assert.equal(uid, "65534");
   },
 });
+
+Deno.test({
+  name: "the server's token file is hidden from contained jobs without a rule",
+  ignore: noContainment,
+  fn: async () => {
+    await using dirs = await makeDirs();
+    const tokenFile = `${dirs.outside}/token`;
+    await Deno.writeTextFile(tokenFile, SECRET);
+    await using server = await TestServer.start({
+      env: { ...CONTAINED, MCP_BG_WORKING_DIR: dirs.work, MCP_BG_HTTP_TOKEN_FILE: tokenFile },
+    });
+    for (const command of [`cat ${tokenFile}`, `cat /proc/1/root${tokenFile}`, "cat out/token"]) {
+      const outcome = await runJob(server, command);
+      assert.equal(outcome.status, "failed", command);
+      assert.ok(!outcome.stdout.includes(SECRET), `${command} read the token`);
+    }
+  },
+});
