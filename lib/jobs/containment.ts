@@ -57,7 +57,7 @@ function probe(): ContainmentAvailability {
       stderr: "piped",
     }).outputSync();
     if (success) {
-      return { available: true, reason: `bubblewrap works here (${bwrap})`, bwrap };
+      return { available: true, reason: `bubblewrap works here: ${bwrap}`, bwrap };
     }
     const why = new TextDecoder().decode(stderr).trim().split("\n")[0] || "it failed";
     return { available: false, reason: `bwrap cannot make a sandbox here: ${why}`, bwrap };
