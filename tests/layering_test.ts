@@ -20,7 +20,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ],
   ["output/", "sandbox/"],
   // The settings table reads the shell's validation from sandbox/.
-  ["config.ts", "settings.ts"],
+  ["config.ts", "setting_values.ts", "settings.ts"],
   ["jobs/"],
   ["mcp/"],
   // The live console is served by the HTTP transport and reads jobs through MCP's views.
