@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { TestServer } from "../../helpers/mcp_client.ts";
 import { waitUntilGone } from "../../helpers/processes.ts";
+import { CONTAINED, noContainment } from "../../helpers/containment.ts";
 
 interface Listening {
   port: number;
@@ -55,4 +56,29 @@ Deno.test("a dev server started by a grandchild after a delay: wait_for_job port
   const after = await server.ok<Status>("get_job_status", { job_id: id });
   assert.deepEqual(after.listening, []);
   await waitUntilGone(ready.pid);
+});
+
+Deno.test({
+  name:
+    "a contained dev server is seen listening, in the host's network and in a network of its own",
+  ignore: noContainment,
+  fn: async () => {
+    for (const network of [{}, { MCP_BG_NETWORK: "off" }] as Record<string, string>[]) {
+      await using server = await TestServer.start({ env: { ...CONTAINED, ...network } });
+      const id = await server.start(
+        `sh -c "sh -c 'sleep 0.5; python3 -m http.server 0 --bind 127.0.0.1' & wait"`,
+      );
+      const ready = await server.ok<Status & { contained: boolean }>("wait_for_job", {
+        job_id: id,
+        port: true,
+        timeout: 30,
+      });
+      assert.equal(ready.contained, true);
+      assert.equal(ready.reason, "listening", JSON.stringify(network));
+      assert.equal(ready.listening.length, 1);
+      assert.equal(ready.listening[0]!.address, "127.0.0.1");
+      await server.ok("kill_job", { job_id: id });
+      await waitUntilGone(ready.pid);
+    }
+  },
 });
