@@ -73,7 +73,7 @@ Deno.test("a \\r progress bar is shown in its last state, lines counted as a per
   assert.match(read.stdout, /\ndownloading 100%\ndone\n$/);
   const raw = await server.ok<Output>("get_job_output", { job_id: id, raw: true });
   assert.equal(raw.stdout.split("\r").length, 11);
-  assert.match(raw.stdout, /\rdownloading  10%\rdownloading  20%/);
+  assert.ok(raw.stdout.includes("\rdownloading  10%\rdownloading  20%"));
   const status = await server.ok("get_job_status", { job_id: id });
   assert.equal(status.stdout_last_line, "done");
 });
@@ -91,7 +91,7 @@ Deno.test("coloured output is plain text unless raw is asked for", async () => {
     const listing = await server.ok<Output>("get_job_output", { job_id: ls });
     assert.equal(listing.stdout, "script.sh\nsubdir\n");
     const rawListing = await server.ok<Output>("get_job_output", { job_id: ls, raw: true });
-    assert.match(rawListing.stdout, /\x1b\[[0-9;]*m/);
+    assert.ok(rawListing.stdout.includes("\x1b["), "raw output keeps the escape codes");
     const output = await server.ok<Output>("get_job_output", { job_id: red });
     assert.equal(output.stdout, "red\nplain\n");
     for (const name of ["tail_job_output", "read_job_output"]) {
