@@ -6,7 +6,6 @@
  * @module
  */
 import { BATCH_BYTES, decodeLines, lineText, MAX_MATCH_CHARS } from "./lines.ts";
-import { countNewlines } from "./newlines.ts";
 import type { OutputBuffer } from "./output_buffer.ts";
 import type { LineTest } from "./line_pattern.ts";
 import { orphanedPrefix } from "./utf8.ts";
@@ -119,8 +118,7 @@ export class LineFeed {
     if (position === 0) return 1;
     // Waiters often start together from the same cursor: count the newlines after it once.
     if (this.#lastLineAt?.position !== position) {
-      const rest = this.#buffer.read(position);
-      const line = this.#buffer.totalNewlines - countNewlines(rest.bytes) + 1;
+      const line = this.#buffer.totalNewlines - this.#buffer.newlinesFrom(position) + 1;
       this.#lastLineAt = { position, line };
     }
     return this.#lastLineAt.line;

@@ -13,44 +13,26 @@ export const MAX_MATCH_CHARS = 1000;
 // No UTF-16 unit takes more than 3 UTF-8 bytes: decoding this much shows whether a line is cut.
 const MAX_LINE_BYTES = 3 * MAX_MATCH_CHARS + 3;
 
-/** Where one line lies in a byte array. */
-export interface LineSlice {
-  /** Index of the line's first byte. */
-  readonly start: number;
-  /** Index just past the line, and past its newline when it is complete. */
-  readonly end: number;
-  /** Whether the newline has arrived; a line without one may still grow. */
-  readonly complete: boolean;
-}
-
 /**
- * The lines of `bytes[from, end)` in order: each complete line, then, when `partial` is set, the
- * non-empty rest after the last newline as an incomplete line.
+ * Where the line that starts at `start` in `bytes[start, end)` ends: just past its newline; or,
+ * when it has none yet, at `end` if `partial` is set (a line that may still grow), else -1.
+ * The one place output is split into lines.
  *
  * @example Usage
  * ```ts
- * import { splitLines } from "./lines.ts";
+ * import { lineEnd } from "./lines.ts";
  * import assert from "node:assert/strict";
- * const bytes = new TextEncoder().encode("a\nbc\nd");
- * const ends = (partial: boolean) => [...splitLines(bytes, 0, bytes.length, partial)].map((l) => l.end);
- * assert.deepEqual(ends(false), [2, 5]);
- * assert.deepEqual(ends(true), [2, 5, 6]);
+ * const bytes = new TextEncoder().encode("a\nbc");
+ * assert.equal(lineEnd(bytes, 0, bytes.length, false), 2);
+ * assert.equal(lineEnd(bytes, 2, bytes.length, false), -1);
+ * assert.equal(lineEnd(bytes, 2, bytes.length, true), 4);
  * ```
  */
-export function* splitLines(
-  bytes: Uint8Array,
-  from: number,
-  end: number,
-  partial: boolean,
-): Generator<LineSlice> {
-  let start = from;
-  while (start < end) {
-    const newline = bytes.indexOf(NEWLINE, start);
-    if (newline < 0 || newline >= end) break;
-    yield { start, end: newline + 1, complete: true };
-    start = newline + 1;
-  }
-  if (partial && start < end) yield { start, end, complete: false };
+export function lineEnd(bytes: Uint8Array, start: number, end: number, partial: boolean): number {
+  if (start >= end) return -1;
+  const newline = bytes.indexOf(NEWLINE, start);
+  if (newline >= 0 && newline < end) return newline + 1;
+  return partial ? end : -1;
 }
 
 /**
@@ -125,7 +107,7 @@ export const BATCH_BYTES = 64 * 1024;
 
 /**
  * The lines of `bytes[from, end)` that start within `maxBytes` of `from`, as
- * {@linkcode splitLines} finds them, each decoded as {@linkcode lineText} would: runs of lines are
+ * {@linkcode lineEnd} finds them, each decoded as {@linkcode lineText} would: runs of lines are
  * decoded in one call, which is several times faster than one call per line.
  *
  * @example Usage
@@ -156,14 +138,16 @@ export function decodeLines(
     parts.pop(); // the empty string after the run's last newline
     for (const part of parts) texts.push(shown(part, raw));
   };
-  for (const slice of splitLines(bytes, from, end, partial)) {
-    if (slice.start - from >= maxBytes) break;
-    if (!slice.complete || slice.end - slice.start > MAX_LINE_BYTES) {
-      decodeRun(slice.start);
-      texts.push(lineText(bytes.subarray(slice.start, slice.end), raw));
-      run = slice.end;
+  for (let start = from; start - from < maxBytes;) {
+    const stop = lineEnd(bytes, start, end, partial);
+    if (stop < 0) break;
+    if (bytes[stop - 1] !== NEWLINE || stop - start > MAX_LINE_BYTES) {
+      decodeRun(start);
+      texts.push(lineText(bytes.subarray(start, stop), raw));
+      run = stop;
     }
-    ends.push(slice.end);
+    ends.push(stop);
+    start = stop;
   }
   decodeRun(ends.at(-1) ?? from);
   return { texts, ends };

@@ -184,17 +184,22 @@ export class OutputBuffer {
    * search per page, without copying.
    */
   indexOfNewline(from: number, to: number = this.#total): number {
-    const end = Math.min(to, this.#total);
-    for (let position = Math.max(from, this.#total - this.heldBytes); position < end;) {
-      const index = position % this.#capacity;
-      const offset = index & PAGE_MASK;
-      const page = this.#pages[index >>> PAGE_SHIFT]!;
-      const count = Math.min(end - position, this.#pageLength(index >>> PAGE_SHIFT) - offset);
-      const at = page.subarray(offset, offset + count).indexOf(NEWLINE);
-      if (at >= 0) return position + at;
-      position += count;
-    }
-    return -1;
+    let found = -1;
+    this.#eachPiece(this.#heldFrom(from), Math.min(to, this.#total), (piece, position) => {
+      const at = piece.indexOf(NEWLINE);
+      if (at >= 0) found = position + at;
+      return at >= 0;
+    });
+    return found;
+  }
+
+  /** Newlines held at or after absolute offset `from`, counted in place. */
+  newlinesFrom(from: number): number {
+    let count = 0;
+    this.#eachPiece(this.#heldFrom(from), this.#total, (piece) => {
+      count += countNewlines(piece);
+    });
+    return count;
   }
 
   /** The last `lines` lines, decoded; a character still arriving is held back. */
@@ -245,14 +250,31 @@ export class OutputBuffer {
 
   #copy(start: number, end: number): Uint8Array {
     const out = new Uint8Array(end - start);
+    this.#eachPiece(start, end, (piece, position) => out.set(piece, position - start));
+    return out;
+  }
+
+  /** `from`, or the oldest held offset when `from` was dropped. */
+  #heldFrom(from: number): number {
+    return Math.max(from, this.#total - this.heldBytes);
+  }
+
+  /**
+   * Calls `visit` with each run of held bytes in [start, end), in order, as views into the pages
+   * (a run never crosses a page or the ring's wrap); stops early when it returns `true`.
+   */
+  #eachPiece(
+    start: number,
+    end: number,
+    visit: (piece: Uint8Array, position: number) => boolean | void,
+  ): void {
     for (let position = start; position < end;) {
       const index = position % this.#capacity;
-      const page = this.#pages[index >>> PAGE_SHIFT]!;
       const offset = index & PAGE_MASK;
       const count = Math.min(end - position, this.#pageLength(index >>> PAGE_SHIFT) - offset);
-      out.set(page.subarray(offset, offset + count), position - start);
+      const piece = this.#pages[index >>> PAGE_SHIFT]!.subarray(offset, offset + count);
+      if (visit(piece, position) === true) return;
       position += count;
     }
-    return out;
   }
 }

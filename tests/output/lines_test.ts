@@ -1,19 +1,22 @@
 import assert from "node:assert/strict";
-import { lineText, MAX_MATCH_CHARS, splitLines } from "../../lib/output/lines.ts";
+import { lineEnd, lineText, MAX_MATCH_CHARS } from "../../lib/output/lines.ts";
 
 const encoder = new TextEncoder();
 
-Deno.test("splitLines() yields complete lines, and the rest only when asked", () => {
+Deno.test("lineEnd() ends complete lines, and the rest only when asked", () => {
   const bytes = encoder.encode("x\none\r\n\ntwo");
-  const slices = (partial: boolean) =>
-    [...splitLines(bytes, 2, bytes.length, partial)].map((slice) => [
-      lineText(bytes.subarray(slice.start, slice.end)),
-      slice.complete,
-    ]);
-  assert.deepEqual(slices(false), [["one", true], ["", true]]);
-  assert.deepEqual(slices(true), [["one", true], ["", true], ["two", false]]);
-  assert.deepEqual([...splitLines(bytes, 0, 1, true)], [{ start: 0, end: 1, complete: false }]);
-  assert.deepEqual([...splitLines(bytes, 3, 3, true)], []);
+  const lines = (partial: boolean) => {
+    const found: [string, boolean][] = [];
+    for (let start = 2, stop; (stop = lineEnd(bytes, start, bytes.length, partial)) >= 0;) {
+      found.push([lineText(bytes.subarray(start, stop)), bytes[stop - 1] === 0x0a]);
+      start = stop;
+    }
+    return found;
+  };
+  assert.deepEqual(lines(false), [["one", true], ["", true]]);
+  assert.deepEqual(lines(true), [["one", true], ["", true], ["two", false]]);
+  assert.equal(lineEnd(bytes, 0, 1, true), 1);
+  assert.equal(lineEnd(bytes, 3, 3, true), -1);
 });
 
 Deno.test("lineText() cuts a line too long to decode whole instead of throwing", () => {

@@ -246,3 +246,23 @@ Deno.test("release() frees what is held; offsets go on, and later bytes are held
   assert.equal(buffer.release(), capacity);
   assert.equal(buffer.releasedBytes, 70_000 + capacity);
 });
+
+Deno.test("OutputBuffer finds and counts newlines in place, across pages and the wrap", () => {
+  const capacity = 3 * 65536 + 100; // several pages, the last one short
+  const buffer = new OutputBuffer(capacity);
+  let stream = "";
+  for (let i = 0; buffer.totalBytes < 3 * capacity; i++) {
+    const chunk = `${"x".repeat((i * 7919) % 20000)}\n${i}`;
+    buffer.append(bytes(chunk));
+    stream += chunk;
+  }
+  const oldest = buffer.totalBytes - buffer.heldBytes;
+  for (let from = 0; from < buffer.totalBytes; from += 9973) {
+    const start = Math.max(from, oldest);
+    const held = stream.slice(start);
+    const next = held.indexOf("\n");
+    assert.equal(buffer.indexOfNewline(from), next < 0 ? -1 : start + next, `from ${from}`);
+    assert.equal(buffer.newlinesFrom(from), held.split("\n").length - 1, `from ${from}`);
+  }
+  assert.equal(buffer.indexOfNewline(buffer.totalBytes), -1);
+});
