@@ -9,6 +9,7 @@ import { ConfigError } from "./errors.ts";
 import { detectGroupSignalMethod, type GroupSignalMethod } from "./jobs/process_group.ts";
 import { VERSION } from "./version.ts";
 import { containmentAvailability, createExecutor } from "./jobs/containment.ts";
+import { portDetection } from "./jobs/listening.ts";
 
 /** The report, and whether the server would start with these permissions and this configuration. */
 export interface DoctorReport {
@@ -39,6 +40,12 @@ function granted(descriptor: Deno.PermissionDescriptor): boolean {
 /** Whether jobs can be contained on this machine, and why (bubblewrap found, permitted, working). */
 export function containmentLine(): string {
   const { available, reason } = containmentAvailability();
+  return `${available ? "available" : "unavailable"}: ${reason}`;
+}
+
+// Readiness (listening, wait_for_job port) needs /proc, which Deno opens only under -A.
+function portLine(): string {
+  const { available, reason } = portDetection();
   return `${available ? "available" : "unavailable"}: ${reason}`;
 }
 
@@ -93,6 +100,7 @@ export function doctorReport(): DoctorReport {
     `permissions: ${permissionSummary()}`,
     `group kill: ${method}: ${GROUP_KILL[method]}`,
     `containment: ${containmentLine()}`,
+    `listening ports: ${portLine()}`,
     `configuration: ${
       config === undefined ? "not loaded" : showConfig(config, { brief: false }).join(" ")
     }`,

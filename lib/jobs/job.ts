@@ -9,7 +9,7 @@ import { JobNotRunningError, StdinClosedError } from "../errors.ts";
 import { raceTimeout } from "../timers.ts";
 import type { Argv } from "../sandbox/command_line.ts";
 import type { Logger } from "../logger.ts";
-import { ListeningCache, type ListeningSocket } from "./listening.ts";
+import { ListeningCache, type ListeningSocket, portDetection } from "./listening.ts";
 
 /** Every {@linkcode JobStatus}, for schemas. */
 export const JOB_STATUSES = ["running", "completed", "failed", "killed"] as const;
@@ -150,8 +150,12 @@ export class Job {
   get contained(): boolean {
     return this.#process.contained;
   }
-  /** The TCP ports the job's processes listen on while it runs, at most a second old. */
-  get listening(): readonly ListeningSocket[] {
+  /**
+   * The TCP ports the job's processes listen on while it runs, at most a second old; `null`
+   * where ports cannot be read (see {@linkcode portDetection}).
+   */
+  get listening(): readonly ListeningSocket[] | null {
+    if (!portDetection().available) return null;
     return this.#status === "running" ? this.#listening.of(this.pid) : [];
   }
   /** {@linkcode Job.listening} looked up now (and kept for the next reads). */

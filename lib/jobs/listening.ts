@@ -19,6 +19,41 @@ export interface ListeningSocket {
 const TCP_LISTEN = "0A";
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 
+/** Whether this process can read ports from `/proc`, and why not when it cannot. */
+export interface PortDetection {
+  readonly available: boolean;
+  readonly reason: string;
+}
+
+let detection: PortDetection | undefined;
+
+/**
+ * Whether listening ports can be read here, checked once: Deno opens `/proc` only under
+ * `--allow-all`, and other systems have no `/proc`.
+ *
+ * @example Usage
+ * ```ts
+ * import { portDetection } from "./listening.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(typeof portDetection().available, "boolean");
+ * ```
+ */
+export function portDetection(): PortDetection {
+  return detection ??= probeProc();
+}
+
+function probeProc(): PortDetection {
+  try {
+    Deno.readTextFileSync("/proc/self/stat");
+    return { available: true, reason: "read from /proc" };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      return { available: false, reason: "Deno reads /proc only when run with -A (--allow-all)" };
+    }
+    return { available: false, reason: "this system has no readable /proc" };
+  }
+}
+
 /**
  * The TCP sockets the process `pid` and its descendants listen on, sorted by port; empty when
  * there are none, when the processes are gone, or where `/proc` cannot be read.

@@ -28,7 +28,8 @@ export const jobStatusShape = {
   name: z.string().nullable(),
   stdout_last_line: z.string().nullable(),
   stderr_last_line: z.string().nullable(),
-  listening: z.array(z.object({ port: z.number().int(), address: z.string() })),
+  listening: z.array(z.object({ port: z.number().int(), address: z.string() })).nullable()
+    .describe("null where ports cannot be read (no /proc, or Deno without -A)"),
 };
 
 /** The status fields inside another tool's result: listed once, in `get_job_status`. */
@@ -57,7 +58,7 @@ export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape
     name: job.name,
     stdout_last_line: lastLine(job.stdout),
     stderr_last_line: lastLine(job.stderr),
-    listening: [...job.listening],
+    listening: job.listening === null ? null : [...job.listening],
   };
 }
 

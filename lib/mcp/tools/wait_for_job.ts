@@ -9,6 +9,7 @@ import type { JobManager } from "../../jobs/job_table.ts";
 import { ToolError } from "../../errors.ts";
 import { compilePattern } from "../../output/line_pattern.ts";
 import { MAX_WAIT_SECONDS, waitForJob } from "../../jobs/waiting.ts";
+import { portDetection } from "../../jobs/listening.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { describeJob, jobIdSchema, jobStatusReference } from "../job_view.ts";
 import type { CancellableTaskStore } from "../task_store.ts";
@@ -60,6 +61,13 @@ export function registerWaitForJob(
   const wait: TaskToolBody<typeof DEFINITION.inputSchema> = (args, extra, task) =>
     runTool("wait_for_job", manager.logger, async () => {
       const job = manager.get(args.job_id);
+      const ports = portDetection();
+      if (args.port !== undefined && !ports.available) {
+        throw new ToolError(
+          `Cannot wait for a port here: ${ports.reason}. Wait with a pattern for the line the ` +
+            "program prints once it is ready instead",
+        );
+      }
       task.attachJob(job.id);
       const pattern = args.pattern === undefined
         ? undefined

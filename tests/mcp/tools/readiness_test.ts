@@ -82,3 +82,33 @@ Deno.test({
     }
   },
 });
+
+Deno.test("without -A, where Deno will not open /proc, listening is null and a port wait is refused, saying why", async () => {
+  await using server = await TestServer.start({
+    permissions: ["--allow-env", "--allow-read", "--allow-run"],
+  });
+  const id = await server.start(`python3 -m http.server 0 --bind 127.0.0.1`);
+  try {
+    const status = await server.ok<{ listening: Listening[] | null }>("get_job_status", {
+      job_id: id,
+    });
+    assert.equal(status.listening, null);
+    for (const port of [true, 8080]) {
+      const refused = await server.call("wait_for_job", { job_id: id, port, timeout: 1 });
+      assert.equal(refused.isError, true);
+      assert.match(
+        refused.text,
+        /^Cannot wait for a port here: Deno reads \/proc only when run with -A/,
+      );
+    }
+    // The same wait with a pattern still works.
+    const ready = await server.ok<Status>("wait_for_job", {
+      job_id: id,
+      pattern: "Serving HTTP on",
+      timeout: 30,
+    });
+    assert.equal(ready.reason, "matched");
+  } finally {
+    await server.ok("kill_job", { job_id: id });
+  }
+});
