@@ -177,18 +177,3 @@ export class AnsiStyler {
     return runs;
   }
 }
-
-/**
- * `text` without its escape sequences and control characters, e.g. a last line for a list.
- *
- * @example Usage
- * ```ts
- * import { stripAnsi } from "./ansi.ts";
- * import assert from "node:assert/strict";
- * assert.equal(stripAnsi("\x1b[32mok\x1b[0m"), "ok");
- * ```
- */
-export function stripAnsi(text: string): string {
-  const styler = new AnsiStyler();
-  return [...styler.push(text), ...styler.flush()].map((run) => run.text).join("");
-}

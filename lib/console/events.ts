@@ -9,7 +9,6 @@ import type { Job } from "../jobs/job.ts";
 import { describeJob } from "../mcp/job_view.ts";
 import { raceTimeout } from "../timers.ts";
 import { OutputFeed } from "./output_feed.ts";
-import { stripAnsi } from "./ansi.ts";
 
 /** The most jobs one list event carries, newest first. */
 export const MAX_LISTED_JOBS = 500;
@@ -40,17 +39,6 @@ class Wakeup {
     this.#pending = false;
     return woke;
   }
-}
-
-/** A job as the list shows it: its status, with last lines as plain text. */
-function listedJob(job: Job) {
-  const view = describeJob(job);
-  const plain = (line: string | null) => line === null ? null : stripAnsi(line);
-  return {
-    ...view,
-    stdout_last_line: plain(view.stdout_last_line),
-    stderr_last_line: plain(view.stderr_last_line),
-  };
 }
 
 function event(name: string, data: unknown): string {
@@ -145,7 +133,7 @@ export function openConsoleEvents(
     if (listChanged || (outputChanged && now - lastList >= LIST_INTERVAL_MS)) {
       const jobs = manager.list();
       text += event("jobs", {
-        jobs: jobs.slice(0, MAX_LISTED_JOBS).map(listedJob),
+        jobs: jobs.slice(0, MAX_LISTED_JOBS).map(describeJob),
         total: jobs.length,
         followed: options.jobId ?? null,
       });

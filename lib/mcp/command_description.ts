@@ -35,10 +35,10 @@ export function describeExecuteCommand(
   const allowlist = config.allowedCommands;
   if (config.shell === undefined) {
     parts.push(
-      "The line is split with shell quoting and run without a shell: | ; && > $VAR are plain " +
+      "Split with shell quoting, run without a shell: | ; && > $VAR are plain arguments " +
         (allowlist === undefined
-          ? 'arguments (write sh -c "..." for them).'
-          : 'arguments (sh -c "..." only if the allowlist allows sh and each inner command).'),
+          ? '(write sh -c "...").'
+          : '(sh -c "..." only if the allowlist allows sh and each inner command).'),
     );
   } else {
     parts.push(`The line runs as ${basename(config.shell.path)} -c <line>: pipes and && work.`);
@@ -52,9 +52,6 @@ export function describeExecuteCommand(
         : `An allowlist of ${allowlist.length} patterns applies to the line and each program.`,
     );
   }
-  parts.push(
-    "REPLs: python3 -i, node -i; a program holding output in a pipe answers sooner under " +
-      "stdbuf -oL.",
-  );
+  parts.push("REPLs: python3 -i, node -i; stdbuf -oL for output held in a pipe.");
   return parts.join(" ");
 }

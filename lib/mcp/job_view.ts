@@ -17,8 +17,9 @@ export const jobStatusShape = {
   exit_code: z.number().int().nullable(),
   signal: z.string().nullable(),
   kill_reason: z.enum(KILL_REASONS).nullable(),
-  pid: z.number().int().describe("host pid of the job's leading process (bwrap's when contained)"),
-  contained: z.boolean().describe("whether the job runs inside an OS sandbox (bubblewrap)"),
+  pid: z.number().int().describe("host pid (bwrap's when contained)"),
+  // Its meaning (under bubblewrap) is in the description of pid, beside it.
+  contained: z.boolean(),
   duration_ms: z.number().int(),
   stdout_bytes: z.number().int(),
   stderr_bytes: z.number().int(),
@@ -33,7 +34,7 @@ export const jobStatusShape = {
 };
 
 /** The status fields inside another tool's result: listed once, in `get_job_status`. */
-export const jobStatusReference = z.looseObject({}).describe("the fields of get_job_status");
+export const jobStatusReference = z.looseObject({}).describe("get_job_status's fields");
 
 /** The status fields of `job`. */
 export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape>> {
@@ -62,5 +63,5 @@ export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape
   };
 }
 
-/** The input every per-job tool takes. */
-export const jobIdSchema = z.string().min(1);
+/** The input every per-job tool takes (an empty one is simply not found). */
+export const jobIdSchema = z.string();

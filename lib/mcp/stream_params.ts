@@ -8,9 +8,11 @@ import { z } from "zod";
 /** Which streams a call looks at. */
 export const streamChoiceSchema = z.enum(["stdout", "stderr", "both"]).default("both");
 
-/** A cursor: an absolute byte offset into one stream, as a previous call returned it. */
-export const cursorSchema = (stream: string) =>
-  z.number().int().min(0).optional().describe(`a previous call's ${stream}_cursor`);
+/**
+ * A cursor: an absolute byte offset into one stream, as a previous call returned it. Its name says
+ * which; the descriptions of the tools that take one say to pass back the returned one.
+ */
+export const cursorSchema = z.number().int().min(0).optional();
 
 /** The streams named by a `stream` choice. */
 export function chosenStreams(choice: "stdout" | "stderr" | "both"): ("stdout" | "stderr")[] {

@@ -14,8 +14,11 @@ type JsonSchema = { [key: string]: unknown };
 /**
  * Removes what carries no information for a client from a JSON Schema, in place: the `$schema`
  * key, integer bounds at ±`Number.MAX_SAFE_INTEGER`, `propertyNames: {type: "string"}` (every
- * JSON key is a string), and, in results (`output`), `additionalProperties: false` and `required`
- * — results may carry more fields than listed, and a client reads what it finds.
+ * JSON key is a string) and `additionalProperties: false` (the arguments are the properties
+ * listed; an unknown one is refused with an error naming it); in results (`output`), `required`
+ * — results may carry more fields than listed, and a client reads what it finds — an empty
+ * `properties`, and the `type` beside an `enum` or `const`, which already say it. A value or
+ * `null` is listed as one schema whose `type` allows `"null"`.
  *
  * @example Usage
  * ```ts
@@ -23,11 +26,14 @@ type JsonSchema = { [key: string]: unknown };
  * import assert from "node:assert/strict";
  * const schema = {
  *   $schema: "http://json-schema.org/draft-07/schema#",
- *   type: "integer",
- *   minimum: 0,
- *   maximum: Number.MAX_SAFE_INTEGER,
+ *   type: "object",
+ *   properties: { lines: { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+ *   additionalProperties: false,
  * };
- * assert.deepEqual(compactSchema(schema, "input"), { type: "integer", minimum: 0 });
+ * assert.deepEqual(compactSchema(schema, "input"), {
+ *   type: "object",
+ *   properties: { lines: { type: "integer", minimum: 1 } },
+ * });
  * ```
  */
 export function compactSchema(schema: JsonSchema, io: "input" | "output"): JsonSchema {
@@ -36,9 +42,13 @@ export function compactSchema(schema: JsonSchema, io: "input" | "output"): JsonS
   if (schema.maximum === Number.MAX_SAFE_INTEGER) delete schema.maximum;
   const names = schema.propertyNames as JsonSchema | undefined;
   if (names?.type === "string" && Object.keys(names).length === 1) delete schema.propertyNames;
+  if (schema.additionalProperties === false) delete schema.additionalProperties;
   if (io === "output") {
-    if (schema.additionalProperties === false) delete schema.additionalProperties;
     if (Array.isArray(schema.required)) delete schema.required;
+    const properties = schema.properties as JsonSchema | undefined;
+    if (properties !== undefined && Object.keys(properties).length === 0) delete schema.properties;
+    // Input schemas keep theirs: some hosts read a parameter's type before anything else.
+    if (schema.enum !== undefined || schema.const !== undefined) delete schema.type;
   }
   // `{}` allows anything, which is what leaving it out means.
   const extra = schema.additionalProperties;
@@ -55,16 +65,29 @@ export function compactSchema(schema: JsonSchema, io: "input" | "output"): JsonS
   return schema;
 }
 
-/** `anyOf: [{type: "integer"}, {type: "null"}]` says no more than `type: ["integer", "null"]`. */
+/**
+ * `anyOf: [{type: "integer"}, {type: "null"}]` says no more than `type: ["integer", "null"]`; a
+ * nullable object or enum becomes the one schema with `"null"` added to its `type` (or `enum`).
+ */
 function collapseNullable(schema: JsonSchema): void {
   const branches = schema.anyOf;
   if (!Array.isArray(branches)) return;
   const bare = branches.every((branch) =>
     typeof branch?.type === "string" && Object.keys(branch).length === 1
   );
-  if (!bare) return;
-  schema.type = branches.map((branch) => branch.type);
+  if (bare) {
+    schema.type = branches.map((branch) => branch.type);
+    delete schema.anyOf;
+    return;
+  }
+  if (branches.length !== 2) return;
+  const [value, empty] = branches as [JsonSchema, JsonSchema];
+  const isNull = empty.type === "null" && Object.keys(empty).length === 1;
+  if (!isNull || "anyOf" in value || Object.keys(value).some((key) => key in schema)) return;
   delete schema.anyOf;
+  Object.assign(schema, value);
+  if (Array.isArray(value.enum)) schema.enum = [...value.enum, null];
+  if (value.type !== undefined) schema.type = [value.type, "null"];
 }
 
 function jsonSchemaOf(schema: unknown, io: "input" | "output"): JsonSchema {

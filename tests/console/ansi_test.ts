@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
-import { AnsiStyler, stripAnsi, type StyledRun } from "../../lib/console/ansi.ts";
+import { AnsiStyler, type StyledRun } from "../../lib/console/ansi.ts";
 
 function styled(...chunks: string[]): StyledRun[] {
   const styler = new AnsiStyler();
   return [...chunks.flatMap((chunk) => styler.push(chunk)), ...styler.flush()];
+}
+
+/** The text of `chunk`'s runs, without their styles. */
+function stripAnsi(chunk: string): string {
+  return styled(chunk).map((run) => run.text).join("");
 }
 
 Deno.test("AnsiStyler turns basic, bright, 256 and true colours into runs", () => {

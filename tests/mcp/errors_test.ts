@@ -103,6 +103,11 @@ Deno.test("every tool refuses unknown and missing fields with a message naming t
     tail_job_output: { job_id: id },
     interact_with_job: { job_id: id, input: "x" },
     kill_job: { job_id: id },
+    wait_for_job: { job_id: id },
+    read_job_output: { job_id: id },
+    send_signal: { job_id: id, signal: "SIGINT" },
+    close_stdin: { job_id: id },
+    run_command: { command: "true" },
   };
   for (const [tool, args] of Object.entries(valid)) {
     await assertToolError(server, tool, { ...args, surprise: 1 }, /surprise/);
@@ -112,7 +117,8 @@ Deno.test("every tool refuses unknown and missing fields with a message naming t
     }
   }
   await assertToolError(server, "execute_command", { command: 42 }, /command/);
-  await assertToolError(server, "get_job_status", { job_id: "" }, /job_id/);
+  // An empty id is one no job has (a minLength in every tool's schema would say nothing more).
+  await assertToolError(server, "get_job_status", { job_id: "" }, /not found/);
   // Nothing above started a job or disturbed the one that was there.
   const { jobs } = await server.ok<{ jobs: { job_id: string }[] }>("list_jobs");
   assert.deepEqual(jobs.map((job) => job.job_id), [id]);

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { describeExecuteCommand } from "../../lib/mcp/command_description.ts";
+import { compactSchema } from "../../lib/mcp/tool_list.ts";
 
 /**
- * The byte budget for the whole tools/list result, which an agent pays for on every turn: 10,000
- * for the first 11 tools, raised by 2,000 for run_command (its start options repeat
- * execute_command's) and the task support of two tools.
+ * The byte budget for the whole tools/list result of a default server, which an agent pays for on
+ * every turn. execute_command's description names the working directory, so the count grows with
+ * the checkout's path: about 9,770 bytes from a 52-character one.
  */
-const TOOL_LIST_BUDGET = 12_000;
+const TOOL_LIST_BUDGET = 10_000;
 
 Deno.test("tools/list stays under its byte budget with no boilerplate in the schemas", async () => {
   await using server = await TestServer.start();
@@ -29,6 +30,10 @@ Deno.test("tools/list stays under its byte budget with no boilerplate in the sch
     assert.ok(field in status, `get_job_status lists no ${field}`);
   }
   assert.ok(!text.includes('"anyOf":[{"type":"integer"},{"type":"null"}]'));
+  assert.ok(
+    !text.includes('"additionalProperties":false'),
+    "additionalProperties: false is listed",
+  );
   // In get_job_status and get_job_output only, not again in list_jobs or wait_for_job.
   assert.equal(text.split('"stdout_dropped_bytes"').length - 1, 2);
 });
@@ -85,4 +90,36 @@ Deno.test("describeExecuteCommand counts a long allowlist instead of listing it"
   assert.match(text, /An allowlist of 40 patterns applies/);
   assert.match(text, /only if the allowlist allows sh/);
   assert.ok(text.length < 600, `${text.length} characters`);
+});
+
+Deno.test("compactSchema lists a nullable object or enum as one schema, and no type beside an enum in results", () => {
+  const nullable = {
+    anyOf: [{ type: "object", properties: { line: { type: "integer" } } }, { type: "null" }],
+  };
+  assert.deepEqual(compactSchema(structuredClone(nullable), "output"), {
+    type: ["object", "null"],
+    properties: { line: { type: "integer" } },
+  });
+  const reason = { anyOf: [{ type: "string", enum: ["user", "timeout"] }, { type: "null" }] };
+  assert.deepEqual(compactSchema(structuredClone(reason), "output"), {
+    enum: ["user", "timeout", null],
+  });
+  assert.deepEqual(compactSchema(structuredClone(reason), "input"), {
+    type: ["string", "null"],
+    enum: ["user", "timeout", null],
+  });
+  // Inputs keep the type beside an enum or const: some hosts read a parameter's type first.
+  const sent = { type: "string", const: "sent" };
+  assert.deepEqual(compactSchema({ ...sent }, "output"), { const: "sent" });
+  assert.deepEqual(compactSchema({ ...sent }, "input"), sent);
+  // Two real alternatives stay as they are.
+  const port = { anyOf: [{ type: "boolean", const: true }, { type: "integer", minimum: 1 }] };
+  assert.deepEqual(compactSchema(structuredClone(port), "input"), port);
+  // An empty object of results says nothing; an empty input object is still listed as one.
+  const list = { type: "object", properties: {}, additionalProperties: false };
+  assert.deepEqual(compactSchema(structuredClone(list), "output"), { type: "object" });
+  assert.deepEqual(compactSchema(structuredClone(list), "input"), {
+    type: "object",
+    properties: {},
+  });
 });

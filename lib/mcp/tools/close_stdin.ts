@@ -13,11 +13,11 @@ import { jobIdSchema } from "../job_view.ts";
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   description:
-    "Close a running job's stdin: it reads end-of-file (Ctrl-D), so cat, sort or a REPL " +
-    "finish. No input can be sent afterwards.",
+    "Close a running job's stdin for good: it reads end-of-file (Ctrl-D), so cat, sort or a " +
+    "REPL finish.",
   inputSchema: z.strictObject({ job_id: jobIdSchema }),
   outputSchema: z.object({ job_id: z.string(), status: z.enum(["closed", "already_closed"]) }),
-  annotations: { destructiveHint: true, readOnlyHint: false, idempotentHint: true },
+  annotations: { destructiveHint: true, idempotentHint: true },
 };
 
 /** Registers `close_stdin` on `server`. */

@@ -10,10 +10,8 @@ import { jsonResult, runTool } from "../tool_result.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  description: "Return the URL of a web page where the person can watch every job live " +
-    "(status, output as it arrives) and stop or signal it. Give the link to the person; " +
-    "do not open it yourself. When the server has a token, the link works once, within 15 " +
-    "minutes: ask again for a fresh one.",
+  description: "URL of a page where the person watches jobs live and can stop or signal " +
+    "them; give it to them, don't open it. With a token it works once, within 15 min.",
   inputSchema: z.strictObject({}),
   outputSchema: z.object({ url: z.string() }),
   annotations: { readOnlyHint: true, openWorldHint: false },

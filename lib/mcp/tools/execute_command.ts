@@ -13,18 +13,26 @@ import { jsonResult, runTool } from "../tool_result.ts";
 import { ToolError } from "../../errors.ts";
 import { describeExecuteCommand } from "../command_description.ts";
 
-/** The arguments of every tool that starts a job: the command line and its start options. */
+/**
+ * The arguments of every tool that starts a job: the command line and its start options. Their
+ * meaning is told once, in `execute_command`'s schema; `run_command` refers to it.
+ */
 export const startJobShape = {
   command: z.string(),
-  cwd: z.string().min(1).optional().describe("inside the working directory"),
-  env: z.record(z.string(), z.string()).optional().describe(
-    "added variables; PATH, LD_* and the like are refused",
-  ),
-  timeout: z.number().int().min(1).max(MAX_TIMER_SECONDS).optional().describe(
-    "seconds, then the job is killed",
-  ),
-  name: z.string().min(1).max(MAX_NAME_LENGTH).optional().describe("a label for list_jobs"),
-  stdin: z.enum(STDIN_MODES).optional().describe("closed: it reads end-of-file at once"),
+  cwd: z.string().min(1).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  timeout: z.number().int().min(1).max(MAX_TIMER_SECONDS).optional(),
+  name: z.string().min(1).max(MAX_NAME_LENGTH).optional(),
+  stdin: z.enum(STDIN_MODES).optional(),
+};
+
+const describedStartJobShape = {
+  ...startJobShape,
+  cwd: startJobShape.cwd.describe("inside the working directory"),
+  env: startJobShape.env.describe("added variables; PATH, LD_* and the like are refused"),
+  timeout: startJobShape.timeout.describe("seconds, then the job is killed"),
+  name: startJobShape.name.describe("a label for list_jobs"),
+  stdin: startJobShape.stdin.describe("closed: it reads end-of-file at once"),
 };
 
 /** Validates `args` as `execute_command` does and starts the job (see {@linkcode JobManager.start}). */
@@ -39,13 +47,13 @@ export function startJob(
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   inputSchema: z.strictObject({
-    ...startJobShape,
+    ...describedStartJobShape,
     if_running: z.enum(["start", "reuse"]).optional().describe(
-      "reuse: return the running job of this name, if any",
+      "reuse: the running job of this name, if any",
     ),
   }),
   outputSchema: z.object({ job_id: z.string(), reused: z.boolean().optional() }),
-  annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: true },
+  annotations: { destructiveHint: true },
 };
 
 /** Registers `execute_command` on `server`. */

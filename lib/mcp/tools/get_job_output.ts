@@ -13,8 +13,8 @@ import { maxBytesSchema, rawSchema, streamText } from "../output_view.ts";
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   description:
-    "A job's stdout and stderr, the newest max_bytes of each; a marker gives the cursor for " +
-    "what was left out. *_truncated: not the whole output.",
+    "A job's stdout and stderr, the newest max_bytes of each; a marker gives the rest's " +
+    "cursor.",
   inputSchema: z.strictObject({ job_id: jobIdSchema, max_bytes: maxBytesSchema, raw: rawSchema }),
   outputSchema: z.object({
     stdout: z.string(),

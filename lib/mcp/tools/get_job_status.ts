@@ -12,8 +12,7 @@ import { describeJob, jobIdSchema, jobStatusShape } from "../job_view.ts";
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   description:
-    "Status (running, completed, failed, killed), exit code or signal, times, byte counts, " +
-    "last line per stream, and the TCP ports the job listens on.",
+    "A job's status, exit code or signal, times, sizes, last lines and listening TCP ports.",
   inputSchema: z.strictObject({ job_id: jobIdSchema }),
   outputSchema: z.object(jobStatusShape),
   annotations: { readOnlyHint: true, openWorldHint: false },

@@ -15,8 +15,8 @@ import { maxBytesSchema, rawSchema, streamText } from "../output_view.ts";
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   description:
-    "Write `input` to a running job's stdin (a newline is added when missing) and return what " +
-    "it printed after, once output is quiet for 200 ms (at most 10 s).",
+    "Write `input` to a running job's stdin (newline added if missing); returns what it " +
+    "printed after, once quiet 200 ms (at most 10 s).",
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     input: z.string(),
@@ -24,7 +24,7 @@ const DEFINITION = {
     raw: rawSchema,
   }),
   outputSchema: z.object({ stdout: z.string(), stderr: z.string(), note: z.string().optional() }),
-  annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: true },
+  annotations: { destructiveHint: true },
 };
 
 /** Why an input may have got no answer, for an agent that would otherwise read "" as success. */

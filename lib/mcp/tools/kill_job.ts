@@ -12,11 +12,10 @@ import { jobIdSchema } from "../job_view.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  description:
-    "Stop a job and its whole process group: SIGTERM, then SIGKILL after a grace period.",
+  description: "Stop a job's whole process group: SIGTERM, then SIGKILL after 2 s.",
   inputSchema: z.strictObject({ job_id: jobIdSchema }),
   outputSchema: z.object({ status: z.enum([...KILL_OUTCOMES, "not_found"]) }),
-  annotations: { destructiveHint: true, readOnlyHint: false, idempotentHint: true },
+  annotations: { destructiveHint: true, idempotentHint: true },
 };
 
 /** Registers `kill_job` on `server`. */

@@ -12,8 +12,7 @@ import { describeJob, jobStatusReference } from "../job_view.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  description: "Every job in memory (running, and finished ones not yet dropped), newest first; " +
-    "omitted_jobs counts older ones left out to keep the result small.",
+  description: "Every job's status, newest first; omitted_jobs: older ones left out for size.",
   inputSchema: z.strictObject({}),
   outputSchema: z.object({
     jobs: z.array(jobStatusReference),

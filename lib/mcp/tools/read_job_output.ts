@@ -25,15 +25,14 @@ const streamResult = (stream: string) => ({
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   description:
-    "Output in pieces: pass back *_cursor for only what came after (*_lost_bytes: dropped by " +
-    "the size cap since). No cursor: max_bytes/lines keep the newest; with one the read goes " +
-    "forward (*_omitted_bytes: left). filter (RE2 regex, no backreferences or lookahead): " +
-    'matching lines as "<n>: <text>".',
+    "Output in pieces: without a cursor the newest max_bytes/lines; with a returned *_cursor, " +
+    "what followed it (*_omitted_bytes: still to read; *_lost_bytes: lost to the size cap). " +
+    'filter: RE2 regex (no backreferences or lookahead), matching lines as "<n>: <text>".',
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     stream: streamChoiceSchema,
-    stdout_cursor: cursorSchema("stdout"),
-    stderr_cursor: cursorSchema("stderr"),
+    stdout_cursor: cursorSchema,
+    stderr_cursor: cursorSchema,
     max_bytes: maxBytesSchema,
     lines: z.number().int().min(1).optional(),
     filter: z.string().min(1).optional(),

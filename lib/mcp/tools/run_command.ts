@@ -22,9 +22,10 @@ export const MAX_TAIL_BYTES = DEFAULT_MAX_BYTES;
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  description: "execute_command, then wait for the end: returns the final status and the last " +
-    "tail_lines lines of each stream. Best called as a task; cancelling it (or the call) kills " +
-    "the job. A plain call lasts as long as the command: mind your client's time limit.",
+  description:
+    "execute_command (inputs as there), then wait for its end; returns the final status " +
+    "and each stream's last tail_lines lines. Best as a task: cancelling it (or the call) kills " +
+    "the job; a plain call lasts as long as the command (mind client time limits).",
   inputSchema: z.strictObject({
     ...startJobShape,
     tail_lines: z.number().int().min(1).max(1000).default(DEFAULT_TAIL_LINES).describe(
@@ -37,7 +38,7 @@ const DEFINITION = {
     stdout_omitted_bytes: z.number().int(),
     stderr_omitted_bytes: z.number().int(),
   }),
-  annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: true },
+  annotations: { destructiveHint: true },
 };
 
 /** Registers `run_command` on `server`, callable as a task kept in `tasks`. */

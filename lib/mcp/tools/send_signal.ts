@@ -26,8 +26,8 @@ export const SENDABLE_SIGNALS = [
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   description:
-    "Send a signal to a running job's process group (SIGINT is Ctrl-C, SIGHUP often reloads). " +
-    "The job decides what to do; to stop it for good use kill_job.",
+    "Signal a running job's process group (SIGINT is Ctrl-C, SIGHUP often reloads); kill_job " +
+    "stops it for good.",
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     signal: z.enum(SENDABLE_SIGNALS),
@@ -37,7 +37,7 @@ const DEFINITION = {
     signal: z.string(),
     status: z.literal("sent"),
   }),
-  annotations: { destructiveHint: true, readOnlyHint: false, openWorldHint: false },
+  annotations: { destructiveHint: true, openWorldHint: false },
 };
 
 /** Registers `send_signal` on `server`. */

@@ -12,8 +12,7 @@ import { maxBytesSchema, rawSchema, streamText } from "../output_view.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  description:
-    "The last `lines` lines of a job's stdout and of its stderr, at most max_bytes of each.",
+  description: "The last `lines` lines of a job's stdout and stderr, at most max_bytes each.",
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     lines: z.number().int().min(1).max(1000).default(50),

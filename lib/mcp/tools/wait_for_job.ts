@@ -21,21 +21,20 @@ export const DEFAULT_WAIT_SECONDS = 30;
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  description:
-    "Wait until the job ends, a line matches `pattern`, it listens on a TCP `port`, or " +
-    "`timeout` seconds pass (reason says which). Held lines are tested too, from the cursors " +
-    "you pass; pass the returned ones back for the next match. Use instead of sleep.",
+  description: "Wait until the job ends, a line matches `pattern`, it listens on TCP `port`, or " +
+    "`timeout` seconds pass; held output counts, from the cursors given (pass back the " +
+    "returned ones for the next match). Use instead of sleep.",
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     pattern: z.string().min(1).optional().describe(
-      'RE2 regex (no backreferences or lookahead) tested on each line, e.g. "listening on port \\\\d+"',
+      'RE2 regex (no backreferences or lookahead) for a line, e.g. "port \\\\d+"',
     ),
     port: z.union([z.literal(true), z.number().int().min(1).max(65535)]).optional().describe(
       "true: any port",
     ),
     stream: streamChoiceSchema,
-    stdout_cursor: cursorSchema("stdout"),
-    stderr_cursor: cursorSchema("stderr"),
+    stdout_cursor: cursorSchema,
+    stderr_cursor: cursorSchema,
     timeout: z.number().gt(0).max(MAX_WAIT_SECONDS).default(DEFAULT_WAIT_SECONDS),
   }),
   outputSchema: jobStatusReference.extend({
