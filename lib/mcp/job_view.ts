@@ -30,7 +30,7 @@ export const jobStatusShape = {
   stdout_last_line: z.string().nullable(),
   stderr_last_line: z.string().nullable(),
   listening: z.array(z.object({ port: z.number().int(), address: z.string() })).nullable()
-    .describe("null where ports cannot be read (no /proc, or Deno without -A)"),
+    .describe("null where unreadable (no /proc, or Deno without -A)"),
 };
 
 /** The status fields inside another tool's result: listed once, in `get_job_status`. */

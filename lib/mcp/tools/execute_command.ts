@@ -29,10 +29,10 @@ export const startJobShape = {
 const describedStartJobShape = {
   ...startJobShape,
   cwd: startJobShape.cwd.describe("inside the working directory"),
-  env: startJobShape.env.describe("added variables; PATH, LD_* and the like are refused"),
+  env: startJobShape.env.describe("added variables (PATH, LD_* and such are refused)"),
   timeout: startJobShape.timeout.describe("seconds, then the job is killed"),
   name: startJobShape.name.describe("a label for list_jobs"),
-  stdin: startJobShape.stdin.describe("closed: it reads end-of-file at once"),
+  stdin: startJobShape.stdin.describe("closed: end-of-file at once"),
 };
 
 /** Validates `args` as `execute_command` does and starts the job (see {@linkcode JobManager.start}). */

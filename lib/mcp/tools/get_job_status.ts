@@ -11,8 +11,7 @@ import { describeJob, jobIdSchema, jobStatusShape } from "../job_view.ts";
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
-  description:
-    "A job's status, exit code or signal, times, sizes, last lines and listening TCP ports.",
+  description: "A job's status, exit code or signal, times, sizes, last lines, listening ports.",
   inputSchema: z.strictObject({ job_id: jobIdSchema }),
   outputSchema: z.object(jobStatusShape),
   annotations: { readOnlyHint: true, openWorldHint: false },

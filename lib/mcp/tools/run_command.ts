@@ -23,9 +23,9 @@ export const MAX_TAIL_BYTES = DEFAULT_MAX_BYTES;
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   description:
-    "execute_command (inputs as there), then wait for its end; returns the final status " +
-    "and each stream's last tail_lines lines. Best as a task: cancelling it (or the call) kills " +
-    "the job; a plain call lasts as long as the command (mind client time limits).",
+    "execute_command (inputs as there) run to its end: returns the final status and each " +
+    "stream's last tail_lines lines. Best as a task; cancelling it (or the call) kills the job. " +
+    "A plain call lasts as long as the command.",
   inputSchema: z.strictObject({
     ...startJobShape,
     tail_lines: z.number().int().min(1).max(1000).default(DEFAULT_TAIL_LINES).describe(

@@ -22,8 +22,8 @@ export const DEFAULT_WAIT_SECONDS = 30;
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   description: "Wait until the job ends, a line matches `pattern`, it listens on TCP `port`, or " +
-    "`timeout` seconds pass; held output counts, from the cursors given (pass back the " +
-    "returned ones for the next match). Use instead of sleep.",
+    "`timeout` seconds pass; output already held counts, from the cursors given (pass back the " +
+    "returned ones). Use instead of sleep.",
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     pattern: z.string().min(1).optional().describe(
