@@ -84,7 +84,11 @@ Deno.test("coloured output is plain text unless raw is asked for", async () => {
   try {
     await Deno.mkdir(`${dir}/subdir`);
     await Deno.writeTextFile(`${dir}/script.sh`, "echo hi\n", { mode: 0o755 });
-    const ls = await server.start(`ls --color=always ${dir}`);
+    // Recent GNU ls colours only for a TERM it knows, even with --color=always.
+    const { job_id: ls } = await server.ok<{ job_id: string }>("execute_command", {
+      command: `ls --color=always ${dir}`,
+      env: { TERM: "xterm-256color" },
+    });
     const red = await server.start(`printf '\\033[31mred\\033[0m\\n\\033]0;title\\007plain\\n'`);
     await server.waitForEnd(ls);
     await server.waitForEnd(red);
