@@ -10,7 +10,7 @@
 import { ErrorCode, type JSONRPCErrorResponse } from "@modelcontextprotocol/sdk/types.js";
 import { checkMessage, errorResponse, readableId } from "./message_check.ts";
 import { IdScanner } from "./json_id_scanner.ts";
-import { concatBytes } from "./concat_bytes.ts";
+import { ByteBuffer } from "./byte_buffer.ts";
 import { formatBytes, MAX_REQUEST_BYTES } from "../message_limits.ts";
 
 /** The parsed body to hand to the SDK, or the response the request gets at once. */
@@ -95,12 +95,10 @@ function answered(status: number, payload: unknown): CheckedBody {
 async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
   if (Number(request.headers.get("content-length")) > maxBytes) return undefined;
   if (request.body === null) return new Uint8Array();
-  const pieces: Uint8Array[] = [];
-  let length = 0;
+  const body = new ByteBuffer();
   for await (const piece of request.body) {
-    length += piece.length;
-    if (length > maxBytes) return undefined;
-    pieces.push(piece);
+    if (body.length + piece.length > maxBytes) return undefined;
+    body.append(piece);
   }
-  return concatBytes(pieces, length);
+  return body.take();
 }

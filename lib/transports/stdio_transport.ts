@@ -12,10 +12,12 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { checkMessage, errorResponse, readableId } from "./message_check.ts";
 import { IdScanner } from "./json_id_scanner.ts";
-import { concatBytes } from "./concat_bytes.ts";
+import { ByteBuffer } from "./byte_buffer.ts";
 import { formatBytes, MAX_REQUEST_BYTES } from "../message_limits.ts";
 
 const NEWLINE = 0x0a;
+// Lines handled between two checks that the client is taking the answers.
+const LINES_PER_OUTPUT_CHECK = 8;
 
 /** Where the transport reads and writes; the process's stdin and stdout unless a test says. */
 export interface StdioTransportOptions {
@@ -51,12 +53,13 @@ export class StdioTransport implements Transport {
   readonly #maxLineBytes: number;
   readonly #encoder = new TextEncoder();
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  // The current line's pieces while it is within the limit.
-  #pieces: Uint8Array[] = [];
+  // The current line's bytes while it is within the limit.
+  #line = new ByteBuffer();
   #lineBytes = 0;
   // Set while an oversized line is being skipped: it only looks for the line's id.
   #skipping: IdScanner | undefined;
   #closed = false;
+  #linesSinceOutputCheck = 0;
 
   constructor(options: StdioTransportOptions = {}) {
     this.#input = options.input ?? Deno.stdin.readable;
@@ -85,16 +88,17 @@ export class StdioTransport implements Transport {
     } catch {
       // The input may already be gone; there is nothing left to stop.
     }
-    this.#pieces = [];
+    this.#line.take();
     this.onclose?.();
   }
 
   async #pump(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
     try {
       while (!this.#closed) {
+        await this.#writer.ready;
         const { done, value } = await reader.read();
         if (done) break;
-        this.#take(value);
+        await this.#take(value);
       }
     } catch (error) {
       if (!this.#closed) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
@@ -102,7 +106,7 @@ export class StdioTransport implements Transport {
     await this.close();
   }
 
-  #take(chunk: Uint8Array): void {
+  async #take(chunk: Uint8Array): Promise<void> {
     let start = 0;
     while (start < chunk.length && !this.#closed) {
       const newline = chunk.indexOf(NEWLINE, start);
@@ -111,7 +115,20 @@ export class StdioTransport implements Transport {
       if (newline === -1) return;
       this.#endLine();
       start = newline + 1;
+      await this.#keepPaceWithOutput();
     }
+  }
+
+  /**
+   * A client that sends requests without reading the answers must not make the server queue
+   * answers without end. Answers are made asynchronously, so every few lines the server lets the
+   * last ones be written, and reads on only once the output has been taken.
+   */
+  async #keepPaceWithOutput(): Promise<void> {
+    if (++this.#linesSinceOutputCheck < LINES_PER_OUTPUT_CHECK) return;
+    this.#linesSinceOutputCheck = 0;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await this.#writer.ready;
   }
 
   #append(piece: Uint8Array): void {
@@ -122,21 +139,19 @@ export class StdioTransport implements Transport {
       return;
     }
     if (this.#lineBytes <= this.#maxLineBytes) {
-      this.#pieces.push(piece.slice());
+      this.#line.append(piece);
       return;
     }
     this.#skipping = new IdScanner();
-    for (const held of this.#pieces) this.#skipping.push(held);
+    this.#skipping.push(this.#line.take());
     this.#skipping.push(piece);
-    this.#pieces = [];
   }
 
   #endLine(): void {
     const skipped = this.#skipping;
     const bytes = this.#lineBytes;
-    const pieces = this.#pieces;
+    const line = this.#line.take();
     this.#skipping = undefined;
-    this.#pieces = [];
     this.#lineBytes = 0;
     if (skipped !== undefined) {
       const problem = `Request too large: ${formatBytes(bytes)} is over the ${
@@ -145,7 +160,7 @@ export class StdioTransport implements Transport {
       this.#reply(errorResponse(skipped.id ?? null, ErrorCode.InvalidRequest, problem), problem);
       return;
     }
-    this.#handleLine(concatBytes(pieces, bytes));
+    this.#handleLine(line);
   }
 
   #handleLine(line: Uint8Array): void {

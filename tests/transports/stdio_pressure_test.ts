@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { StdioTransport } from "../../lib/transports/stdio_transport.ts";
+import { killIfAlive, residentBytes, waitUntilGone } from "../helpers/processes.ts";
+
+const MiB = 1024 * 1024;
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const encoder = new TextEncoder();
+
+function line(message: unknown): string {
+  return JSON.stringify(message) + "\n";
+}
+
+Deno.test("a line sent a byte at a time is held in one buffer, not one array per byte", async () => {
+  const bytes = 400_000;
+  const request = encoder.encode(line({ jsonrpc: "2.0", id: 7, method: "ping" }));
+  let sent = 0;
+  let peak = 0;
+  const before = Deno.memoryUsage().rss;
+  // Spaces before the request: valid JSON, delivered as one-byte pieces.
+  const input = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent % 50_000 === 0) peak = Math.max(peak, Deno.memoryUsage().rss);
+      if (sent++ < bytes) controller.enqueue(new Uint8Array([0x20]));
+      else {
+        controller.enqueue(request);
+        controller.close();
+      }
+    },
+  });
+  const transport = new StdioTransport({ input, output: new WritableStream() });
+  const received: unknown[] = [];
+  transport.onmessage = (message) => received.push(message);
+  const closed = new Promise<void>((resolve) => transport.onclose = resolve);
+  await transport.start();
+  await closed;
+  assert.deepEqual(received, [{ jsonrpc: "2.0", id: 7, method: "ping" }]);
+  // One small array per byte costs about 120 MiB here; one growing buffer, under 2 MiB.
+  assert.ok(peak - before < 48 * MiB, `resident memory grew ${(peak - before) / MiB} MiB`);
+});
+
+/** A raw line reader over the server's stdout. */
+function replies(stdout: ReadableStream<Uint8Array>) {
+  const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  return {
+    /** The next answer (notifications are skipped). */
+    async next(): Promise<{ id?: number; result?: Record<string, unknown> }> {
+      const reply = await this.message();
+      if (reply.id === undefined) return await this.next();
+      assert.ok(reply.result !== undefined, JSON.stringify(reply));
+      return reply;
+    },
+    async message(): Promise<{ id?: number; result?: Record<string, unknown> }> {
+      let newline = text.indexOf("\n");
+      while (newline === -1) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("The server's output ended");
+        const searched = text.length;
+        text += value;
+        newline = text.indexOf("\n", searched);
+      }
+      const reply = JSON.parse(text.slice(0, newline));
+      text = text.slice(newline + 1);
+      return reply;
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+Deno.test("a client that floods requests without reading answers does not grow the server", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN],
+    env: { NO_COLOR: "1", MCP_BG_CONTAINMENT: "off" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  try {
+    const writer = child.stdin.getWriter();
+    const output = replies(child.stdout);
+    const call = (id: number, name: string, args: unknown) =>
+      line({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } });
+    const initialize = {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "flood", version: "1.0.0" },
+    };
+    await writer.write(encoder.encode(
+      line({ jsonrpc: "2.0", id: 0, method: "initialize", params: initialize }) +
+        line({ jsonrpc: "2.0", method: "notifications/initialized" }) +
+        call(1, "execute_command", { command: "sh -c 'yes $(printf %0999d 0) | head -c 500000'" }),
+    ));
+    await output.next();
+    const started = await output.next();
+    const jobId = (started.result!.structuredContent as { job_id: string }).job_id;
+    await writer.write(encoder.encode(call(2, "wait_for_job", { job_id: jobId })));
+    await output.next();
+    const before = residentBytes(child.pid);
+    // Each answer carries the 500 kB output twice: 120 unread answers would hold about 120 MB.
+    const count = 120;
+    let flood = "";
+    for (let id = 3; id < 3 + count; id++) {
+      flood += call(id, "get_job_output", { job_id: jobId, max_bytes: 500_000 });
+    }
+    const writing = writer.write(encoder.encode(flood));
+    let grown = 0;
+    for (let round = 0; round < 10; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      grown = Math.max(grown, residentBytes(child.pid) - before);
+    }
+    assert.ok(grown < 48 * MiB, `resident memory grew ${grown / MiB} MiB`);
+    // Read now: every request is answered, in order.
+    for (let id = 3; id < 3 + count; id++) {
+      const reply = await output.next();
+      assert.equal(reply.id, id);
+      assert.equal((reply.result!.structuredContent as { stdout: string }).stdout.length, 500_000);
+    }
+    await writing;
+    await writer.close();
+    await output.cancel();
+    await child.status;
+  } finally {
+    killIfAlive(child.pid);
+  }
+  await waitUntilGone(child.pid);
+});
