@@ -147,6 +147,7 @@ function isAllowedOrigin(origin: string, allowed: ReadonlySet<string>): boolean 
     return false;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return false;
+  // With its port always spelled out: `https://localhost` is port 443, not a server on port 80.
   const port = url.port === "" ? (url.protocol === "http:" ? "80" : "443") : url.port;
-  return allowed.has(`${url.hostname}:${port}`) || allowed.has(url.host);
+  return allowed.has(`${url.hostname}:${port}`);
 }

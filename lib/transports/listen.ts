@@ -65,7 +65,11 @@ export async function listen(
 ): Promise<Listening> {
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const server = serve(host, port, {
-    handler,
+    // A `Host` header that makes no URL (`a:1,b`) would throw in every route: refuse it first.
+    handler: (request) =>
+      URL.canParse(request.url)
+        ? handler(request)
+        : new Response("Bad request: the Host header is not a host name", { status: 400 }),
     onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
     onError: (error) => {
       options.log(`request failed: ${error instanceof Error ? error.stack : error}`);

@@ -88,6 +88,24 @@ Deno.test("a foreign Origin or Host is refused with 403", async () => {
   assert.equal(await rawStatus(server.port, "127.0.0.1:1"), 403);
   assert.equal(await rawStatus(server.port, `localhost:${server.port}`), 200);
   assert.equal(await rawStatus(server.port, `[::1]:${server.port}`), 200);
+  // Spellings of this machine that a rebinding page could produce are refused too.
+  const port = server.port;
+  for (
+    const host of [
+      `localhost.:${port}`,
+      `127.0.0.1.:${port}`,
+      `127.1:${port}`,
+      `127.0.0.2:${port}`,
+      `[0:0:0:0:0:0:0:1]:${port}`,
+      `[::ffff:127.0.0.1]:${port}`,
+      `localhost:0${port}`,
+      `evil@127.0.0.1:${port}`,
+      "localhost",
+      "",
+    ]
+  ) assert.equal(await rawStatus(port, host), 403, `host ${host}`);
+  // A Host that makes no URL is a bad request, not a server error.
+  assert.equal(await rawStatus(port, `127.0.0.1:${port},evil.example`), 400);
 });
 
 Deno.test("with MCP_BG_HTTP_TOKEN set, requests need the bearer token", async () => {
