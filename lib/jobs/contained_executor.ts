@@ -16,7 +16,12 @@ import { spawnDetached } from "./local_executor.ts";
 import { spawnFailure, type SpawnPlace } from "./spawn_failure.ts";
 import type { GroupSignaller } from "./process_group.ts";
 import { signalOfExitCode } from "./linux_signals.ts";
-import { bwrapArguments, type ContainmentPolicy } from "../sandbox/containment_policy.ts";
+import {
+  bwrapArguments,
+  type ContainmentPolicy,
+  DeniedPathMoved,
+  type ResolvedPath,
+} from "../sandbox/containment_policy.ts";
 import { locateProgram, unrunnableReason } from "../sandbox/program_path.ts";
 
 /** What the contained executor needs. */
@@ -168,6 +173,7 @@ class ContainedProcess implements SpawnedProcess {
  * ```
  */
 export function createContainedExecutor(options: ContainedExecutorOptions): Executor {
+  const deniedSeen = new Map<string, ResolvedPath>();
   return {
     signalMethod: options.signaller.method,
     spawn(spec: SpawnSpec): SpawnedProcess {
@@ -175,10 +181,17 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
       const place = { cwd: spec.cwd, searchPath: jobVariable(spec, "PATH") ?? "" };
       refuseUnlessPermitted(program, place);
       refuseUnlessRunnable(program, place);
-      const args = bwrapArguments(options.policy, {
-        workingDir: options.workingDir,
-        cwd: spec.cwd,
-      });
+      let args: string[];
+      try {
+        args = bwrapArguments(options.policy, {
+          workingDir: options.workingDir,
+          cwd: spec.cwd,
+          deniedSeen,
+        });
+      } catch (error) {
+        if (!(error instanceof DeniedPathMoved)) throw error;
+        throw new SpawnError(`Cannot start "${program}": ${error.message}`, { cause: error });
+      }
       let bwrap: Deno.ChildProcess;
       try {
         bwrap = spawnDetached({ ...spec, argv: [options.bwrap, ...args, "--", ...spec.argv] });

@@ -57,11 +57,20 @@ export function parsePathList(raw: string, options: { home?: string; base: strin
   );
 }
 
+/** The file a path leads to: its real path and identity. */
+export interface ResolvedPath {
+  readonly real: string;
+  readonly directory: boolean;
+  readonly dev: number;
+  readonly ino: number;
+}
+
 /** `path` with every symlink followed, or `undefined` when it does not exist. */
-function existing(path: string): { real: string; directory: boolean } | undefined {
+function existing(path: string): ResolvedPath | undefined {
   try {
     const real = Deno.realPathSync(path);
-    return { real, directory: Deno.statSync(real).isDirectory };
+    const info = Deno.statSync(real);
+    return { real, directory: info.isDirectory, dev: info.dev, ino: info.ino ?? 0 };
   } catch (error) {
     // Nothing there (or not reachable by the server): nothing to hide or to open up.
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
@@ -71,12 +80,49 @@ function existing(path: string): { real: string; directory: boolean } | undefine
   }
 }
 
+/** A `MCP_BG_DENY_READ` path no longer leads where it did: hiding it now could miss its data. */
+export class DeniedPathMoved extends Error {}
+
+/**
+ * Where each deny path leads, checked against where it led the first time it was seen. A job
+ * that can write above a denied path could rename a directory on the way (`mv conf c2`) so
+ * that the rule matches nothing for the next job, which then reads `c2/...`: once a denied
+ * path has existed, it must keep leading to the same file, or no job starts.
+ *
+ * @throws {DeniedPathMoved} naming the path when it is gone or leads to another file.
+ */
+function deniedTargets(
+  paths: readonly string[],
+  seen: Map<string, ResolvedPath> | undefined,
+): ResolvedPath[] {
+  const targets: ResolvedPath[] = [];
+  for (const path of paths) {
+    const found = existing(path);
+    const before = seen?.get(path);
+    if (
+      before !== undefined &&
+      (found?.real !== before.real || found.dev !== before.dev || found.ino !== before.ino)
+    ) {
+      throw new DeniedPathMoved(
+        `MCP_BG_DENY_READ path ${JSON.stringify(path)} was moved, replaced or removed since ` +
+          `a job first ran (it led to ${JSON.stringify(before.real)}); its data may now be ` +
+          "elsewhere, so no job starts until it is back or the server restarts",
+      );
+    }
+    if (found === undefined) continue;
+    seen?.set(path, found);
+    targets.push(found);
+  }
+  return targets;
+}
+
 /**
  * The `bwrap` options (everything before `--`) that run one job under `policy` with `cwd` as
  * its directory. Each job gets its own PID, IPC and user namespaces, no capabilities and no way
  * to make more namespaces, a new session, a fresh `/proc` and a private `/dev`; bubblewrap ends
  * it when the server dies. Paths are resolved through symlinks here, on the host, so that a
- * link cannot move a rule.
+ * link cannot move a rule; with `deniedSeen`, a deny path that moved since it was first seen
+ * throws {@linkcode DeniedPathMoved}.
  *
  * @example Usage
  * ```ts
@@ -88,7 +134,12 @@ function existing(path: string): { real: string; directory: boolean } | undefine
  */
 export function bwrapArguments(
   policy: ContainmentPolicy,
-  where: { workingDir: string; cwd: string },
+  where: {
+    workingDir: string;
+    cwd: string;
+    /** Where each deny path led when first seen, kept across jobs (see `DeniedPathMoved`). */
+    deniedSeen?: Map<string, ResolvedPath>;
+  },
 ): string[] {
   const args = [
     "--die-with-parent",
@@ -113,9 +164,7 @@ export function bwrapArguments(
     }
   }
   args.push("--dev", "/dev", "--proc", "/proc");
-  for (const path of policy.denyRead) {
-    const found = existing(path);
-    if (found === undefined) continue;
+  for (const found of deniedTargets(policy.denyRead, where.deniedSeen)) {
     if (found.directory) args.push("--tmpfs", found.real, "--remount-ro", found.real);
     else args.push("--ro-bind", "/dev/null", found.real);
   }

@@ -200,3 +200,46 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "MCP_BG_DENY_READ: a job renaming a directory above a denied path cannot unhide it",
+  ignore: noContainment,
+  fn: async () => {
+    await using dirs = await makeDirs();
+    // Each way of moving the rule's path away, then reading the data where it went.
+    const moves = [
+      ["mv conf c2", "c2"],
+      ["sh -c 'mv conf c2 && mkdir -p conf/keys && touch conf/token'", "c2"],
+      ["sh -c 'mv conf c2 && ln -s c2 conf'", "conf"],
+      ["sh -c 'mv conf c2 && mv c2/keys k2 && mv c2/token t2'", "c2"],
+    ];
+    for (const [move, where] of moves) {
+      await Deno.remove(`${dirs.work}/conf`, { recursive: true }).catch(() => {});
+      await Deno.remove(`${dirs.work}/c2`, { recursive: true }).catch(() => {});
+      await Deno.mkdir(`${dirs.work}/conf/keys`, { recursive: true });
+      await Deno.writeTextFile(`${dirs.work}/conf/keys/id`, SECRET);
+      await Deno.writeTextFile(`${dirs.work}/conf/token`, SECRET);
+      await using server = await TestServer.start({
+        env: {
+          ...CONTAINED,
+          MCP_BG_WORKING_DIR: dirs.work,
+          MCP_BG_ALLOW_WRITE: dirs.allowed,
+          MCP_BG_DENY_READ: "conf/keys,conf/token",
+        },
+      });
+      await runJob(server, move);
+      const read = await server.call<{ job_id: string }>("execute_command", {
+        command: `sh -c 'cat ${where}/token ${where}/keys/id'`,
+      });
+      if (read.isError) {
+        assert.match(read.text, /moved, replaced or removed/, move);
+        continue;
+      }
+      await server.waitForEnd(read.data.job_id);
+      const output = await server.ok<{ stdout: string }>("get_job_output", {
+        job_id: read.data.job_id,
+      });
+      assert.ok(!output.stdout.includes(SECRET), `${move}, then reading ${where}: read the secret`);
+    }
+  },
+});
