@@ -129,6 +129,17 @@ export function refuseWithoutContainment(
 export function containmentPaths(variable: string, raw: string, context: SettingContext): string[] {
   refuseWithoutContainment(variable, raw, context.env);
   const base = context.env.MCP_BG_WORKING_DIR || context.cwd;
+  // `~user/...` or `~` without HOME would otherwise become a path under the working dir, silently.
+  const tilde = raw.split(",").map((entry) => entry.trim()).find((entry) =>
+    entry.startsWith("~") && !(/^~(\/|$)/.test(entry) && context.env.HOME)
+  );
+  if (tilde !== undefined) {
+    throw new ConfigError(
+      variable,
+      raw,
+      `paths where ~ is only ~ or ~/... with HOME set, not ${tilde}`,
+    );
+  }
   const paths = parsePathList(raw, { home: context.env.HOME, base });
   if (paths.length === 0) throw new ConfigError(variable, raw, "one or more comma-separated paths");
   return paths;

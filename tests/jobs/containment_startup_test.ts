@@ -27,6 +27,9 @@ Deno.test("invalid or unenforceable containment settings stop the server with ex
       [{ MCP_BG_CONTAINMENT: "off", MCP_BG_DENY_READ: "~/.ssh" }, /MCP_BG_DENY_READ.*=off/],
       [{ MCP_BG_CONTAINMENT: "off", MCP_BG_NETWORK: "off" }, /MCP_BG_NETWORK.*=off/],
       [{ MCP_BG_ALLOW_WRITE: "/no/such/place" }, /MCP_BG_ALLOW_WRITE.*existing paths/],
+      // `~user` is not expanded: it would silently name a path under the working directory.
+      [{ MCP_BG_DENY_READ: "/etc/x, ~root/.ssh" }, /MCP_BG_DENY_READ.*not ~root\/\.ssh/],
+      [{ MCP_BG_ALLOW_WRITE: "~nobody" }, /MCP_BG_ALLOW_WRITE.*not ~nobody/],
       [
         { MCP_BG_CONTAINMENT: "required", PATH: noBwrap },
         /MCP_BG_CONTAINMENT="required".*bwrap not found on PATH.*apt-get install bubblewrap/,
