@@ -119,7 +119,8 @@ function deniedTargets(
 /**
  * The `bwrap` options (everything before `--`) that run one job under `policy` with `cwd` as
  * its directory. Each job gets its own PID, IPC and user namespaces, no capabilities and no way
- * to make more namespaces, a new session, a fresh `/proc` and a private `/dev`; bubblewrap ends
+ * to make more namespaces, a new session, a fresh `/proc` and a private `/dev`, with `/proc/sys`
+ * and `/sys` read-only; bubblewrap ends
  * it when the server dies. Paths are resolved through symlinks here, on the host, so that a
  * link cannot move a rule; with `deniedSeen`, a deny path that moved since it was first seen
  * throws {@linkcode DeniedPathMoved}.
@@ -164,6 +165,11 @@ export function bwrapArguments(
     }
   }
   args.push("--dev", "/dev", "--proc", "/proc");
+  // Kernel settings stay read-only whatever the policy: to a server run as root, the job's uid 0
+  // is the host's, and files like /proc/sys/kernel/core_pattern or /sys/kernel/uevent_helper
+  // name a program the kernel runs as root outside every sandbox (bubblewrap leaves /proc/sys
+  // writable then, as the directory itself is not).
+  args.push("--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind", "/sys", "/sys");
   for (const found of deniedTargets(policy.denyRead, where.deniedSeen)) {
     if (found.directory) args.push("--tmpfs", found.real, "--remount-ro", found.real);
     else args.push("--ro-bind", "/dev/null", found.real);

@@ -243,3 +243,36 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "kernel settings stay read-only inside: /proc/sys and /sys, with and without rules",
+  ignore: noContainment,
+  fn: async () => {
+    await using dirs = await makeDirs();
+    // Run as root, the job's uid 0 is the host's: each write would change the host (here each
+    // writes back the value it read, so a failure of this test changes nothing).
+    const rewrite = (file: string) => `sh -c 'v=$(cat ${file}) && printf %s "$v" > ${file}'`;
+    const attempts = [
+      rewrite("/proc/sys/kernel/hostname"),
+      rewrite("/proc/sys/kernel/domainname"),
+      rewrite("/proc/1/root/proc/sys/kernel/hostname"),
+      `sh -c 'awk "\\$5 == \\"/sys\\" { o = \\$6 } END { print o }" /proc/self/mountinfo | grep -q "^ro"'`,
+    ];
+    const ruleSets: Record<string, string>[] = [
+      {},
+      { MCP_BG_ALLOW_WRITE: dirs.allowed, MCP_BG_NETWORK: "off" },
+    ];
+    for (const rules of ruleSets) {
+      await using server = await TestServer.start({
+        env: { ...CONTAINED, MCP_BG_WORKING_DIR: dirs.work, ...rules },
+      });
+      for (const command of attempts.slice(0, 3)) {
+        const outcome = await runJob(server, command);
+        assert.equal(outcome.status, "failed", `${command} wrote a kernel setting`);
+        assert.match(outcome.stderr, /Read-only file system|Permission denied/, command);
+      }
+      const sysReadOnly = await runJob(server, attempts[3]);
+      assert.equal(sysReadOnly.status, "completed", "/sys is mounted read-only");
+    }
+  },
+});
