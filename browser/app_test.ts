@@ -4,7 +4,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { TestBrowser } from "./chromium.ts";
-import { findChromium } from "./find_chromium.ts";
+import { findChromium } from "./find_browser.ts";
 import { HttpTestServer } from "../tests/helpers/http_server.ts";
 import { delay, killIfAlive, waitUntilGone } from "../tests/helpers/processes.ts";
 

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { TestBrowser } from "./chromium.ts";
-import { findChromium } from "./find_chromium.ts";
-import { type HttpClient, HttpTestServer } from "../tests/helpers/http_server.ts";
+import { findChromium } from "./find_browser.ts";
+import { HttpTestServer } from "../tests/helpers/http_server.ts";
+import { consoleUrl, startTicker, TICK_GREEN } from "./ticker.ts";
+import { attackFromPage, REFUSED, serveForeignPage } from "./foreign_origin.ts";
 import { isAlive, killIfAlive, waitUntilGone } from "../tests/helpers/processes.ts";
 
 const chromiumPath = findChromium();
@@ -15,10 +17,6 @@ if (ignore) {
 // Maps a made-up name to loopback, as a DNS-rebinding attacker's domain would be.
 const REBOUND_HOST = "rebound.test";
 
-// A job that leaves a grandchild running, then prints a green line every 200 ms.
-const TICKER = `sh -c 'sleep 300 & echo "grandchild $!"; i=0; while :; do i=$((i+1)); ` +
-  `printf "\\033[32mtick %d\\033[0m\\n" "$i"; sleep 0.2; done'`;
-
 interface StyledElement {
   readonly ownerDocument: {
     readonly defaultView: { getComputedStyle(element: unknown): { readonly color: string } };
@@ -28,24 +26,6 @@ interface StyledElement {
 /** The colour an element is shown in, read through its own window (no DOM types needed here). */
 function colourOf(element: unknown): string {
   return (element as StyledElement).ownerDocument.defaultView.getComputedStyle(element).color;
-}
-
-interface TickerJob {
-  readonly id: string;
-  readonly pid: number;
-  readonly grandchild: number;
-}
-
-async function startTicker(client: HttpClient): Promise<TickerJob> {
-  const id = await client.start(TICKER);
-  const { stdout } = await client.waitForOutput(id, (o) => /grandchild \d+/.test(o.stdout));
-  const grandchild = Number(/grandchild (\d+)/.exec(stdout)![1]);
-  const { pid } = await client.ok<{ pid: number }>("get_job_status", { job_id: id });
-  return { id, pid, grandchild };
-}
-
-async function consoleUrl(client: HttpClient): Promise<string> {
-  return (await client.ok<{ url: string }>("console_url")).url;
 }
 
 /** The number of the last tick line the page shows, which grows while the job runs. */
@@ -82,13 +62,14 @@ Deno.test({
       const colour = await page.locator("#output span", { hasText: "tick" }).first().evaluate(
         colourOf,
       );
-      assert.equal(colour, "rgb(13, 188, 121)");
+      assert.equal(colour, TICK_GREEN);
 
       await page.click("#stop");
       await page.locator("#detail-status", { hasText: "killed" }).waitFor();
       await waitUntilGone(job.pid);
       await waitUntilGone(job.grandchild);
-      assert.match(await page.locator("#action-result").innerText(), /Stop: killed/);
+      // The kill's answer may arrive after the events stream has shown the job killed.
+      await page.locator("#action-result", { hasText: "Stop: killed" }).waitFor();
       assert.equal(await page.locator("#stop").isDisabled(), true);
       const screenshot = Deno.env.get("CONSOLE_SCREENSHOT");
       if (screenshot) await page.screenshot({ path: screenshot });
@@ -106,14 +87,7 @@ Deno.test({
     await using server = await HttpTestServer.start();
     const client = await server.connect();
     const job = await startTicker(client);
-    // A page of another origin that tries to stop the job and read the events.
-    const attacker = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-      () =>
-        new Response("<!doctype html><title>elsewhere</title>", {
-          headers: { "content-type": "text/html" },
-        }),
-    );
+    const attacker = serveForeignPage();
     try {
       await using browser = await TestBrowser.launch(
         chromiumPath!,
@@ -122,23 +96,8 @@ Deno.test({
       const page = await browser.context.newPage();
       await page.goto(`http://127.0.0.1:${attacker.addr.port}/`);
       const target = new URL(await consoleUrl(client)).origin;
-      const outcomes = await page.evaluate(async ({ target, id }) => {
-        const attempt = async (init: RequestInit, path = `/console/jobs/${id}/kill`) => {
-          try {
-            const response = await fetch(target + path, init);
-            return response.type === "opaque" ? "opaque" : String(response.status);
-          } catch {
-            return "blocked";
-          }
-        };
-        return {
-          withHeader: await attempt({ method: "POST", headers: { "x-mcp-bg-console": "1" } }),
-          noCors: await attempt({ method: "POST", mode: "no-cors" }),
-          events: await attempt({}, "/console/events"),
-        };
-      }, { target, id: job.id });
-      // The preflight is refused, the simple POST is refused by the Origin check, the read too.
-      assert.deepEqual(outcomes, { withHeader: "blocked", noCors: "opaque", events: "blocked" });
+      const outcomes = await page.evaluate(attackFromPage, { target, id: job.id });
+      assert.deepEqual(outcomes, REFUSED);
       const { status } = await client.ok<{ status: string }>("get_job_status", { job_id: job.id });
       assert.equal(status, "running");
       assert.equal(isAlive(job.grandchild), true);

@@ -5,7 +5,7 @@
  * @module
  */
 import { TestBrowser } from "./chromium.ts";
-import { findChromium } from "./find_chromium.ts";
+import { findChromium } from "./find_browser.ts";
 import { HttpTestServer } from "../tests/helpers/http_server.ts";
 
 const path = Deno.args[0] ?? "docs/console.png";
