@@ -147,7 +147,43 @@ Deno.test({
     }, server.url);
     assert.equal(mcp, 401);
 
-    // Signed in by the cookie, the page's own actions work.
+    // A process on another port of this host gets the cookie when the browser visits it (cookies
+    // are not scoped to a port), but the cookie alone opens no job data and no action.
+    const received: string[] = [];
+    const elsewhere = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (r) => {
+      received.push(r.headers.get("cookie") ?? "");
+      return new Response("<!doctype html><title>elsewhere</title>", {
+        headers: { "content-type": "text/html" },
+      });
+    });
+    try {
+      const visit = await browser.context.newPage();
+      await visit.goto(origin + "/");
+      await visit.goto(`http://127.0.0.1:${elsewhere.addr.port}/`);
+      const stolen = received.find((header) => header.includes(cookie!.name)) ?? "";
+      assert.match(stolen, new RegExp(`${cookie!.name}=${cookie!.value}`), "cookie sent");
+      const get = async (path: string, init: RequestInit = {}) => {
+        const response = await fetch(origin + path, {
+          ...init,
+          headers: { cookie: stolen, "x-mcp-bg-console": "1" },
+        });
+        await response.body?.cancel();
+        return response.status;
+      };
+      assert.equal(await get("/"), 200);
+      assert.equal(await get("/console/events"), 401);
+      assert.equal(await get(`/console/events?job=${id}`), 401);
+      assert.equal(await get(`/console/jobs/${id}/kill`, { method: "POST" }), 401);
+      await visit.close();
+    } finally {
+      await elsewhere.shutdown();
+    }
+
+    // Signed in by the cookie and the page key the login page stored, the page's actions work.
+    assert.match(
+      String(await page.evaluate("localStorage.getItem('mcp-bg-console-key')")),
+      /^[\w-]{43}$/,
+    );
     await page.locator(`#jobs tbody tr[data-id="${id}"]`).click();
     await page.click("#stop");
     await page.locator("#detail-status", { hasText: "killed" }).waitFor();

@@ -53,14 +53,30 @@ ${CONSOLE_BODY}</body>
 </html>
 `;
 
-/** The page a login link answers with: it sets the cookie, then this page moves on to `/`. */
-export const LOGIN_HTML = `<!doctype html>
+/** Where the login page keeps the session's page key: `localStorage`, scoped to the port. */
+export const PAGE_KEY_STORAGE = "mcp-bg-console-key";
+
+/**
+ * The page a login link answers with: it sets the cookie, and its script stores the page key
+ * (`key`, URL-safe base64) and moves on to `/`.
+ */
+export function loginHtml(key: string): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="refresh" content="0; url=/">
+<meta name="${PAGE_KEY_STORAGE}" content="${key}">
 <title>Signed in · mcp-background-job</title>
+<script type="module" src="/console/login.js"></script>
 </head>
 <body><p>Signed in. <a href="/">Open the console</a>.</p></body>
 </html>
+`;
+}
+
+/** The login page's script: keeps the page key in this origin's storage, then opens `/`. */
+export const LOGIN_SCRIPT =
+  `const key = document.querySelector('meta[name="${PAGE_KEY_STORAGE}"]').content;
+localStorage.setItem(${JSON.stringify(PAGE_KEY_STORAGE)}, key);
+location.replace("/");
 `;

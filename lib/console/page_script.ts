@@ -5,6 +5,8 @@
  * @module
  */
 import { CONSOLE_ACTION_HEADER } from "./action_header.ts";
+import { PAGE_KEY_HEADER } from "./access.ts";
+import { PAGE_KEY_STORAGE } from "./page_html.ts";
 import { VIEW_SCRIPT } from "./view_script.ts";
 
 /** The console page's JavaScript (an ES module). */
@@ -12,10 +14,16 @@ export const CONSOLE_SCRIPT = `${VIEW_SCRIPT}
 const ACTION_HEADER = ${JSON.stringify(CONSOLE_ACTION_HEADER)};
 let source;
 
+// The page key from the last login on this origin (none when the server needs no token).
+function pageKey() {
+  return localStorage.getItem(${JSON.stringify(PAGE_KEY_STORAGE)}) ?? "";
+}
+
 function connect() {
   source?.close();
-  const query = selected === null ? "" : "?job=" + encodeURIComponent(selected);
-  source = new EventSource("/console/events" + query);
+  const query = new URLSearchParams({ key: pageKey() });
+  if (selected !== null) query.set("job", selected);
+  source = new EventSource("/console/events?" + query);
   source.addEventListener("open", () => {
     // A reconnected stream starts again from the newest output.
     clearOutput();
@@ -37,7 +45,7 @@ feed.follow = (id) => {
 feed.act = async (jobId, action, label) => {
   const response = await fetch("/console/jobs/" + encodeURIComponent(jobId) + "/" + action, {
     method: "POST",
-    headers: { [ACTION_HEADER]: "1" },
+    headers: { [ACTION_HEADER]: "1", ${JSON.stringify(PAGE_KEY_HEADER)}: pageKey() },
   });
   const body = await response.json();
   return response.ok ? label + ": " + body.status : body.error;

@@ -11,7 +11,7 @@ import { SENDABLE_SIGNALS } from "../mcp/tools/send_signal.ts";
 import { ConsoleAccess } from "./access.ts";
 import { CONSOLE_ACTION_HEADER } from "./action_header.ts";
 import { type ConsoleEvents, openConsoleEvents } from "./events.ts";
-import { CONSOLE_HTML, LOGIN_HTML } from "./page_html.ts";
+import { CONSOLE_HTML, LOGIN_SCRIPT, loginHtml } from "./page_html.ts";
 import { CONSOLE_SCRIPT } from "./page_script.ts";
 import { CONSOLE_STYLE } from "./page_style.ts";
 
@@ -47,6 +47,7 @@ const STATIC: Record<string, readonly [string, string]> = {
   "/": [CONSOLE_HTML, "text/html; charset=utf-8"],
   "/console/app.js": [CONSOLE_SCRIPT, "text/javascript; charset=utf-8"],
   "/console/app.css": [CONSOLE_STYLE, "text/css; charset=utf-8"],
+  "/console/login.js": [LOGIN_SCRIPT, "text/javascript; charset=utf-8"],
 };
 const ACTION = /^\/console\/jobs\/([^/]+)\/(kill|signal\/([A-Z0-9]+))$/;
 
@@ -113,10 +114,15 @@ export class WebConsole {
   async handle(request: Request, guard: ConsoleGuard): Promise<Response> {
     const url = new URL(request.url);
     const login = url.pathname === "/console/login";
-    const refused = guard(request, (r) => login || this.#access.hasSession(r));
+    const page = STATIC[url.pathname];
+    // The cookie alone opens the static page; the jobs and actions also need the page key.
+    const refused = guard(
+      request,
+      (r) =>
+        login || (page !== undefined ? this.#access.hasSession(r) : this.#access.hasPageKey(r)),
+    );
     if (refused !== undefined) return refused;
     if (login) return this.#login(request, url);
-    const page = STATIC[url.pathname];
     if (page !== undefined) {
       if (request.method !== "GET" && request.method !== "HEAD") return this.#notAllowed("GET");
       return respond(200, request.method === "HEAD" ? null : page[0], page[1]);
@@ -154,8 +160,8 @@ export class WebConsole {
   #login(request: Request, url: URL): Response {
     if (request.method !== "GET") return this.#notAllowed("GET");
     if (!this.#tokenRequired) return respond(303, null, "text/plain", { location: "/" });
-    const cookie = this.#access.redeem(url.searchParams.get("code") ?? "");
-    if (cookie === undefined) {
+    const session = this.#access.redeem(url.searchParams.get("code") ?? "");
+    if (session === undefined) {
       return respond(
         403,
         "This console link was used already or has expired. Ask for a new one (the console_url tool).",
@@ -163,8 +169,10 @@ export class WebConsole {
       );
     }
     // A page, not a redirect: a navigation from this origin carries the SameSite=Strict cookie
-    // even when the link was opened from another site.
-    return respond(200, LOGIN_HTML, "text/html; charset=utf-8", { "set-cookie": cookie });
+    // even when the link was opened from another site, and its script stores the page key.
+    return respond(200, loginHtml(session.key), "text/html; charset=utf-8", {
+      "set-cookie": session.cookie,
+    });
   }
 
   #events(jobId: string | undefined): Response {

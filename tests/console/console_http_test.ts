@@ -34,6 +34,39 @@ async function status(url: string, init: RequestInit = {}): Promise<number> {
   return response.status;
 }
 
+/** The page key a login page stores for its origin. */
+function pageKeyOf(loginPage: string): string {
+  const key = /<meta name="mcp-bg-console-key" content="([\w-]{43})">/.exec(loginPage)?.[1];
+  assert.ok(key !== undefined, loginPage);
+  return key;
+}
+
+/**
+ * Browsers send the session cookie to every port of the host, so a process on another port can
+ * obtain it: alone it opens the page, never the jobs, their output or an action. With the page
+ * key (kept in the console origin's own storage) it does.
+ */
+async function assertCookieAloneOpensNoData(origin: string, cookie: string, key: string) {
+  const client = { headers: { cookie } };
+  const withKey = { headers: { cookie, "x-mcp-bg-console-key": key } };
+  const action = { method: "POST", headers: { ...ACTION, cookie } };
+  assert.equal(await status(origin + "/console/events", client), 401);
+  assert.equal(await status(origin + "/console/events?key=", client), 401);
+  assert.equal(await status(origin + "/console/events?key=" + "A".repeat(43), client), 401);
+  assert.equal(await status(origin + "/console/jobs/none/kill", action), 401);
+  // The key without the cookie, or with another session's cookie, opens nothing either.
+  assert.equal(await status(origin + "/console/events?key=" + key), 401);
+  const other = cookie.replace(/=.*/, "=" + "B".repeat(43));
+  assert.equal(
+    await status(`${origin}/console/events?key=${key}`, { headers: { cookie: other } }),
+    401,
+  );
+  assert.equal(await status(`${origin}/console/events?key=${key}`, client), 200);
+  assert.equal(await status(origin + "/console/events", withKey), 200);
+  const keyed = { method: "POST", headers: { ...ACTION, ...withKey.headers } };
+  assert.equal(await status(origin + "/console/jobs/none/kill", keyed), 404);
+}
+
 Deno.test("the console page is served at / with a strict content security policy", async () => {
   await using server = await HttpTestServer.start();
   const origin = new URL(server.url).origin;
@@ -142,7 +175,7 @@ Deno.test("with a token, the console needs the bearer header or a one-time link'
     assert.equal(await status(`${origin}/console/login${forged}`), 403);
   }
   const login = await fetch(link);
-  await login.text();
+  const loginPage = await login.text();
   assert.equal(login.status, 200);
   const setCookie = login.headers.get("set-cookie") ?? "";
   assert.match(setCookie, /^mcp_bg_console_\d+=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
@@ -150,6 +183,7 @@ Deno.test("with a token, the console needs the bearer header or a one-time link'
   assert.equal(await status(link), 403, "a login link works once");
   assert.equal(await status(origin + "/", { headers: { cookie } }), 200);
   assert.equal(await status(origin + "/", { headers: { cookie: cookie + "x" } }), 401);
+  await assertCookieAloneOpensNoData(origin, cookie, pageKeyOf(loginPage));
   // The cookie is the console's only: the MCP endpoint still wants the token.
   const mcp = await fetch(server.url, {
     method: "POST",
@@ -198,9 +232,10 @@ Deno.test("--console over stdio serves the console on loopback behind one-time l
   assert.equal(await status(url.origin + "/"), 401);
   assert.equal(await status(url.origin + "/mcp"), 404);
   const login = await fetch(link);
-  await login.body?.cancel();
+  const key = pageKeyOf(await login.text());
   const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
   assert.equal(await status(url.origin + "/", { headers: { cookie } }), 200);
+  await assertCookieAloneOpensNoData(url.origin, cookie, key);
   const foreign = { cookie, origin: "http://x.example" };
   assert.equal(await status(url.origin + "/", { headers: foreign }), 403);
   await waitFor(() =>
