@@ -57,8 +57,8 @@ ${CONSOLE_BODY}</body>
 export const PAGE_KEY_STORAGE = "mcp-bg-console-key";
 
 /**
- * The page a login link answers with: it sets the cookie, and its script stores the page key
- * (`key`, URL-safe base64) and moves on to `/`.
+ * The page a login link answers with: it sets the cookie, its script stores the page key (`key`,
+ * URL-safe base64), and once loaded (the script has run by then) it moves on to `/`.
  */
 export function loginHtml(key: string): string {
   return `<!doctype html>
@@ -66,6 +66,7 @@ export function loginHtml(key: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="${PAGE_KEY_STORAGE}" content="${key}">
+<meta http-equiv="refresh" content="0; url=/">
 <title>Signed in · mcp-background-job</title>
 <script type="module" src="/console/login.js"></script>
 </head>
@@ -74,9 +75,8 @@ export function loginHtml(key: string): string {
 `;
 }
 
-/** The login page's script: keeps the page key in this origin's storage, then opens `/`. */
+/** The login page's script: keeps the page key in this origin's storage. */
 export const LOGIN_SCRIPT =
   `const key = document.querySelector('meta[name="${PAGE_KEY_STORAGE}"]').content;
 localStorage.setItem(${JSON.stringify(PAGE_KEY_STORAGE)}, key);
-location.replace("/");
 `;
