@@ -6,6 +6,9 @@
  * @module
  */
 import { isAbsolute, join } from "node:path";
+import { deniedTargets, existing, pinnedAncestors, type ResolvedPath } from "./denied_paths.ts";
+
+export { DeniedPathMoved, type ResolvedPath } from "./denied_paths.ts";
 
 /** Every {@linkcode ContainmentMode}, for validation and help. */
 export const CONTAINMENT_MODES = ["auto", "required", "off"] as const;
@@ -57,65 +60,6 @@ export function parsePathList(raw: string, options: { home?: string; base: strin
   );
 }
 
-/** The file a path leads to: its real path and identity. */
-export interface ResolvedPath {
-  readonly real: string;
-  readonly directory: boolean;
-  readonly dev: number;
-  readonly ino: number;
-}
-
-/** `path` with every symlink followed, or `undefined` when it does not exist. */
-function existing(path: string): ResolvedPath | undefined {
-  try {
-    const real = Deno.realPathSync(path);
-    const info = Deno.statSync(real);
-    return { real, directory: info.isDirectory, dev: info.dev, ino: info.ino ?? 0 };
-  } catch (error) {
-    // Nothing there (or not reachable by the server): nothing to hide or to open up.
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-      return undefined;
-    }
-    throw error;
-  }
-}
-
-/** A `MCP_BG_DENY_READ` path no longer leads where it did: hiding it now could miss its data. */
-export class DeniedPathMoved extends Error {}
-
-/**
- * Where each deny path leads, checked against where it led the first time it was seen. A job
- * that can write above a denied path could rename a directory on the way (`mv conf c2`) so
- * that the rule matches nothing for the next job, which then reads `c2/...`: once a denied
- * path has existed, it must keep leading to the same file, or no job starts.
- *
- * @throws {DeniedPathMoved} naming the path when it is gone or leads to another file.
- */
-function deniedTargets(
-  paths: readonly string[],
-  seen: Map<string, ResolvedPath> | undefined,
-): ResolvedPath[] {
-  const targets: ResolvedPath[] = [];
-  for (const path of paths) {
-    const found = existing(path);
-    const before = seen?.get(path);
-    if (
-      before !== undefined &&
-      (found?.real !== before.real || found.dev !== before.dev || found.ino !== before.ino)
-    ) {
-      throw new DeniedPathMoved(
-        `MCP_BG_DENY_READ path ${JSON.stringify(path)} was moved, replaced or removed since ` +
-          `a job first ran (it led to ${JSON.stringify(before.real)}); its data may now be ` +
-          "elsewhere, so no job starts until it is back or the server restarts",
-      );
-    }
-    if (found === undefined) continue;
-    seen?.set(path, found);
-    targets.push(found);
-  }
-  return targets;
-}
-
 /**
  * The `bwrap` options (everything before `--`) that run one job under `policy` with `cwd` as
  * its directory. Each job gets its own PID, IPC and user namespaces, no capabilities and no way
@@ -155,13 +99,16 @@ export function bwrapArguments(
     "ALL",
   ];
   if (!policy.network) args.push("--unshare-net");
+  const writable: string[] = policy.allowWrite === undefined ? ["/"] : [];
   if (policy.allowWrite === undefined) {
     args.push("--bind", "/", "/");
   } else {
     args.push("--ro-bind", "/", "/", "--tmpfs", "/tmp");
     for (const path of [where.workingDir, ...policy.allowWrite]) {
       const found = existing(path);
-      if (found !== undefined) args.push("--bind", found.real, found.real);
+      if (found === undefined) continue;
+      args.push("--bind", found.real, found.real);
+      writable.push(found.real);
     }
   }
   args.push("--dev", "/dev", "--proc", "/proc");
@@ -170,7 +117,13 @@ export function bwrapArguments(
   // name a program the kernel runs as root outside every sandbox (bubblewrap leaves /proc/sys
   // writable then, as the directory itself is not).
   args.push("--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind", "/sys", "/sys");
-  for (const found of deniedTargets(policy.denyRead, where.deniedSeen)) {
+  const denied = deniedTargets(policy.denyRead, where.deniedSeen);
+  // Each directory above a denied path, where a job could write, becomes a mount point of its
+  // own: one a job cannot rename, so the path keeps leading to what is hidden.
+  for (const dir of pinnedAncestors(denied.map((found) => found.real), writable)) {
+    args.push("--bind", dir, dir);
+  }
+  for (const found of denied) {
     if (found.directory) args.push("--tmpfs", found.real, "--remount-ro", found.real);
     else args.push("--ro-bind", "/dev/null", found.real);
   }

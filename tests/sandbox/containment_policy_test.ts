@@ -202,45 +202,44 @@ Deno.test({
 });
 
 Deno.test({
-  name: "MCP_BG_DENY_READ: a job renaming a directory above a denied path cannot unhide it",
+  name: "MCP_BG_DENY_READ: renaming a directory above a denied path cannot unhide it",
   ignore: noContainment,
   fn: async () => {
     await using dirs = await makeDirs();
-    // Each way of moving the rule's path away, then reading the data where it went.
-    const moves = [
-      ["mv conf c2", "c2"],
-      ["sh -c 'mv conf c2 && mkdir -p conf/keys && touch conf/token'", "c2"],
-      ["sh -c 'mv conf c2 && ln -s c2 conf'", "conf"],
-      ["sh -c 'mv conf c2 && mv c2/keys k2 && mv c2/token t2'", "c2"],
-    ];
-    for (const [move, where] of moves) {
-      await Deno.remove(`${dirs.work}/conf`, { recursive: true }).catch(() => {});
-      await Deno.remove(`${dirs.work}/c2`, { recursive: true }).catch(() => {});
-      await Deno.mkdir(`${dirs.work}/conf/keys`, { recursive: true });
-      await Deno.writeTextFile(`${dirs.work}/conf/keys/id`, SECRET);
-      await Deno.writeTextFile(`${dirs.work}/conf/token`, SECRET);
+    await Deno.mkdir(`${dirs.work}/conf/keys`, { recursive: true });
+    await Deno.writeTextFile(`${dirs.work}/conf/keys/id`, SECRET);
+    await Deno.writeTextFile(`${dirs.work}/conf/token`, SECRET);
+    const rules = { MCP_BG_DENY_READ: "conf/keys,conf/token" };
+    const variants: Record<string, string>[] = [{}, { MCP_BG_ALLOW_WRITE: dirs.allowed }];
+    for (const more of variants) {
       await using server = await TestServer.start({
-        env: {
-          ...CONTAINED,
-          MCP_BG_WORKING_DIR: dirs.work,
-          MCP_BG_ALLOW_WRITE: dirs.allowed,
-          MCP_BG_DENY_READ: "conf/keys,conf/token",
-        },
+        env: { ...CONTAINED, MCP_BG_WORKING_DIR: dirs.work, ...rules, ...more },
       });
-      await runJob(server, move);
-      const read = await server.call<{ job_id: string }>("execute_command", {
-        command: `sh -c 'cat ${where}/token ${where}/keys/id'`,
-      });
-      if (read.isError) {
-        assert.match(read.text, /moved, replaced or removed/, move);
-        continue;
+      // Each way a job could move the rule's path away (the next job would read it at c2/).
+      const moves = [
+        "mv conf c2",
+        `mv ${dirs.work}/conf ${dirs.work}/c2`,
+        `mv ${dirs.work} ${dirs.work}-moved`,
+        'python3 -c \'import os; os.rename("conf", "c2")\'',
+      ];
+      for (const move of moves) {
+        const outcome = await runJob(server, move);
+        assert.equal(outcome.status, "failed", `${move} moved a directory above a denied path`);
+        assert.equal(await exists(`${dirs.work}/conf/token`), true, move);
       }
-      await server.waitForEnd(read.data.job_id);
-      const output = await server.ok<{ stdout: string }>("get_job_output", {
-        job_id: read.data.job_id,
-      });
-      assert.ok(!output.stdout.includes(SECRET), `${move}, then reading ${where}: read the secret`);
     }
+    // Moved from outside (here by the test): the next job is refused, saying why.
+    await using server = await TestServer.start({
+      env: { ...CONTAINED, MCP_BG_WORKING_DIR: dirs.work, ...rules },
+    });
+    await runJob(server, "true");
+    await Deno.rename(`${dirs.work}/conf`, `${dirs.work}/c2`);
+    const refused = await server.call("execute_command", { command: "cat c2/token" });
+    assert.equal(refused.isError, true, "a job started after the denied path moved");
+    assert.match(refused.text, /conf\/keys" was moved, replaced or removed/);
+    await Deno.rename(`${dirs.work}/c2`, `${dirs.work}/conf`);
+    const back = await runJob(server, "cat conf/token");
+    assert.ok(!back.stdout.includes(SECRET), "the path is back, and hidden again");
   },
 });
 

@@ -1,0 +1,103 @@
+/**
+ * Deny paths, resolved on the host: where each leads, that it still leads there, and the
+ * directories above it that a job could rename to move it away.
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+
+/** The file a path leads to: its real path and identity. */
+export interface ResolvedPath {
+  readonly real: string;
+  readonly directory: boolean;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/** `path` with every symlink followed, or `undefined` when it does not exist. */
+export function existing(path: string): ResolvedPath | undefined {
+  try {
+    const real = Deno.realPathSync(path);
+    const info = Deno.statSync(real);
+    return { real, directory: info.isDirectory, dev: info.dev, ino: info.ino ?? 0 };
+  } catch (error) {
+    // Nothing there (or not reachable by the server): nothing to hide or to open up.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** A `MCP_BG_DENY_READ` path no longer leads where it did: hiding it now could miss its data. */
+export class DeniedPathMoved extends Error {}
+
+/**
+ * Where each deny path leads, checked against where it led the first time it was seen. A job
+ * that can write above a denied path could rename a directory on the way (`mv conf c2`) so
+ * that the rule matches nothing for the next job, which then reads `c2/...`: once a denied
+ * path has existed, it must keep leading to the same file, or no job starts.
+ *
+ * @throws {DeniedPathMoved} naming the path when it is gone or leads to another file.
+ */
+export function deniedTargets(
+  paths: readonly string[],
+  seen: Map<string, ResolvedPath> | undefined,
+): ResolvedPath[] {
+  const targets: ResolvedPath[] = [];
+  for (const path of paths) {
+    const found = existing(path);
+    const before = seen?.get(path);
+    if (
+      before !== undefined &&
+      (found?.real !== before.real || found.dev !== before.dev || found.ino !== before.ino)
+    ) {
+      throw new DeniedPathMoved(
+        `MCP_BG_DENY_READ path ${JSON.stringify(path)} was moved, replaced or removed since ` +
+          `a job first ran (it led to ${JSON.stringify(before.real)}); its data may now be ` +
+          "elsewhere, so no job starts until it is back or the server restarts",
+      );
+    }
+    if (found === undefined) continue;
+    seen?.set(path, found);
+    targets.push(found);
+  }
+  return targets;
+}
+
+/** Whether `path` is `dir` or inside it. */
+function within(path: string, dir: string): boolean {
+  return dir === "/" || path === dir || path.startsWith(`${dir}/`);
+}
+
+// What the sandbox mounts afresh: nothing of the host's there to pin.
+const OWN_MOUNTS = ["/dev", "/proc", "/sys"];
+
+/**
+ * The directories strictly between the deepest writable root holding each of `paths` and the
+ * path itself, outermost first: binding each onto itself makes it a mount point, which `rename`
+ * refuses to move (EBUSY). Roots are themselves mounts already; paths in no writable root
+ * cannot be moved by a job and need none.
+ *
+ * @example Usage
+ * ```ts
+ * import { pinnedAncestors } from "./denied_paths.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(pinnedAncestors(["/w/a/b/secret"], ["/w"]), ["/w/a", "/w/a/b"]);
+ * assert.deepEqual(pinnedAncestors(["/etc/secret"], ["/w"]), []);
+ * ```
+ */
+export function pinnedAncestors(paths: readonly string[], roots: readonly string[]): string[] {
+  const pinned = new Set<string>();
+  for (const path of paths) {
+    const root = roots.filter((dir) => within(path, dir) && path !== dir)
+      .sort((a, b) => b.length - a.length)[0];
+    if (root === undefined || OWN_MOUNTS.some((dir) => within(path, dir))) continue;
+    const above: string[] = [];
+    for (let dir = dirname(path); dir !== root && within(dir, root); dir = dirname(dir)) {
+      above.unshift(dir);
+    }
+    above.forEach((dir) => pinned.add(dir));
+  }
+  return [...pinned].sort((a, b) => a.split("/").length - b.split("/").length);
+}
