@@ -78,6 +78,31 @@ export function readableId(id: unknown): RequestId | undefined {
   return typeof id === "string" || Number.isSafeInteger(id) ? id as RequestId : undefined;
 }
 
+// How much of a client's value an error message quotes: a refusal must not echo a 4 MiB value
+// back (escaped twice, up to twice its size, past what one message may carry).
+const MAX_QUOTED_CHARS = 64;
+
+/**
+ * `value` as JSON, cut to a few dozen characters, for an error message; non-finite numbers (a
+ * `1e400` read as `Infinity`) are named as such rather than shown as `null`.
+ *
+ * @example Usage
+ * ```ts
+ * import { quoted } from "./message_check.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(quoted("x".repeat(100)), `"${"x".repeat(63)}…`);
+ * assert.equal(quoted(Infinity), "a number too large");
+ * ```
+ */
+export function quoted(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) return "a number too large";
+  return cut(JSON.stringify(value) ?? jsonTypeOf(value), MAX_QUOTED_CHARS);
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + "…";
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -85,8 +110,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** The first few schema issues as `path: message`, one short line. */
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   const shown = issues.slice(0, 3).map((issue) => {
-    const path = issue.path.map(String).join(".");
-    return path === "" ? issue.message : `${path}: ${issue.message}`;
+    const path = cut(issue.path.map(String).join("."), MAX_QUOTED_CHARS);
+    const message = cut(issue.message, 2 * MAX_QUOTED_CHARS);
+    return path === "" ? message : `${path}: ${message}`;
   });
   const more = issues.length > 3 ? `; and ${issues.length - 3} more` : "";
   return shown.join("; ") + more;
@@ -101,9 +127,7 @@ function paramsProblem(params: unknown): string | undefined {
   if (!isPlainObject(meta)) return `params._meta must be an object, got ${jsonTypeOf(meta)}`;
   const token = meta.progressToken;
   if (token !== undefined && readableId(token) === undefined) {
-    return `params._meta.progressToken must be a string or an integer, got ${
-      JSON.stringify(token) ?? jsonTypeOf(token)
-    }`;
+    return `params._meta.progressToken must be a string or an integer, got ${quoted(token)}`;
   }
   return undefined;
 }
@@ -145,7 +169,7 @@ export function checkMessage(value: unknown): CheckedMessage {
   if ("id" in value && id === undefined) {
     return refuse(
       ErrorCode.InvalidRequest,
-      `Invalid request: id must be a string or an integer, got ${JSON.stringify(value.id)}`,
+      `Invalid request: id must be a string or an integer, got ${quoted(value.id)}`,
     );
   }
   if (value.jsonrpc !== "2.0") {
@@ -163,7 +187,7 @@ export function checkMessage(value: unknown): CheckedMessage {
     if (extra !== undefined) {
       return refuse(
         ErrorCode.InvalidRequest,
-        `Invalid request: unknown member ${JSON.stringify(extra)}`,
+        `Invalid request: unknown member ${quoted(extra)}`,
       );
     }
     const badParams = paramsProblem(value.params);
@@ -183,7 +207,7 @@ export function checkMessage(value: unknown): CheckedMessage {
     if (URI_METHODS.has(value.method) && typeof uri === "string" && !URL.canParse(uri)) {
       return refuse(
         ErrorCode.InvalidParams,
-        `Invalid params for ${value.method}: params.uri: ${JSON.stringify(uri)} is not a URI`,
+        `Invalid params for ${value.method}: params.uri: ${quoted(uri)} is not a URI`,
       );
     }
   }

@@ -3,6 +3,9 @@ import { HttpTestServer, INITIALIZE, MCP_HEADERS } from "../helpers/http_server.
 import { assertStillWorking } from "../helpers/mcp_client.ts";
 import { RawStdioServer, type Reply } from "../helpers/raw_stdio.ts";
 
+// About 1 MB: far over what an error message may quote.
+const HUGE = 1_000_000;
+
 /** Requests each broken in one way, with the code and message they must be answered with. */
 const BROKEN: { request: Record<string, unknown>; code: number; message: RegExp }[] = [
   ...[null, [], "text", 7, true].map((params) => ({
@@ -39,6 +42,27 @@ const BROKEN: { request: Record<string, unknown>; code: number; message: RegExp 
   { request: {}, code: -32600, message: /method must be a string, got nothing/ },
   { request: { method: "ping", extra: {} }, code: -32600, message: /unknown member "extra"/ },
   { request: { method: "ping", jsonrpc: "1.0" }, code: -32600, message: /jsonrpc must be "2.0"/ },
+  // A huge value is quoted in part: the refusal never echoes it (twice escaped, up to twice its size).
+  {
+    request: { method: "ping", params: { _meta: { progressToken: ['"'.repeat(HUGE)] } } },
+    code: -32602,
+    message: /progressToken must be a string or an integer, got \["\\"\\".*…$/,
+  },
+  {
+    request: { method: "resources/read", params: { uri: " " + "x".repeat(HUGE) } },
+    code: -32602,
+    message: /params\.uri: " xxx.*… is not a URI$/,
+  },
+  {
+    request: { method: "ping", ["k".repeat(HUGE)]: 1 },
+    code: -32600,
+    message: /unknown member "kkk.*…$/,
+  },
+  {
+    request: { method: "logging/setLevel", params: { level: "x".repeat(HUGE) } },
+    code: -32602,
+    message: /^Invalid params for logging\/setLevel: params\.level/,
+  },
 ];
 
 function assertAnswered(reply: Reply, code: number, message: RegExp): void {
@@ -64,6 +88,13 @@ Deno.test("over stdio every malformed request with a readable id gets its own er
       /id must be a string or an integer/,
     ],
     ['"a string"', null, -32600, /must be a JSON object, got string/],
+    [
+      `{"jsonrpc":"2.0","id":["${'\\"'.repeat(HUGE)}"],"method":"ping"}`,
+      null,
+      -32600,
+      /id must be a string or an integer, got \["\\"\\".*…$/,
+    ],
+    ['{"jsonrpc":"2.0","id":1e400,"method":"ping"}', null, -32600, /got a number too large$/],
     ['[{"jsonrpc":"2.0","id":502,"method":"ping"}]', 502, -32600, /batches .* are not supported/],
     ["[]", null, -32600, /batches .* are not supported/],
   ];
