@@ -90,7 +90,7 @@ const MAX_QUOTED_CHARS = 64;
  * ```ts
  * import { quoted } from "./message_check.ts";
  * import assert from "node:assert/strict";
- * assert.equal(quoted("x".repeat(100)), `"${"x".repeat(63)}…`);
+ * assert.equal(quoted("x".repeat(100)), `"${"x".repeat(62)}…`);
  * assert.equal(quoted(Infinity), "a number too large");
  * ```
  */
