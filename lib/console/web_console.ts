@@ -50,6 +50,8 @@ const STATIC: Record<string, readonly [string, string]> = {
   "/console/login.js": [LOGIN_SCRIPT, "text/javascript; charset=utf-8"],
 };
 const ACTION = /^\/console\/jobs\/([^/]+)\/(kill|signal\/([A-Z0-9]+))$/;
+/** Events streams open at once; each holds up to a 64 KiB window of output (about 160 KB). */
+export const MAX_EVENT_STREAMS = 64;
 
 /**
  * The server's check of `Host`, `Origin` and the bearer token (the HTTP transport's guard), which
@@ -176,6 +178,12 @@ export class WebConsole {
   }
 
   #events(jobId: string | undefined): Response {
+    if (this.#streams.size >= MAX_EVENT_STREAMS) {
+      return json(503, {
+        error: `Busy: ${MAX_EVENT_STREAMS} console pages are open, the most the server keeps; ` +
+          "close one, or reload once one has closed",
+      });
+    }
     const events = openConsoleEvents(this.#manager, {
       jobId,
       onClose: () => this.#streams.delete(events),

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { HttpTestServer } from "../helpers/http_server.ts";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { delay, run, waitUntilGone } from "../helpers/processes.ts";
+import { MAX_EVENT_STREAMS } from "../../lib/console/web_console.ts";
 
 const ACTION = { "x-mcp-bg-console": "1" };
 
@@ -221,6 +222,37 @@ Deno.test("the console's events stream lists jobs and sends a job's output as it
   await until(/"text":"got go\\n"/);
   await until(/"status":"completed"/);
   await reader.cancel();
+});
+
+Deno.test("open console event streams are capped; a closed one makes room", async () => {
+  await using server = await HttpTestServer.start();
+  const events = `${new URL(server.url).origin}/console/events`;
+  const open: Response[] = [];
+  try {
+    for (let i = 0; i < MAX_EVENT_STREAMS; i++) {
+      const response = await fetch(events);
+      assert.equal(response.status, 200);
+      open.push(response);
+    }
+    const refused = await fetch(events);
+    assert.equal(refused.status, 503);
+    assert.match((await refused.json()).error, /^Busy: 64 console pages are open/);
+    await open.pop()!.body!.cancel();
+    // The server sees the cancelled stream go once the connection closes.
+    let status = 503;
+    for (let tries = 0; status === 503 && tries < 100; tries++) {
+      await delay(20);
+      status = await (async () => {
+        const response = await fetch(events);
+        if (response.status === 200) open.push(response);
+        else await response.body?.cancel();
+        return response.status;
+      })();
+    }
+    assert.equal(status, 200);
+  } finally {
+    for (const response of open) await response.body?.cancel();
+  }
 });
 
 Deno.test("--console over stdio serves the console on loopback behind one-time links", async () => {
