@@ -19,8 +19,8 @@ import { signalOfExitCode } from "./linux_signals.ts";
 import {
   bwrapArguments,
   type ContainmentPolicy,
-  DeniedPathMoved,
   type ResolvedPath,
+  RulePathMoved,
 } from "../sandbox/containment_policy.ts";
 import { locateProgram, unrunnableReason } from "../sandbox/program_path.ts";
 
@@ -173,7 +173,7 @@ class ContainedProcess implements SpawnedProcess {
  * ```
  */
 export function createContainedExecutor(options: ContainedExecutorOptions): Executor {
-  const deniedSeen = new Map<string, ResolvedPath>();
+  const rulePathsSeen = new Map<string, ResolvedPath>();
   return {
     signalMethod: options.signaller.method,
     spawn(spec: SpawnSpec): SpawnedProcess {
@@ -186,10 +186,10 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
         args = bwrapArguments(options.policy, {
           workingDir: options.workingDir,
           cwd: spec.cwd,
-          deniedSeen,
+          rulePathsSeen,
         });
       } catch (error) {
-        if (!(error instanceof DeniedPathMoved)) throw error;
+        if (!(error instanceof RulePathMoved)) throw error;
         throw new SpawnError(`Cannot start "${program}": ${error.message}`, { cause: error });
       }
       let bwrap: Deno.ChildProcess;

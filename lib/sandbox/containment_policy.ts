@@ -6,9 +6,9 @@
  * @module
  */
 import { isAbsolute, join } from "node:path";
-import { deniedTargets, existing, pinnedAncestors, type ResolvedPath } from "./denied_paths.ts";
+import { pinnedAncestors, type ResolvedPath, trackedTargets } from "./rule_paths.ts";
 
-export { DeniedPathMoved, type ResolvedPath } from "./denied_paths.ts";
+export { type ResolvedPath, RulePathMoved } from "./rule_paths.ts";
 
 /** Every {@linkcode ContainmentMode}, for validation and help. */
 export const CONTAINMENT_MODES = ["auto", "required", "off"] as const;
@@ -60,14 +60,18 @@ export function parsePathList(raw: string, options: { home?: string; base: strin
   );
 }
 
+/** How many components `path` has (`/` has none). */
+function depth(path: string): number {
+  return path.split("/").filter((part) => part !== "").length;
+}
+
 /**
  * The `bwrap` options (everything before `--`) that run one job under `policy` with `cwd` as
  * its directory. Each job gets its own PID, IPC and user namespaces, no capabilities and no way
  * to make more namespaces, a new session, a fresh `/proc` and a private `/dev`, with `/proc/sys`
- * and `/sys` read-only; bubblewrap ends
- * it when the server dies. Paths are resolved through symlinks here, on the host, so that a
- * link cannot move a rule; with `deniedSeen`, a deny path that moved since it was first seen
- * throws {@linkcode DeniedPathMoved}.
+ * and `/sys` read-only; bubblewrap ends it when the server dies. Paths are resolved through
+ * symlinks here, on the host, so that a link cannot move a rule; with `rulePathsSeen`, a rule's
+ * path that moved since it was first seen throws {@linkcode RulePathMoved}.
  *
  * @example Usage
  * ```ts
@@ -82,8 +86,8 @@ export function bwrapArguments(
   where: {
     workingDir: string;
     cwd: string;
-    /** Where each deny path led when first seen, kept across jobs (see `DeniedPathMoved`). */
-    deniedSeen?: Map<string, ResolvedPath>;
+    /** Where each rule's path led when first seen, kept across jobs (see `RulePathMoved`). */
+    rulePathsSeen?: Map<string, ResolvedPath>;
   },
 ): string[] {
   const args = [
@@ -99,30 +103,24 @@ export function bwrapArguments(
     "ALL",
   ];
   if (!policy.network) args.push("--unshare-net");
-  const writable: string[] = policy.allowWrite === undefined ? ["/"] : [];
-  if (policy.allowWrite === undefined) {
-    args.push("--bind", "/", "/");
-  } else {
-    args.push("--ro-bind", "/", "/", "--tmpfs", "/tmp");
-    for (const path of [where.workingDir, ...policy.allowWrite]) {
-      const found = existing(path);
-      if (found === undefined) continue;
-      args.push("--bind", found.real, found.real);
-      writable.push(found.real);
-    }
-  }
+  const writable = policy.allowWrite === undefined ? ["/"] : [
+    ...trackedTargets([where.workingDir], where.rulePathsSeen, "MCP_BG_WORKING_DIR"),
+    ...trackedTargets(policy.allowWrite, where.rulePathsSeen, "MCP_BG_ALLOW_WRITE"),
+  ].map((found) => found.real);
+  const denied = trackedTargets(policy.denyRead, where.rulePathsSeen, "MCP_BG_DENY_READ");
+  // Each directory above a rule's path, where a job could write, becomes a mount point of its
+  // own: one a job cannot rename or replace, so the path keeps leading where it did. Bound
+  // shallowest first, so that every one stays a mount point.
+  const pinned = pinnedAncestors([...writable, ...denied.map((found) => found.real)], writable);
+  const binds = [...new Set([...writable, ...pinned])].sort((a, b) => depth(a) - depth(b));
+  if (policy.allowWrite !== undefined) args.push("--ro-bind", "/", "/", "--tmpfs", "/tmp");
+  for (const dir of binds) args.push("--bind", dir, dir);
   args.push("--dev", "/dev", "--proc", "/proc");
   // Kernel settings stay read-only whatever the policy: to a server run as root, the job's uid 0
   // is the host's, and files like /proc/sys/kernel/core_pattern or /sys/kernel/uevent_helper
   // name a program the kernel runs as root outside every sandbox (bubblewrap leaves /proc/sys
   // writable then, as the directory itself is not).
   args.push("--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind", "/sys", "/sys");
-  const denied = deniedTargets(policy.denyRead, where.deniedSeen);
-  // Each directory above a denied path, where a job could write, becomes a mount point of its
-  // own: one a job cannot rename, so the path keeps leading to what is hidden.
-  for (const dir of pinnedAncestors(denied.map((found) => found.real), writable)) {
-    args.push("--bind", dir, dir);
-  }
   for (const found of denied) {
     if (found.directory) args.push("--tmpfs", found.real, "--remount-ro", found.real);
     else args.push("--ro-bind", "/dev/null", found.real);

@@ -244,6 +244,43 @@ Deno.test({
 });
 
 Deno.test({
+  name: "MCP_BG_ALLOW_WRITE: swapping a directory above an allowed path cannot open another one",
+  ignore: noContainment,
+  fn: async () => {
+    await using dirs = await makeDirs();
+    await Deno.mkdir(`${dirs.work}/x/out`, { recursive: true });
+    await Deno.mkdir(`${dirs.outside}/out`);
+    const env = { ...CONTAINED, MCP_BG_WORKING_DIR: dirs.work, MCP_BG_ALLOW_WRITE: "x/out" };
+    const marker = `${dirs.outside}/out/marker`;
+    {
+      await using server = await TestServer.start({ env });
+      // Each way of making x/out lead outside for the next job, which then writes there.
+      const swaps = [
+        `sh -c 'mv x x2 && ln -s ${dirs.outside} x'`,
+        `sh -c 'rm -rf x && ln -s ${dirs.outside} x'`,
+        'python3 -c \'import os; os.rename("x", "x2")\'',
+        "mv x/out x/o2",
+      ];
+      for (const swap of swaps) {
+        const outcome = await runJob(server, swap);
+        assert.equal(outcome.status, "failed", `${swap} moved a directory above an allowed path`);
+        await runJob(server, "touch x/out/marker");
+        assert.equal(await exists(marker), false, swap);
+      }
+    }
+    // Swapped from outside (here by the test): the next job is refused, saying why.
+    await using server = await TestServer.start({ env });
+    await runJob(server, "true");
+    await Deno.rename(`${dirs.work}/x`, `${dirs.work}/x2`);
+    await Deno.symlink(dirs.outside, `${dirs.work}/x`);
+    const refused = await server.call("execute_command", { command: "touch x/out/marker" });
+    assert.equal(refused.isError, true, "a job started after the allowed path moved");
+    assert.match(refused.text, /MCP_BG_ALLOW_WRITE path .* was moved, replaced or removed/);
+    assert.equal(await exists(marker), false);
+  },
+});
+
+Deno.test({
   name: "kernel settings stay read-only inside: /proc/sys and /sys, with and without rules",
   ignore: noContainment,
   fn: async () => {

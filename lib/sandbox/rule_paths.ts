@@ -1,6 +1,7 @@
 /**
- * Deny paths, resolved on the host: where each leads, that it still leads there, and the
- * directories above it that a job could rename to move it away.
+ * The paths of containment rules (`MCP_BG_ALLOW_WRITE`, `MCP_BG_DENY_READ`, the working
+ * directory), resolved on the host: where each leads, that it still leads there, and the
+ * directories above it that a job could rename to move it away or swap for a symlink.
  *
  * @module
  */
@@ -29,37 +30,39 @@ export function existing(path: string): ResolvedPath | undefined {
   }
 }
 
-/** A `MCP_BG_DENY_READ` path no longer leads where it did: hiding it now could miss its data. */
-export class DeniedPathMoved extends Error {}
+/** A rule's path no longer leads where it did: applying the rule now could miss its target. */
+export class RulePathMoved extends Error {}
 
 /**
- * Where each deny path leads, checked against where it led the first time it was seen. A job
- * that can write above a denied path could rename a directory on the way (`mv conf c2`) so
- * that the rule matches nothing for the next job, which then reads `c2/...`: once a denied
- * path has existed, it must keep leading to the same file, or no job starts.
+ * Where each of `variable`'s paths leads, checked against where it led the first time it was
+ * seen. A job that can write above a rule's path could rename a directory on the way, or swap
+ * it for a symlink (`mv conf c2`, `ln -s /var x`), so that a deny rule matches nothing for the
+ * next job or a write rule opens another directory: once a rule's path has existed, it must
+ * keep leading to the same file, or no job starts.
  *
- * @throws {DeniedPathMoved} naming the path when it is gone or leads to another file.
+ * @throws {RulePathMoved} naming the path when it is gone or leads to another file.
  */
-export function deniedTargets(
+export function trackedTargets(
   paths: readonly string[],
   seen: Map<string, ResolvedPath> | undefined,
+  variable: string,
 ): ResolvedPath[] {
   const targets: ResolvedPath[] = [];
   for (const path of paths) {
     const found = existing(path);
-    const before = seen?.get(path);
+    const before = seen?.get(`${variable}=${path}`);
     if (
       before !== undefined &&
       (found?.real !== before.real || found.dev !== before.dev || found.ino !== before.ino)
     ) {
-      throw new DeniedPathMoved(
-        `MCP_BG_DENY_READ path ${JSON.stringify(path)} was moved, replaced or removed since ` +
-          `a job first ran (it led to ${JSON.stringify(before.real)}); its data may now be ` +
+      throw new RulePathMoved(
+        `${variable} path ${JSON.stringify(path)} was moved, replaced or removed since ` +
+          `a job first ran (it led to ${JSON.stringify(before.real)}); what it names may now be ` +
           "elsewhere, so no job starts until it is back or the server restarts",
       );
     }
     if (found === undefined) continue;
-    seen?.set(path, found);
+    seen?.set(`${variable}=${path}`, found);
     targets.push(found);
   }
   return targets;
@@ -81,7 +84,7 @@ const OWN_MOUNTS = ["/dev", "/proc", "/sys"];
  *
  * @example Usage
  * ```ts
- * import { pinnedAncestors } from "./denied_paths.ts";
+ * import { pinnedAncestors } from "./rule_paths.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(pinnedAncestors(["/w/a/b/secret"], ["/w"]), ["/w/a", "/w/a/b"]);
  * assert.deepEqual(pinnedAncestors(["/etc/secret"], ["/w"]), []);
