@@ -275,6 +275,35 @@ Deno.test("--console over stdio serves the console on loopback behind one-time l
   );
 });
 
+Deno.test("a console's cookie and key open nothing on another server of the same host", async () => {
+  // Cookies are not scoped to a port: the browser sends the --console server's cookie to an
+  // --http server on the same host too. Each server keeps its own sessions.
+  await using stdio = await TestServer.start({ args: ["--console"] });
+  await using http = await HttpTestServer.start({ env: { MCP_BG_HTTP_TOKEN: "s3cret" } });
+  const login = await fetch((await stdio.ok<{ url: string }>("console_url")).url);
+  const key = pageKeyOf(await login.text());
+  const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+  const other = new URL(http.url).origin;
+  // The same value under the other server's cookie name too, as a forger would try.
+  const renamed = cookie.replace(/^mcp_bg_console_\d+=/, `mcp_bg_console_${http.port}=`);
+  for (const sent of [cookie, renamed]) {
+    const headers = { cookie: sent, "x-mcp-bg-console-key": key };
+    assert.equal(await status(other + "/", { headers }), 401);
+    assert.equal(await status(`${other}/console/events?key=${key}`, { headers }), 401);
+  }
+});
+
+Deno.test("a one-time link opened many times at once signs in exactly once", async () => {
+  await using server = await TestServer.start({ args: ["--console"] });
+  const link = (await server.ok<{ url: string }>("console_url")).url;
+  const statuses = await Promise.all(Array.from({ length: 20 }, () => status(link)));
+  assert.deepEqual(statuses.filter((code) => code === 200), [200]);
+  assert.equal(statuses.filter((code) => code === 403).length, 19);
+  // A link's code is no key: it opens nothing when sent as one.
+  const code = new URL(link).searchParams.get("code")!;
+  assert.equal(await status(`${new URL(link).origin}/console/events?key=${code}`), 401);
+});
+
 Deno.test("console_url is offered only when there is a console", async () => {
   await using server = await TestServer.start();
   const { tools } = await server.client.listTools();
