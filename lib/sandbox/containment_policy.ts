@@ -7,6 +7,7 @@
  */
 import { isAbsolute, join } from "node:path";
 import { pinnedAncestors, type ResolvedPath, trackedTargets } from "./rule_paths.ts";
+import { hostStrayKernelMounts } from "./kernel_mounts.ts";
 
 export { type ResolvedPath, RulePathMoved } from "./rule_paths.ts";
 
@@ -121,6 +122,8 @@ export function bwrapArguments(
   // name a program the kernel runs as root outside every sandbox (bubblewrap leaves /proc/sys
   // writable then, as the directory itself is not).
   args.push("--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind", "/sys", "/sys");
+  // Another /proc (a chroot's) would show every host process, and their roots past every rule.
+  for (const point of hostStrayKernelMounts()) args.push("--tmpfs", point, "--remount-ro", point);
   for (const found of denied) {
     if (found.directory) args.push("--tmpfs", found.real, "--remount-ro", found.real);
     else args.push("--ro-bind", "/dev/null", found.real);

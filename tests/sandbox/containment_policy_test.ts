@@ -312,3 +312,37 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a second /proc mounted on the host (a chroot's) is hidden: no host process, no way past",
+  ignore: noContainment,
+  fn: async () => {
+    await using dirs = await makeDirs();
+    const procDir = await Deno.makeTempDir({ dir: Deno.cwd(), prefix: ".mcp-bg-proc-" });
+    const mounted = await run("mount", ["-t", "proc", "proc", procDir]);
+    try {
+      if (mounted.code !== 0) {
+        console.log(`skipped: cannot mount a proc here (${mounted.stderr.trim()})`);
+        return;
+      }
+      await using server = await TestServer.start({
+        env: { ...CONTAINED, MCP_BG_DENY_READ: `${dirs.outside}/secret.txt` },
+      });
+      const attempts = [
+        `cat ${procDir}/${server.pid}/root${dirs.outside}/secret.txt`,
+        `cat ${procDir}/${server.pid}/environ`,
+        `sh -c 'v=$(cat ${procDir}/sys/kernel/hostname) && printf %s "$v" > ${procDir}/sys/kernel/hostname'`,
+      ];
+      for (const command of attempts) {
+        const outcome = await runJob(server, command);
+        assert.equal(outcome.status, "failed", `${command}: ${outcome.stdout}`);
+        assert.ok(!outcome.stdout.includes(SECRET), command);
+      }
+      const listed = await runJob(server, `ls -A ${procDir}`);
+      assert.equal(listed.stdout, "", "the host's processes are listed");
+    } finally {
+      if (mounted.code === 0) await run("umount", [procDir]);
+      await Deno.remove(procDir);
+    }
+  },
+});
