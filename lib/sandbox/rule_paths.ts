@@ -7,20 +7,17 @@
  */
 import { dirname } from "node:path";
 
-/** The file a path leads to: its real path and identity. */
+/** The file a path leads to. */
 export interface ResolvedPath {
   readonly real: string;
   readonly directory: boolean;
-  readonly dev: number;
-  readonly ino: number;
 }
 
 /** `path` with every symlink followed, or `undefined` when it does not exist. */
 export function existing(path: string): ResolvedPath | undefined {
   try {
     const real = Deno.realPathSync(path);
-    const info = Deno.statSync(real);
-    return { real, directory: info.isDirectory, dev: info.dev, ino: info.ino ?? 0 };
+    return { real, directory: Deno.statSync(real).isDirectory };
   } catch (error) {
     // Nothing there (or not reachable by the server): nothing to hide or to open up.
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
@@ -38,9 +35,10 @@ export class RulePathMoved extends Error {}
  * seen. A job that can write above a rule's path could rename a directory on the way, or swap
  * it for a symlink (`mv conf c2`, `ln -s /var x`), so that a deny rule matches nothing for the
  * next job or a write rule opens another directory: once a rule's path has existed, it must
- * keep leading to the same file, or no job starts.
+ * keep leading to the same place, or no job starts. (A file replaced in place, as editors and
+ * credential tools save, still leads there: the rule hides the new one.)
  *
- * @throws {RulePathMoved} naming the path when it is gone or leads to another file.
+ * @throws {RulePathMoved} naming the path when it is gone or leads elsewhere.
  */
 export function trackedTargets(
   paths: readonly string[],
@@ -51,12 +49,9 @@ export function trackedTargets(
   for (const path of paths) {
     const found = existing(path);
     const before = seen?.get(`${variable}=${path}`);
-    if (
-      before !== undefined &&
-      (found?.real !== before.real || found.dev !== before.dev || found.ino !== before.ino)
-    ) {
+    if (before !== undefined && found?.real !== before.real) {
       throw new RulePathMoved(
-        `${variable} path ${JSON.stringify(path)} was moved, replaced or removed since ` +
+        `${variable} path ${JSON.stringify(path)} was moved or removed since ` +
           `a job first ran (it led to ${JSON.stringify(before.real)}); what it names may now be ` +
           "elsewhere, so no job starts until it is back or the server restarts",
       );

@@ -236,10 +236,16 @@ Deno.test({
     await Deno.rename(`${dirs.work}/conf`, `${dirs.work}/c2`);
     const refused = await server.call("execute_command", { command: "cat c2/token" });
     assert.equal(refused.isError, true, "a job started after the denied path moved");
-    assert.match(refused.text, /conf\/keys" was moved, replaced or removed/);
+    assert.match(refused.text, /conf\/keys" was moved or removed/);
     await Deno.rename(`${dirs.work}/c2`, `${dirs.work}/conf`);
     const back = await runJob(server, "cat conf/token");
     assert.ok(!back.stdout.includes(SECRET), "the path is back, and hidden again");
+    // Saved in place as editors and credential tools do (a new file renamed over it): still hidden.
+    await Deno.writeTextFile(`${dirs.work}/token.new`, `${SECRET}-2`);
+    await Deno.rename(`${dirs.work}/token.new`, `${dirs.work}/conf/token`);
+    const saved = await runJob(server, "cat conf/token");
+    assert.equal(saved.status, "failed", "a job starts after the file was saved in place");
+    assert.ok(!saved.stdout.includes(SECRET), "the saved file is hidden");
   },
 });
 
@@ -275,7 +281,7 @@ Deno.test({
     await Deno.symlink(dirs.outside, `${dirs.work}/x`);
     const refused = await server.call("execute_command", { command: "touch x/out/marker" });
     assert.equal(refused.isError, true, "a job started after the allowed path moved");
-    assert.match(refused.text, /MCP_BG_ALLOW_WRITE path .* was moved, replaced or removed/);
+    assert.match(refused.text, /MCP_BG_ALLOW_WRITE path .* was moved or removed/);
     assert.equal(await exists(marker), false);
   },
 });
