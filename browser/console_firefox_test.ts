@@ -8,6 +8,7 @@ import { findFirefox } from "./find_browser.ts";
 import { TestFirefox } from "./firefox.ts";
 import { consoleUrl, startTicker, TICK_GREEN } from "./ticker.ts";
 import { attackFromPage, REFUSED, serveForeignPage } from "./foreign_origin.ts";
+import { pingMcpFromPage } from "./mcp_from_page.ts";
 import { HttpTestServer } from "../tests/helpers/http_server.ts";
 import { delay, isAlive, killIfAlive, waitUntilGone } from "../tests/helpers/processes.ts";
 
@@ -147,15 +148,7 @@ Deno.test({
     // The link is spent; the cookie never stands in for the token on the MCP endpoint.
     const again = await firefox.browser.newPage();
     assert.equal((await again.goto(link))?.status(), 403);
-    const mcp = await page.evaluate(async (url) => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
-      });
-      return response.status;
-    }, server.url);
-    assert.equal(mcp, 401);
+    assert.equal(await page.evaluate(pingMcpFromPage, server.url), 401);
 
     await page.click(row);
     await page.click("#stop");

@@ -5,6 +5,7 @@ import { findChromium } from "./find_browser.ts";
 import { HttpTestServer } from "../tests/helpers/http_server.ts";
 import { consoleUrl, startTicker, TICK_GREEN } from "./ticker.ts";
 import { attackFromPage, REFUSED, serveForeignPage } from "./foreign_origin.ts";
+import { pingMcpFromPage } from "./mcp_from_page.ts";
 import { isAlive, killIfAlive, waitUntilGone } from "../tests/helpers/processes.ts";
 
 const chromiumPath = findChromium();
@@ -137,15 +138,7 @@ Deno.test({
     // The link is spent; the cookie never stands in for the token on the MCP endpoint.
     const again = await browser.context.newPage();
     assert.equal((await again.goto(link))?.status(), 403);
-    const mcp = await page.evaluate(async (url) => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
-      });
-      return response.status;
-    }, server.url);
-    assert.equal(mcp, 401);
+    assert.equal(await page.evaluate(pingMcpFromPage, server.url), 401);
 
     // A process on another port of this host gets the cookie when the browser visits it (cookies
     // are not scoped to a port), but the cookie alone opens no job data and no action.
