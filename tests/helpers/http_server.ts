@@ -5,6 +5,7 @@
  * @module
  */
 // @ts-types="@modelcontextprotocol/sdk/client/index"
+import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -161,6 +162,23 @@ export const MCP_HEADERS = {
   "content-type": "application/json",
   accept: "application/json, text/event-stream",
 };
+
+/** Opens a session with a raw `initialize`; returns its id. */
+export async function rawInitialize(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, ...headers },
+    body: INITIALIZE,
+  });
+  await response.text();
+  assert.equal(response.status, 200);
+  const id = response.headers.get("mcp-session-id");
+  assert.ok(id, "initialize returned no session id");
+  return id;
+}
 
 /**
  * Sends one HTTP/1.1 request over a plain TCP connection, so the `Host` header is exactly

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Random } from "../helpers/fuzz.ts";
 import { RawStdioServer, type Reply } from "../helpers/raw_stdio.ts";
-import { HttpTestServer, INITIALIZE, MCP_HEADERS } from "../helpers/http_server.ts";
+import { HttpTestServer, MCP_HEADERS, rawInitialize } from "../helpers/http_server.ts";
 import { isAlive } from "../helpers/processes.ts";
 
 // Fixed seeds: a failure replays exactly (FUZZ_SEED=<n> tries others, FUZZ_MESSAGES=<n> more
@@ -209,13 +209,7 @@ Deno.test("fuzz: raw JSON-RPC framing: every request with a readable id is answe
 Deno.test("fuzz: random HTTP bodies get an HTTP answer, and the session goes on", async () => {
   const random = new Random(HTTP_SEED);
   await using server = await HttpTestServer.start({ env: ENV });
-  const opened = await fetch(server.url, {
-    method: "POST",
-    headers: MCP_HEADERS,
-    body: INITIALIZE,
-  });
-  await opened.body?.cancel();
-  const session = opened.headers.get("mcp-session-id") ?? assert.fail("no session");
+  const session = await rawInitialize(server.url);
   const headers = {
     ...MCP_HEADERS,
     "mcp-session-id": session,

@@ -1,23 +1,15 @@
 import assert from "node:assert/strict";
-import { HttpTestServer, INITIALIZE, MCP_HEADERS, rawStatus } from "../helpers/http_server.ts";
+import {
+  HttpTestServer,
+  INITIALIZE,
+  MCP_HEADERS,
+  rawInitialize,
+  rawStatus,
+} from "../helpers/http_server.ts";
 import { NotificationLog } from "../helpers/notifications.ts";
 import { isAlive, waitUntilGone } from "../helpers/processes.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-/** Opens a session with a raw `initialize`; returns its id. */
-async function rawInitialize(url: string, headers: Record<string, string> = {}): Promise<string> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { ...MCP_HEADERS, ...headers },
-    body: INITIALIZE,
-  });
-  await response.text();
-  assert.equal(response.status, 200);
-  const id = response.headers.get("mcp-session-id");
-  assert.ok(id, "initialize returned no session id");
-  return id;
-}
 
 /** A raw `ping` in session `id`; returns the status code. */
 async function rawPing(url: string, id: string, headers: Record<string, string> = {}) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HttpTestServer, INITIALIZE, MCP_HEADERS } from "../helpers/http_server.ts";
+import { HttpTestServer, INITIALIZE, MCP_HEADERS, rawInitialize } from "../helpers/http_server.ts";
 import { assertStillWorking } from "../helpers/mcp_client.ts";
 import { RawStdioServer, type Reply } from "../helpers/raw_stdio.ts";
 
@@ -136,13 +136,7 @@ async function post(url: string, session: string, body: string): Promise<[number
 
 Deno.test("over HTTP every malformed request with a readable id gets its own error", async () => {
   await using server = await HttpTestServer.start();
-  const opened = await fetch(server.url, {
-    method: "POST",
-    headers: MCP_HEADERS,
-    body: INITIALIZE,
-  });
-  await opened.body?.cancel();
-  const session = opened.headers.get("mcp-session-id") ?? assert.fail("no session");
+  const session = await rawInitialize(server.url);
   let id = 0;
   for (const { request, code, message } of BROKEN) {
     const [status, reply] = await post(
