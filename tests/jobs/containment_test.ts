@@ -8,6 +8,23 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
 import { CONTAINED, ESCAPING_JOB, jobTree, noContainment } from "../helpers/containment.ts";
 
+/** SIGKILLs the server, then checks that it and each of `pids` are gone (the jobs within 2 s). */
+async function killServerExpectingGone(serverPid: number, pids: readonly number[]): Promise<void> {
+  Deno.kill(serverPid, "SIGKILL");
+  await waitUntilGone(serverPid);
+  for (const pid of pids) await waitUntilGone(pid, 2000);
+}
+
+/**
+ * Whatever a failed test left: the job processes, the server (by the pid read at start: the
+ * transport forgets it once the process is gone), the client's transport.
+ */
+async function cleanUp(server: TestServer, serverPid: number, pids: readonly number[]) {
+  pids.forEach(killIfAlive);
+  killIfAlive(serverPid);
+  await server.client.close();
+}
+
 Deno.test({
   name: "SIGKILL of the server ends every contained process, setsid and daemonised ones too",
   ignore: noContainment,
@@ -20,13 +37,9 @@ Deno.test({
         const id = await server.start(ESCAPING_JOB);
         pids.push(...await jobTree(server, id, { prefix: "sleep 30", count: 3 }));
       }
-      Deno.kill(serverPid, "SIGKILL");
-      await waitUntilGone(serverPid);
-      for (const pid of pids) await waitUntilGone(pid, 2000);
+      await killServerExpectingGone(serverPid, pids);
     } finally {
-      pids.forEach(killIfAlive);
-      killIfAlive(serverPid);
-      await server.client.close();
+      await cleanUp(server, serverPid, pids);
     }
   },
 });
@@ -207,13 +220,9 @@ Deno.test({
       assert.equal(stdout, "65534\n");
       const id = await server.start(ESCAPING_JOB);
       pids.push(...await jobTree(server, id, { prefix: "sleep 30", count: 3 }));
-      Deno.kill(serverPid, "SIGKILL");
-      await waitUntilGone(serverPid);
-      for (const pid of pids) await waitUntilGone(pid, 2000);
+      await killServerExpectingGone(serverPid, pids);
     } finally {
-      pids.forEach(killIfAlive);
-      killIfAlive(serverPid);
-      await server.client.close();
+      await cleanUp(server, serverPid, pids);
       await Deno.remove(home, { recursive: true });
     }
   },
