@@ -4,17 +4,17 @@
  *
  * @module
  */
-import { helpText, parseCli } from "./lib/cli.ts";
-import { httpToken, loadConfig, unknownVariableWarnings } from "./lib/config.ts";
-import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/startup_failure.ts";
+import { helpText, parseCli } from "./lib/cli/cli.ts";
+import { httpToken, loadConfig, unknownVariableWarnings } from "./lib/settings/config.ts";
+import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/cli/startup_failure.ts";
 import { JobManager } from "./lib/jobs/job_table.ts";
 import { createServer } from "./lib/mcp/server.ts";
 import { registerConsoleApp } from "./lib/console/console_app.ts";
 import { installShutdown } from "./lib/jobs/shutdown.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
-import { describeConfig } from "./lib/describe_config.ts";
+import { describeConfig } from "./lib/settings/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
-import { doctorReport } from "./lib/doctor.ts";
+import { doctorReport } from "./lib/cli/doctor.ts";
 import { denoRunLine } from "./lib/sandbox/permissions.ts";
 import { httpOptions } from "./lib/transports/http_options.ts";
 

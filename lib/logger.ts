@@ -19,7 +19,7 @@ export interface Logger {
  * @example Usage
  * ```ts
  * import { JobManager } from "./jobs/job_table.ts";
- * import { loadConfig } from "./config.ts";
+ * import { loadConfig } from "./settings/config.ts";
  * import { stderrLogger } from "./logger.ts";
  * // What a JobManager uses when given no logger.
  * const manager = new JobManager(loadConfig({}, Deno.cwd()), { logger: stderrLogger });

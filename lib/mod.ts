@@ -6,7 +6,7 @@
  */
 export { createServer } from "./mcp/server.ts";
 export { type JobEvent, JobManager, type JobManagerOptions } from "./jobs/job_table.ts";
-export { type Config, loadConfig } from "./config.ts";
+export { type Config, loadConfig } from "./settings/config.ts";
 export { Job, type JobStatus, type KillOutcome, type KillReason } from "./jobs/job.ts";
 export { type ByteRange, OutputBuffer } from "./output/output_buffer.ts";
 export type { GroupSignaller, GroupSignalMethod } from "./jobs/process_group.ts";

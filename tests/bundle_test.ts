@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { permissionFlags, readPermissionSet } from "../scripts/build.ts";
-import { helpText } from "../lib/cli.ts";
+import { helpText } from "../lib/cli/cli.ts";
 import { VERSION } from "../lib/version.ts";
 import { TestServer } from "./helpers/mcp_client.ts";
 import { isAlive, run, waitUntilGone } from "./helpers/processes.ts";

@@ -7,27 +7,18 @@ const LIB = new URL("../lib/", import.meta.url);
  * one above. Type-only imports count too: a type is a dependency all the same.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  // Base files every folder may use: errors, timers, limits, the logger, the setting builders.
-  [
-    "closest_name.ts",
-    "errors.ts",
-    "logger.ts",
-    "message_limits.ts",
-    "setting.ts",
-    "timers.ts",
-    "version.ts",
-    "work_slice.ts",
-  ],
+  // Base files every folder may use: errors, timers, limits, the logger.
+  ["errors.ts", "logger.ts", "message_limits.ts", "timers.ts", "version.ts", "work_slice.ts"],
   ["output/", "sandbox/"],
   // The settings table reads the shell's validation from sandbox/.
-  ["config.ts", "setting_values.ts", "settings.ts"],
+  ["settings/"],
   ["jobs/"],
   ["mcp/"],
   // The live console is served by the HTTP transport and reads jobs through MCP's views.
   ["console/"],
   ["transports/"],
-  // Wiring: the library entry, the command line, start-up reports.
-  ["cli.ts", "describe_config.ts", "doctor.ts", "mod.ts", "startup_failure.ts"],
+  // Wiring: the library entry and the command line (flags, --doctor, start-up reports).
+  ["cli/", "mod.ts"],
 ];
 
 /** The layer of a path relative to `lib/`: its folder, or for a top-level file its name. */
@@ -98,7 +89,7 @@ Deno.test("the layering check catches each kind of upward import", () => {
     ["jobs/job.ts", `export { serveHttp } from "../transports/http.ts";`],
     ["jobs/job_table.ts", `const http = await import("../transports/http.ts");`],
     ["mcp/server.ts", `import {\n  createConsole,\n} from "../console/web_console.ts";`],
-    ["errors.ts", `import type { Config } from "./config.ts";`],
+    ["errors.ts", `import type { Config } from "./settings/config.ts";`],
   ];
   for (const [path, line] of planted) {
     const source = files.get(path!);

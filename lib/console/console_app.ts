@@ -60,7 +60,7 @@ export function rendersApps(capabilities: unknown): boolean {
  * import { registerConsoleApp } from "./console_app.ts";
  * import { createServer } from "../mcp/server.ts";
  * import { JobManager } from "../jobs/job_table.ts";
- * import { loadConfig } from "../config.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
  * const server = createServer(manager);
  * registerConsoleApp(server, manager);

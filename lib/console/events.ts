@@ -68,7 +68,7 @@ export interface ConsoleEvents {
  * ```ts
  * import { openConsoleEvents } from "./events.ts";
  * import { JobManager } from "../jobs/job_table.ts";
- * import { loadConfig } from "../config.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
  * const events = openConsoleEvents(manager);

@@ -58,7 +58,7 @@ class StreamCursor {
  * ```ts
  * import { OutputFeed } from "./output_feed.ts";
  * import { JobManager } from "../jobs/job_table.ts";
- * import { loadConfig } from "../config.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
  * const job = manager.start("echo hello");

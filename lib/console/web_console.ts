@@ -77,7 +77,7 @@ export interface WebConsoleOptions {
  * ```ts
  * import { WebConsole } from "./web_console.ts";
  * import { JobManager } from "../jobs/job_table.ts";
- * import { loadConfig } from "../config.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * import { createGuard } from "../transports/http_guard.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));

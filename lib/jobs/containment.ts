@@ -5,7 +5,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import type { Config } from "../config.ts";
+import type { Config } from "../settings/config.ts";
 import { ConfigError } from "../errors.ts";
 import type { Executor } from "./executor.ts";
 import { createLocalExecutor } from "./local_executor.ts";

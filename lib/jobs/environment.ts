@@ -8,7 +8,7 @@
  */
 import { isLoaderVariable } from "../sandbox/sensitive_env.ts";
 import { runIsUnscoped } from "./process_group.ts";
-import { SECRET_VARIABLES } from "../config.ts";
+import { SECRET_VARIABLES } from "../settings/config.ts";
 
 /**
  * `env` without its `LD_*` and `DYLD_*` variables.

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Config } from "../config.ts";
+import type { Config } from "../settings/config.ts";
 import { prepareCommand } from "../sandbox/command_check.ts";
 import { defaultJobEnvironment } from "./environment.ts";
 import { JobLimitError, JobNotFoundError, ToolError } from "../errors.ts";
@@ -61,7 +61,7 @@ export type JobEvent = { kind: "started" | "ended" | "dropped"; job: Job };
  * @example Usage
  * ```ts
  * import { JobManager } from "./job_table.ts";
- * import { loadConfig } from "../config.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
  * const job = manager.start("echo hello");

@@ -64,7 +64,7 @@ export interface WaitOutcome {
  * @example Usage
  * ```ts
  * import { JobManager } from "./job_table.ts";
- * import { loadConfig } from "../config.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * import { waitForJob } from "./waiting.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Config } from "../config.ts";
+import type { Config } from "../settings/config.ts";
 import { basename } from "../sandbox/program_path.ts";
 
 /** Allowlist patterns longer than this in all are counted, not shown. */

@@ -25,7 +25,7 @@ export interface JobLogEntry {
  * ```ts
  * import { describeJobEvent } from "./logging.ts";
  * import { JobManager } from "../jobs/job_table.ts";
- * import { loadConfig } from "../config.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
  * const job = manager.start("true");

@@ -41,7 +41,7 @@ export interface ServerOptions {
  * ```ts
  * import { createServer } from "./server.ts";
  * import { JobManager } from "../jobs/job_table.ts";
- * import { loadConfig } from "../config.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * const server = createServer(new JobManager(loadConfig({}, Deno.cwd())));
  * await server.close();
  * ```

@@ -233,7 +233,7 @@ function shellPrograms(line: string, config: SandboxPolicy): Program[] {
  * @example Usage
  * ```ts
  * import { prepareCommand } from "./command_check.ts";
- * import { loadConfig } from "../config.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * import assert from "node:assert/strict";
  * const config = loadConfig({ MCP_BG_ALLOWED_COMMANDS: "^echo " }, "/");
  * const options = { cwd: "/", searchPath: "/usr/bin:/bin" };

@@ -35,7 +35,7 @@ export interface ConsoleServer {
  * ```ts
  * import { serveConsole } from "./console_server.ts";
  * import { JobManager } from "../jobs/job_table.ts";
- * import { loadConfig } from "../config.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
  * const console = await serveConsole(manager, { log: () => {} });

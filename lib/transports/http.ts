@@ -24,7 +24,7 @@ import {
   DEFAULT_HTTP_PORT,
   DEFAULT_IDLE_TIMEOUT_SECONDS,
 } from "./http_defaults.ts";
-import { DEFAULT_MAX_SESSIONS } from "../config.ts";
+import { DEFAULT_MAX_SESSIONS } from "../settings/config.ts";
 export { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_SESSIONS };
 
 /** How to serve MCP over HTTP. */

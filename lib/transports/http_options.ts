@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Config, httpToken } from "../config.ts";
+import { type Config, httpToken } from "../settings/config.ts";
 import { ConfigError } from "../errors.ts";
 import type { HttpOptions } from "./http.ts";
 
@@ -43,8 +43,8 @@ export interface HttpFlags {
  * @example Usage
  * ```ts
  * import { httpOptions } from "./http_options.ts";
- * import { parseCli } from "../cli.ts";
- * import { loadConfig } from "../config.ts";
+ * import { parseCli } from "../cli/cli.ts";
+ * import { loadConfig } from "../settings/config.ts";
  * import assert from "node:assert/strict";
  * const options = httpOptions(parseCli(["--http", "--port", "0"]), loadConfig({}, "/"), console.error);
  * assert.equal(options.port, 0);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { OutputFeed } from "../../lib/console/output_feed.ts";
 import { JobManager } from "../../lib/jobs/job_table.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { loadConfig } from "../../lib/settings/config.ts";
 
 const text = (chunks: ReturnType<OutputFeed["read"]>) =>
   chunks.flatMap((chunk) => chunk.runs.map((run) => run.text)).join("");

@@ -8,7 +8,7 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { run } from "../helpers/processes.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { denoRunLine } from "../../lib/sandbox/permissions.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { loadConfig } from "../../lib/settings/config.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { JobManager } from "../../lib/jobs/job_table.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { loadConfig } from "../../lib/settings/config.ts";
 import { MemoryLogger } from "../../lib/logger.ts";
 import { createGroupSignaller, type GroupSignaller } from "../../lib/jobs/process_group.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ListeningCache, listeningIn, listeningSockets } from "../../lib/jobs/listening.ts";
 import { JobManager } from "../../lib/jobs/job_table.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { loadConfig } from "../../lib/settings/config.ts";
 import { waitForJob } from "../../lib/jobs/waiting.ts";
 import { delay, waitUntilGone } from "../helpers/processes.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { JobManager } from "../../lib/jobs/job_table.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { loadConfig } from "../../lib/settings/config.ts";
 import type { Executor, SpawnSpec } from "../../lib/jobs/executor.ts";
 import { createLocalExecutor } from "../../lib/jobs/local_executor.ts";
 import { waitUntilGone } from "../helpers/processes.ts";

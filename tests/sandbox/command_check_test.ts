@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { prepareCommand } from "../../lib/sandbox/command_check.ts";
 import { quoteWord, splitCommandLine } from "../../lib/sandbox/command_line.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { loadConfig } from "../../lib/settings/config.ts";
 
 const OPTIONS = { cwd: "/", searchPath: "/usr/bin:/bin" };
 const OPEN = loadConfig({}, "/");

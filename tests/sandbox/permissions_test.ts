@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { isAlive, killIfAlive, waitUntilGone } from "../helpers/processes.ts";
 import { denoRunLine, programsNamedBy } from "../../lib/sandbox/permissions.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { loadConfig } from "../../lib/settings/config.ts";
 
 const SCOPED = ["--allow-env", "--allow-read", "--allow-run=echo,sh,sleep,kill"];
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { analyzeShellLine } from "../../lib/sandbox/shell_walker.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { loadConfig } from "../../lib/settings/config.ts";
 import { ConfigError } from "../../lib/errors.ts";
 
 const names = (line: string) => analyzeShellLine(line).commands.map((command) => command.argv[0]);

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { McpServer } from "../sdk.ts";
 import type { JobManager } from "../../jobs/job_table.ts";
-import { MAX_TIMER_SECONDS } from "../../config.ts";
+import { MAX_TIMER_SECONDS } from "../../settings/config.ts";
 import { MAX_NAME_LENGTH } from "../../jobs/start_options.ts";
 import { type Job, STDIN_MODES } from "../../jobs/job.ts";
 import { jsonResult, runTool } from "../tool_result.ts";

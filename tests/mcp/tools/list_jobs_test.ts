@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { JobManager } from "../../../lib/jobs/job_table.ts";
-import { loadConfig } from "../../../lib/config.ts";
+import { loadConfig } from "../../../lib/settings/config.ts";
 import { listJobs } from "../../../lib/mcp/tools/list_jobs.ts";
 import { assertStillWorking, TestServer } from "../../helpers/mcp_client.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { TestServer } from "../../helpers/mcp_client.ts";
 import { waitUntilGone } from "../../helpers/processes.ts";
 import { JobManager } from "../../../lib/jobs/job_table.ts";
-import { loadConfig } from "../../../lib/config.ts";
+import { loadConfig } from "../../../lib/settings/config.ts";
 import { waitForJob } from "../../../lib/jobs/waiting.ts";
 
 interface WaitResult {

@@ -4,7 +4,7 @@
  * @module
  */
 import { UsageError } from "./cli.ts";
-import { ConfigError, StartupError } from "./errors.ts";
+import { ConfigError, StartupError } from "../errors.ts";
 
 /** The exit code of every start-up failure the user can fix (a bad flag, value or permission). */
 export const STARTUP_FAILURE_EXIT_CODE = 2;
@@ -16,7 +16,7 @@ export const STARTUP_FAILURE_EXIT_CODE = 2;
  * @example Usage
  * ```ts
  * import { startupFailureLine } from "./startup_failure.ts";
- * import { ConfigError } from "./errors.ts";
+ * import { ConfigError } from "../errors.ts";
  * import assert from "node:assert/strict";
  * const line = startupFailureLine(new ConfigError("MCP_BG_MAX_JOBS", "0", "a whole number"));
  * assert.equal(line, 'cannot start: Invalid MCP_BG_MAX_JOBS="0": expected a whole number');

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
 
 /** What a setting may look at besides its own value. */
 export interface SettingContext {

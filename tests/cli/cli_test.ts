@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { ENV_VARIABLES, FLAGS, helpText, parseCli, UsageError } from "../lib/cli.ts";
-import { VERSION } from "../lib/version.ts";
-import { run } from "./helpers/processes.ts";
+import { ENV_VARIABLES, FLAGS, helpText, parseCli, UsageError } from "../../lib/cli/cli.ts";
+import { VERSION } from "../../lib/version.ts";
+import { run } from "../helpers/processes.ts";
 
-const ROOT = new URL("../", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
 const MAIN = new URL("main.ts", ROOT).pathname;
 
 Deno.test("parseCli() reads --help, -h, --version and -V", () => {

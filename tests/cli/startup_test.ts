@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { run } from "./helpers/processes.ts";
+import { run } from "../helpers/processes.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** Asserts the server refused to start with exit code 2 and one line on stderr, no stack trace. */
 function assertOneLineRefusal(result: { code: number; stderr: string }, expected: RegExp): void {

@@ -5,9 +5,9 @@ import {
   parseByteSize,
   SETTINGS,
   unknownVariableWarnings,
-} from "../lib/config.ts";
-import { helpText } from "../lib/cli.ts";
-import { ConfigError } from "../lib/errors.ts";
+} from "../../lib/settings/config.ts";
+import { helpText } from "../../lib/cli/cli.ts";
+import { ConfigError } from "../../lib/errors.ts";
 
 const CWD = Deno.cwd();
 

@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
 import { resolve } from "node:path";
 import type { SettingContext } from "./setting.ts";
 import {
   CONTAINMENT_MODES,
   type ContainmentMode,
   parsePathList,
-} from "./sandbox/containment_policy.ts";
+} from "../sandbox/containment_policy.ts";
 
 const UNITS: Record<string, number> = { "": 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
 

@@ -4,12 +4,17 @@
  *
  * @module
  */
-import { type Config, loadConfig, showConfig, unknownVariableWarnings } from "./config.ts";
-import { ConfigError } from "./errors.ts";
-import { detectGroupSignalMethod, type GroupSignalMethod } from "./jobs/process_group.ts";
-import { VERSION } from "./version.ts";
-import { containmentAvailability, createExecutor } from "./jobs/containment.ts";
-import { portDetection } from "./jobs/listening.ts";
+import {
+  type Config,
+  loadConfig,
+  showConfig,
+  unknownVariableWarnings,
+} from "../settings/config.ts";
+import { ConfigError } from "../errors.ts";
+import { detectGroupSignalMethod, type GroupSignalMethod } from "../jobs/process_group.ts";
+import { VERSION } from "../version.ts";
+import { containmentAvailability, createExecutor } from "../jobs/containment.ts";
+import { portDetection } from "../jobs/listening.ts";
 
 /** The report, and whether the server would start with these permissions and this configuration. */
 export interface DoctorReport {

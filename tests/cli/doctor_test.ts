@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { run } from "./helpers/processes.ts";
-import { VERSION } from "../lib/version.ts";
+import { run } from "../helpers/processes.ts";
+import { VERSION } from "../../lib/version.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 Deno.test("--doctor prints version, permissions, group kill, containment, configuration, warnings", async () => {
   const result = await run(Deno.execPath(), ["run", "-A", MAIN, "--doctor"], {

@@ -4,9 +4,9 @@
  * @module
  */
 import { custom, type Setting, wholeNumber } from "./setting.ts";
-import { loadShell, type ShellConfig } from "./sandbox/shell_config.ts";
-import type { ContainmentMode } from "./sandbox/containment_policy.ts";
-import { ConfigError } from "./errors.ts";
+import { loadShell, type ShellConfig } from "../sandbox/shell_config.ts";
+import type { ContainmentMode } from "../sandbox/containment_policy.ts";
+import { ConfigError } from "../errors.ts";
 import {
   containmentMode,
   containmentPaths,

@@ -8,14 +8,14 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { VERSION } from "./version.ts";
-import { closestName } from "./closest_name.ts";
-import { SETTING_LIST } from "./config.ts";
+import { VERSION } from "../version.ts";
+import { closestName } from "../settings/closest_name.ts";
+import { SETTING_LIST } from "../settings/config.ts";
 import {
   DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_PORT,
   DEFAULT_IDLE_TIMEOUT_SECONDS,
-} from "./transports/http_defaults.ts";
+} from "../transports/http_defaults.ts";
 
 /** One command-line flag: how it is parsed and how `--help` describes it. */
 export interface FlagSpec {
