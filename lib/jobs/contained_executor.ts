@@ -22,7 +22,13 @@ import {
   type ResolvedPath,
   RulePathMoved,
 } from "../sandbox/containment_policy.ts";
-import { locateProgram, unrunnableReason } from "../sandbox/program_path.ts";
+import {
+  locateProgram,
+  resolvePath,
+  shebangInterpreter,
+  unrunnableReason,
+} from "../sandbox/program_path.ts";
+import { whyHidden } from "../sandbox/hidden_paths.ts";
 
 /** What the contained executor needs. */
 export interface ContainedExecutorOptions {
@@ -57,6 +63,34 @@ function refuseUnlessRunnable(program: string, place: SpawnPlace): void {
     ? new Deno.errors.NotFound(program)
     : new Deno.errors.PermissionDenied(program);
   throw spawnFailure(program, error, place);
+}
+
+/**
+ * Fails when the sandbox hides the program, or the interpreter its `#!` line names, that the
+ * host finds (under the job's private /tmp, or a deny rule): inside, bubblewrap would only
+ * report a bare `execvp` failure on the job's stderr.
+ */
+function refuseUnlessVisible(
+  program: string,
+  place: SpawnPlace,
+  options: ContainedExecutorOptions,
+) {
+  const found = locateProgram(program, place);
+  if (found === undefined) return;
+  const cannot = (why: string) => new SpawnError(`Cannot start "${program}": ${why}`);
+  const hidden = whyHidden(found.path, options.policy, options.workingDir);
+  if (hidden !== undefined) {
+    throw cannot(`it is ${found.path}, where jobs cannot see it: ${hidden}`);
+  }
+  const interpreter = shebangInterpreter(found.real);
+  if (interpreter === undefined) return;
+  const path = resolvePath(place.cwd, interpreter);
+  const quoted = `its interpreter ${JSON.stringify(interpreter)} (from its #! line)`;
+  if (locateProgram(path, place) === undefined) throw cannot(`${quoted} was not found`);
+  const interpreterHidden = whyHidden(path, options.policy, options.workingDir);
+  if (interpreterHidden !== undefined) {
+    throw cannot(`${quoted} is where jobs cannot see it: ${interpreterHidden}`);
+  }
 }
 
 /** The variable `name` as the job will see it. */
@@ -181,6 +215,7 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
       const place = { cwd: spec.cwd, searchPath: jobVariable(spec, "PATH") ?? "" };
       refuseUnlessPermitted(program, place);
       refuseUnlessRunnable(program, place);
+      refuseUnlessVisible(program, place, options);
       let args: string[];
       try {
         args = bwrapArguments(options.policy, {

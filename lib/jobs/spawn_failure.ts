@@ -7,7 +7,7 @@
  * @module
  */
 import { programNotFound, SpawnError } from "../errors.ts";
-import { locateProgram, unrunnableReason } from "../sandbox/program_path.ts";
+import { locateProgram, shebangInterpreter, unrunnableReason } from "../sandbox/program_path.ts";
 import { missingDirectory } from "./start_options.ts";
 
 /** Where the failed spawn ran: its working directory and the `PATH` it searched. */
@@ -48,18 +48,4 @@ export function spawnFailure(program: string, error: unknown, place: SpawnPlace)
     if (reason !== "program not found") return because(reason);
   }
   return because((error as Error).message);
-}
-
-function shebangInterpreter(path: string): string | undefined {
-  let head: string;
-  try {
-    using file = Deno.openSync(path);
-    const bytes = new Uint8Array(256);
-    head = new TextDecoder().decode(bytes.subarray(0, file.readSync(bytes) ?? 0));
-  } catch {
-    // Unreadable: nothing to say about its interpreter.
-    return undefined;
-  }
-  if (!head.startsWith("#!")) return undefined;
-  return head.slice(2).split("\n")[0].trim().split(/\s+/)[0] || undefined;
 }

@@ -99,3 +99,28 @@ export function unrunnableReason(name: string, cwd: string): string {
   }
   return "program not found";
 }
+
+/**
+ * The interpreter the `#!` line of the file at `path` names (its first word), or `undefined`
+ * for a file without one or that cannot be read.
+ *
+ * @example Usage
+ * ```ts
+ * import { shebangInterpreter } from "./program_path.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(shebangInterpreter("/no/such/file"), undefined);
+ * ```
+ */
+export function shebangInterpreter(path: string): string | undefined {
+  let head: string;
+  try {
+    using file = Deno.openSync(path);
+    const bytes = new Uint8Array(256);
+    head = new TextDecoder().decode(bytes.subarray(0, file.readSync(bytes) ?? 0));
+  } catch {
+    // Unreadable: nothing to say about its interpreter.
+    return undefined;
+  }
+  if (!head.startsWith("#!")) return undefined;
+  return head.slice(2).split("\n")[0].trim().split(/\s+/)[0] || undefined;
+}
