@@ -7,7 +7,7 @@
  */
 import type { OutputBuffer } from "./output_buffer.ts";
 import { ToolError } from "../errors.ts";
-import { countNewlines } from "./newlines.ts";
+import { countNewlines, NEWLINE } from "./newlines.ts";
 import { decodeLines, firstLinesEnd } from "./lines.ts";
 import { WorkSlice } from "../work_slice.ts";
 import { MatchingLines } from "./matching_lines.ts";
@@ -78,6 +78,23 @@ function snapshot(buffer: OutputBuffer, name: string, options: StreamReadOptions
 }
 
 /**
+ * Where the first whole line in `bytes[from, stop)` starts, when `from` cuts one and a whole line
+ * follows within the range: a budget-cut read shows lines, not a line's tail.
+ */
+function lineBoundaryAfter(bytes: Uint8Array, from: number, stop: number): number | undefined {
+  if (from === 0 || bytes[from - 1] === NEWLINE) return from;
+  const newline = bytes.indexOf(NEWLINE, from);
+  // Past the last newline there is no whole line left to start on.
+  return newline >= 0 && newline + 1 < stop ? newline + 1 : undefined;
+}
+
+/** Where a cut inside a line starts: past a cut character, and a cut escape sequence unless raw. */
+function cutStart(bytes: Uint8Array, from: number, stop: number, raw?: boolean): number {
+  const start = from + orphanedPrefix(bytes, from);
+  return raw ? start : escapeSafeStart(bytes, start, stop);
+}
+
+/**
  * Reads one stream. Without a cursor the bounds keep the newest output (like `tail`); with a cursor
  * the read goes forward from it and the returned cursor continues where it stopped.
  *
@@ -97,9 +114,12 @@ export function readStream(
       start = Math.max(start, buffer.lineStart(options.lines, base + stop) - base);
     }
     if (options.maxBytes !== undefined && stop - start > options.maxBytes) {
-      start = stop - options.maxBytes;
-      start += orphanedPrefix(bytes, start);
-      if (!options.raw) start = escapeSafeStart(bytes, start, stop);
+      start = lineBoundaryAfter(bytes, stop - options.maxBytes, stop) ?? cutStart(
+        bytes,
+        stop - options.maxBytes,
+        stop,
+        options.raw,
+      );
     }
   } else {
     if (options.lines !== undefined) stop = firstLinesEnd(bytes, start, stop, options.lines);

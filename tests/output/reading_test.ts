@@ -59,3 +59,37 @@ Deno.test("lastLine() finds the last non-blank line, carriage returns included",
   buffer.append(encoder.encode("first\nprogress 10%\rprogress 50%\r\n\n"));
   assert.equal(lastLine(buffer), "progress 50%");
 });
+
+Deno.test("readStream() cut by max_bytes starts at a line, the skipped part counted in the marker", () => {
+  const buffer = new OutputBuffer(1024);
+  const lines = Array.from({ length: 20 }, (_, i) => `line ${String(i).padStart(3, "0")}\n`);
+  const whole = lines.join(""); // 9 bytes a line
+  buffer.append(encoder.encode(whole));
+  for (const maxBytes of [20, 25, 40, 44]) {
+    const read = readStream(buffer, "stdout", { maxBytes, final: true });
+    const [marker, ...rest] = read.text.split("\n");
+    const shown = rest.join("\n");
+    assert.match(shown, /^line \d{3}\n/, `max_bytes ${maxBytes}: ${JSON.stringify(shown)}`);
+    assert.ok(shown.length <= maxBytes);
+    // The marker's bytes, read from its cursor, are exactly what comes before the shown text.
+    const [, count, cursor] = /^\[… ([\d,]+) bytes not shown; .* stdout_cursor (\d+) /.exec(
+      marker,
+    )!;
+    const omitted = Number(count.replaceAll(",", ""));
+    assert.equal(read.omittedBytes, omitted);
+    const before = readStream(buffer, "stdout", {
+      cursor: Number(cursor),
+      maxBytes: omitted,
+      final: true,
+    });
+    assert.equal(before.text + shown, whole);
+  }
+});
+
+Deno.test("readStream() cut inside one long line still shows the newest bytes of it", () => {
+  const buffer = new OutputBuffer(1024);
+  buffer.append(encoder.encode("short\n" + "x".repeat(100) + "\n"));
+  const read = readStream(buffer, "stdout", { maxBytes: 30, final: true });
+  assert.equal(read.text.split("\n")[1], "x".repeat(29));
+  assert.equal(read.omittedBytes, 77);
+});

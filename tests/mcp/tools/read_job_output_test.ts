@@ -113,8 +113,10 @@ Deno.test("read_job_output bounds full reads by lines and bytes with a marker", 
   const bytes = await server.ok<ReadResult>("read_job_output", { job_id: id, max_bytes: 16 });
   assert.equal(
     bytes.stdout,
-    "[… 38 bytes not shown; read_job_output with stdout_cursor 0 gets them]\nne7\nline8\nline9\n",
+    "[… 42 bytes not shown; read_job_output with stdout_cursor 0 gets them]\nline8\nline9\n",
   );
+  // The cut line's tail ("ne7\n") is counted in the marker, not shown: the shown text starts a line.
+  assert.equal(bytes.stdout_omitted_bytes, 42);
   // With a cursor the read goes forward and tells how much is left after it.
   const head = await server.ok<ReadResult>("read_job_output", {
     job_id: id,
