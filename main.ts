@@ -17,6 +17,7 @@ import { VERSION } from "./lib/version.ts";
 import { doctorReport } from "./lib/cli/doctor.ts";
 import { denoRunLine } from "./lib/sandbox/permissions.ts";
 import { httpOptions } from "./lib/transports/http_options.ts";
+import { launchersAbove, watchLaunchers } from "./lib/cli/launcher_watch.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
@@ -50,7 +51,8 @@ async function main(args: string[]): Promise<number | undefined> {
     // Loaded only for --http, so a stdio server never pays for the HTTP stack at start-up.
     const { serveHttp } = await import("./lib/transports/http.ts");
     const http = await serveHttp(manager, options);
-    installShutdown(manager, log, { afterJobs: () => http.close() });
+    const shutdown = installShutdown(manager, log, { afterJobs: () => http.close() });
+    endWithLauncher(shutdown);
     log(`ready on ${http.url}; ${describeConfig(config, manager.executor)}`);
     log(`console: ${http.consoleUrl()}`);
     return undefined;
@@ -63,12 +65,21 @@ async function main(args: string[]): Promise<number | undefined> {
     })
     : undefined;
   const shutdown = installShutdown(manager, log, { afterJobs: web && (() => web.close()) });
+  endWithLauncher(shutdown);
   const server = createServer(manager, { consoleUrl: web && (() => web.entryUrl()) });
   registerConsoleApp(server, manager);
   await serveStdio(server, shutdown);
   log(`ready on stdio; ${describeConfig(config, manager.executor)}`);
   if (web !== undefined) log(`console: ${web.entryUrl()}`);
   return undefined;
+}
+
+/** Started by `npx` or npm's `deno` wrapper: end when that launcher ends (killed by its pid). */
+function endWithLauncher(shutdown: (why: string) => void): void {
+  watchLaunchers(
+    launchersAbove(Deno.pid),
+    (launcher) => shutdown(`its launcher ended: ${launcher.pid} ${launcher.command}`),
+  );
 }
 
 if (import.meta.main) {

@@ -12,12 +12,15 @@ export interface ShutdownOptions {
   readonly afterJobs?: () => Promise<void>;
 }
 
-/** Returns a function that shuts `manager` down and exits; signals are wired to it too. */
+/**
+ * Returns a function that shuts `manager` down and exits, logging `why` (by default, that the
+ * client disconnected); signals are wired to it too.
+ */
 export function installShutdown(
   manager: JobManager,
   log: (line: string) => void,
   options: ShutdownOptions = {},
-): () => void {
+): (why?: string) => void {
   let shuttingDown = false;
   const shutdown = (why: string) => {
     if (shuttingDown) return;
@@ -32,5 +35,5 @@ export function installShutdown(
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     Deno.addSignalListener(signal, () => shutdown(signal));
   }
-  return () => shutdown("client disconnected");
+  return (why = "client disconnected") => shutdown(why);
 }
