@@ -12,6 +12,8 @@
  *   deno task bench --drain-only --compare <main.ts of another checkout>  # and that server's,
  *                                # interleaved: did a change slow the drain down?
  *   deno task bench --soak       # only the soak: thousands of jobs, sessions and waiters
+ *   deno task bench --baseline <rev>  # only the A/B table: <rev> (checked out with git worktree
+ *                                     # into a temporary directory) against this working tree
  *   deno task bench --waiters-only  # only other calls during a flood with 0, 20 and 100 waiters
  *                                   # (with --compare, that checkout's server too: before/after)
  *
@@ -31,6 +33,9 @@ import {
 import { FLOOD_LINES, type WaiterRun, waiterRuns } from "./waiters.ts";
 import { fiftyJobs, median, outputVisible, percentile, waitEnded } from "./job_latency.ts";
 import { containmentRows } from "./containment_overhead.ts";
+import { type Flood, flood, timeShell } from "./flood.ts";
+import { AB_SIZES, abReport } from "./ab.ts";
+import { checkoutBaseline } from "./baseline_checkout.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
@@ -46,6 +51,7 @@ const { values } = parseArgs({
     "cold-only": { type: "boolean", default: false },
     "drain-only": { type: "boolean", default: false },
     compare: { type: "string" },
+    baseline: { type: "string" },
 
     soak: { type: "boolean", default: false },
     "waiters-only": { type: "boolean", default: false },
@@ -60,19 +66,6 @@ const CHART_SIZES_MB = quick ? [10, 50] : [10, 50, 200, 400];
 
 // ---------------------------------------------------------------------------------------------
 // Small statistics and process helpers
-
-/** Wall time of `sh -c script` run to completion, in ms. */
-async function timeShell(script: string): Promise<number> {
-  const start = performance.now();
-  const { success } = await new Deno.Command("sh", {
-    args: ["-c", script],
-    stdin: "null",
-    stdout: "null",
-    stderr: "inherit",
-  }).output();
-  if (!success) throw new Error(`Baseline failed: ${script}`);
-  return performance.now() - start;
-}
 
 function startServer(entry: string, env: Record<string, string> = {}): Promise<TestServer> {
   return TestServer.start({ entry, env });
@@ -131,29 +124,6 @@ async function plainWait(server: TestServer): Promise<number> {
     await waitEnded(server, jobId, 5);
   }
   return median(samples);
-}
-
-interface Flood {
-  /** ms from `execute_command` until status is `completed`. */
-  readonly drainMs: number;
-  /** Peak RSS of the server process (VmHWM), bytes. */
-  readonly peakRss: number;
-  /** RSS right after `initialize`, bytes. */
-  readonly idleRss: number;
-}
-
-/** Floods a fresh server with `bytes` of `yes` output; a fresh process so VmHWM is this flood's. */
-async function flood(bytes: number, entry = MAIN): Promise<Flood> {
-  await using server = await startServer(entry);
-  const idleRss = memoryOf(server.pid).rss;
-  const start = performance.now();
-  const jobId = await server.start(`sh -c "yes | head -c ${bytes}"`);
-  const status = await waitEnded(server, jobId, 10);
-  const drainMs = performance.now() - start;
-  if (status.status !== "completed" || status.stdout_bytes !== bytes) {
-    throw new Error(`Flood ended ${status.status} with ${status.stdout_bytes} of ${bytes} bytes`);
-  }
-  return { drainMs, peakRss: memoryOf(server.pid).hwm, idleRss };
 }
 
 interface DrainComparison {
@@ -352,7 +322,36 @@ function waiterRows(runs: WaiterRun[]): [string, string, string, string][] {
   ]);
 }
 
+/** The A/B table of `--baseline <rev>`; with `--write`, into BENCHMARKS.md's "ab" section. */
+async function abSection(rev: string): Promise<void> {
+  progress(`checking out ${rev} beside the working tree`);
+  await using baseline = await checkoutBaseline(rev);
+  const label = `\`${rev}\``;
+  const machineLines = await machine();
+  const started = new Date();
+  const table = await abReport(baseline.entry, label, AB_SIZES[quick ? "quick" : "full"], progress);
+  const text = [
+    `Run on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC${
+      quick ? " (quick mode: fewer samples)" : ""
+    }: ${label} (${baseline.commit.slice(0, 10)}) against this working tree, samples alternating.`,
+    "",
+    ...machineLines,
+    "",
+    table,
+  ].join("\n");
+  console.log(text);
+  if (values.write) {
+    await writeSection(`${ROOT}BENCHMARKS.md`, "ab", text);
+    await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", "BENCHMARKS.md"],
+      cwd: ROOT,
+    }).output();
+    progress("wrote the A/B table to BENCHMARKS.md");
+  }
+}
+
 async function main(): Promise<void> {
+  if (values.baseline !== undefined) return await abSection(values.baseline);
   if (values["drain-only"]) {
     progress(`200 MB drain vs baselines (${RUNS} runs)`);
     const drain = await drainComparison(200_000_000, RUNS, values.compare);

@@ -1,0 +1,273 @@
+/**
+ * The A/B comparison (`deno task bench --baseline <rev>`): the same client against a baseline
+ * revision's server and this working tree's, every figure sampled alternately from both so that
+ * load from other processes hits both alike. Only the ratios within one run mean anything on a
+ * shared machine.
+ *
+ * @module
+ */
+import { TestServer } from "../tests/helpers/mcp_client.ts";
+import { delay } from "../tests/helpers/processes.ts";
+import { containmentAvailability } from "../lib/jobs/containment.ts";
+import { median, percentile, waitEnded } from "./job_latency.ts";
+import { flood, timeShell } from "./flood.ts";
+import { bwrapArguments, OPEN_POLICY } from "../lib/sandbox/containment_policy.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const OFF = { MCP_BG_CONTAINMENT: "off" };
+const CONTAINED = { MCP_BG_CONTAINMENT: "required" };
+const MiB = 1024 * 1024;
+
+/** How many samples each figure takes. */
+export interface AbSize {
+  readonly starts: number;
+  readonly roundTrips: number;
+  readonly visible: number;
+  readonly fifty: number;
+  readonly floods: number;
+  readonly spawns: number;
+}
+
+/** Full and quick sample counts. */
+export const AB_SIZES: Record<"full" | "quick", AbSize> = {
+  full: { starts: 9, roundTrips: 1000, visible: 41, fifty: 5, floods: 5, spawns: 101 },
+  quick: { starts: 3, roundTrips: 200, visible: 11, fifty: 2, floods: 2, spawns: 31 },
+};
+
+type Pair = { base: number[]; tree: number[] };
+const pair = (): Pair => ({ base: [], tree: [] });
+
+/** Runs `sample` for both sides, the order alternating from one round to the next. */
+async function alternate(
+  round: number,
+  sample: (side: "base" | "tree") => Promise<void>,
+): Promise<void> {
+  const order: ("base" | "tree")[] = round % 2 === 0 ? ["base", "tree"] : ["tree", "base"];
+  for (const side of order) await sample(side);
+}
+
+async function timeToInitialize(entry: string): Promise<number> {
+  const start = performance.now();
+  const server = await TestServer.start({ entry });
+  const elapsed = performance.now() - start;
+  await server.close();
+  return elapsed;
+}
+
+/** `execute_command` of an echo until `get_job_output` shows it, in ms. */
+async function outputVisibleOnce(server: TestServer, marker: string): Promise<number> {
+  const start = performance.now();
+  const jobId = await server.start(`echo ${marker}`);
+  for (;;) {
+    const output = await server.ok<{ stdout: string }>("get_job_output", { job_id: jobId });
+    if (output.stdout.includes(marker)) break;
+  }
+  const elapsed = performance.now() - start;
+  await waitEnded(server, jobId, 2);
+  return elapsed;
+}
+
+/** 50 `execute_command` calls at once on a fresh server, until `list_jobs` shows output of each. */
+async function fiftyUntilOutput(entry: string, env: Record<string, string>): Promise<number> {
+  await using server = await TestServer.start({ entry, env: { ...env, MCP_BG_MAX_JOBS: "50" } });
+  const start = performance.now();
+  const ids = await Promise.all(
+    Array.from({ length: 50 }, (_, i) => server.start(`echo job-${i}`)),
+  );
+  const wanted = new Set(ids);
+  for (;;) {
+    const { jobs } = await server.ok<{ jobs: { job_id: string; stdout_bytes: number }[] }>(
+      "list_jobs",
+    );
+    if (jobs.filter((job) => wanted.has(job.job_id) && job.stdout_bytes > 0).length === 50) break;
+    await delay(2);
+  }
+  const elapsed = performance.now() - start;
+  for (const id of ids) await waitEnded(server, id, 5);
+  return elapsed;
+}
+
+/** Spawning `argv` from this process until it exits, in ms. */
+async function timeSpawn(argv: string[]): Promise<number> {
+  const start = performance.now();
+  const { success } = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  if (!success) throw new Error(`${argv.join(" ")} failed`);
+  return performance.now() - start;
+}
+
+const ms = (value: number) => value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(0)} ms`;
+const mib = (value: number) => `${(value / MiB).toFixed(1)} MiB`;
+const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+/**
+ * Measures both servers and returns the report (a markdown table and notes). `base` is the
+ * baseline's `main.ts`, named `label`.
+ */
+export async function abReport(
+  base: string,
+  label: string,
+  size: AbSize,
+  progress: (line: string) => void,
+): Promise<string> {
+  const entries = { base, tree: MAIN };
+  const { available, bwrap } = containmentAvailability();
+
+  progress(`A/B: initialize (${size.starts} starts each)`);
+  const starts = pair();
+  await timeToInitialize(base); // warm Deno's caches for both
+  await timeToInitialize(MAIN);
+  for (let round = 0; round < size.starts; round++) {
+    await alternate(
+      round,
+      async (side) => void starts[side].push(await timeToInitialize(entries[side])),
+    );
+  }
+
+  progress(`A/B: get_job_status round trips (${size.roundTrips} each, alternating)`);
+  const trips = pair();
+  {
+    await using a = await TestServer.start({ entry: base, env: OFF });
+    await using b = await TestServer.start({ entry: MAIN, env: OFF });
+    const servers = { base: a, tree: b };
+    const jobs = { base: await a.start("true"), tree: await b.start("true") };
+    for (const side of ["base", "tree"] as const) {
+      await waitEnded(servers[side], jobs[side], 2);
+      for (let i = 0; i < 100; i++) {
+        await servers[side].ok("get_job_status", { job_id: jobs[side] });
+      }
+    }
+    for (let i = 0; i < size.roundTrips; i++) {
+      await alternate(i, async (side) => {
+        const start = performance.now();
+        await servers[side].ok("get_job_status", { job_id: jobs[side] });
+        trips[side].push(performance.now() - start);
+      });
+    }
+  }
+
+  progress(`A/B: execute_command → output visible (${size.visible} each, 4 servers)`);
+  const visibleOff = pair(), visibleContained = pair();
+  {
+    await using aOff = await TestServer.start({ entry: base, env: OFF });
+    await using bOff = await TestServer.start({ entry: MAIN, env: OFF });
+    await using aIn = available ? await TestServer.start({ entry: base, env: CONTAINED }) : aOff;
+    await using bIn = available ? await TestServer.start({ entry: MAIN, env: CONTAINED }) : bOff;
+    const off = { base: aOff, tree: bOff }, contained = { base: aIn, tree: bIn };
+    for (let i = -3; i < size.visible; i++) {
+      await alternate(i, async (side) => {
+        const sample = await outputVisibleOnce(off[side], `visible-${i}`);
+        if (i >= 0) visibleOff[side].push(sample);
+      });
+      if (!available) continue;
+      await alternate(i, async (side) => {
+        const sample = await outputVisibleOnce(contained[side], `visible-${i}`);
+        if (i >= 0) visibleContained[side].push(sample);
+      });
+    }
+  }
+
+  progress(`A/B: 50 jobs at once until all report output (${size.fifty} runs each, 4 servers)`);
+  const fiftyOff = pair(), fiftyContained = pair();
+  for (let round = 0; round < size.fifty; round++) {
+    await alternate(round, async (side) => {
+      fiftyOff[side].push(await fiftyUntilOutput(entries[side], OFF));
+      if (available) fiftyContained[side].push(await fiftyUntilOutput(entries[side], CONTAINED));
+    });
+  }
+
+  progress(`A/B: 200 MB drain and 100 MB flood peak RSS (${size.floods} runs each)`);
+  const drains = pair(), peaks = pair(), idles = pair(), cats: number[] = [];
+  for (let round = 0; round < size.floods; round++) {
+    await alternate(round, async (side) => {
+      drains[side].push((await flood(200_000_000, entries[side])).drainMs);
+      const small = await flood(100_000_000, entries[side]);
+      peaks[side].push(small.peakRss);
+      idles[side].push(small.idleRss);
+    });
+    cats.push(await timeShell("yes | head -c 200000000 | cat > /dev/null"));
+  }
+
+  const floor = { bwrap: [] as number[], bare: [] as number[], jobArgs: [] as number[] };
+  if (bwrap !== undefined) {
+    progress(`floor: \`bwrap --bind / / true\` against \`true\` (${size.spawns} spawns each)`);
+    const jobArgs = bwrapArguments(OPEN_POLICY, { workingDir: Deno.cwd(), cwd: Deno.cwd() });
+    for (let i = 0; i < size.spawns; i++) {
+      floor.bare.push(await timeSpawn(["true"]));
+      floor.bwrap.push(await timeSpawn([bwrap, "--bind", "/", "/", "true"]));
+      floor.jobArgs.push(await timeSpawn([bwrap, ...jobArgs, "--", "true"]));
+    }
+  }
+
+  const m = (samples: number[]) => median(samples);
+  const row = (figure: string, p: Pair, show: (v: number) => string, goal: string) =>
+    `| ${figure} | ${show(m(p.base))} | ${show(m(p.tree))} | ${
+      times(m(p.tree), m(p.base))
+    } | ${goal} |`;
+  const p50 = (p: Pair) => ({ base: [m(p.base)], tree: [m(p.tree)] });
+  const p99 = (p: Pair) => ({ base: [percentile(p.base, 99)], tree: [percentile(p.tree, 99)] });
+  const lines = [
+    `| figure | ${label} | this tree | this / ${label} | goal |`,
+    "| --- | --- | --- | --- | --- |",
+    row("`get_job_status` round trip, p50", p50(trips), ms, "< 0.5 ms"),
+    row("`get_job_status` round trip, p99", p99(trips), ms, ""),
+    row("`initialize` (spawn to initialized), p50", starts, ms, `≤ ${label}`),
+    row("`execute_command` → first output, uncontained, p50", visibleOff, ms, ""),
+  ];
+  if (available) {
+    lines.push(
+      row(
+        "`execute_command` → first output, contained, p50",
+        visibleContained,
+        ms,
+        "≤ uncontained + 5 ms",
+      ),
+      row("50 jobs at once until all report output, uncontained", fiftyOff, ms, ""),
+      row(
+        "50 jobs at once until all report output, contained",
+        fiftyContained,
+        ms,
+        "≤ 1.2 × uncontained",
+      ),
+    );
+  } else {
+    lines.push(row("50 jobs at once until all report output, uncontained", fiftyOff, ms, ""));
+  }
+  lines.push(
+    row("Drain 200 MB until `completed`", drains, ms, "≤ 1.3 × cat"),
+    row("Peak RSS (VmHWM) under a 100 MB flood", peaks, mib, "< 100 MiB"),
+    row("RSS right after `initialize`", idles, mib, ""),
+  );
+  const notes: string[] = [
+    "",
+    `Derived, each within its side (${label} / this tree):`,
+    "",
+    `- 200 MB drain against \`yes | head -c 200000000 | cat > /dev/null\` (${ms(m(cats))}): ` +
+    `${times(m(drains.base), m(cats))} / ${times(m(drains.tree), m(cats))} (goal ≤ 1.30×).`,
+  ];
+  if (available) {
+    const added = (side: "base" | "tree") => m(visibleContained[side]) - m(visibleOff[side]);
+    const ratio = (side: "base" | "tree") => m(fiftyContained[side]) / m(fiftyOff[side]);
+    notes.push(
+      `- Containment adds to first output: ${ms(added("base"))} / ${ms(added("tree"))} ` +
+        "(goal ≤ 5 ms).",
+      `- 50 jobs contained against uncontained: ${ratio("base").toFixed(2)}× / ` +
+        `${ratio("tree").toFixed(2)}× (goal ≤ 1.2×).`,
+    );
+  }
+  if (floor.bwrap.length > 0) {
+    notes.push(
+      `- Floor, spawned from the bench process: \`bwrap --bind / / true\` ${ms(m(floor.bwrap))}, ` +
+        `\`true\` ${ms(m(floor.bare))}: bubblewrap itself adds ${
+          ms(m(floor.bwrap) - m(floor.bare))
+        } ` +
+        "per spawn before any rule of ours; with a job's arguments (its namespaces, `/proc`, " +
+        `\`/dev\`, default policy) ${ms(m(floor.jobArgs))}.`,
+    );
+  }
+  return [...lines, ...notes].join("\n");
+}
