@@ -1,7 +1,8 @@
 /**
- * The README's client configurations, started exactly as a client would start them: the command
- * line of each JSON example (checkout path filled in), spawned by the SDK's stdio client from a
- * directory other than the checkout, answers `tools/list`, and leaves nothing running.
+ * The docs' client configurations, started exactly as a client would start them: the command line
+ * of each `json client` example (checkout path filled in), spawned by the SDK's stdio client from a
+ * directory other than the checkout, answers `tools/list`, and leaves nothing running; the Gemini
+ * CLI example is run by Gemini CLI itself (when installed), whose `gemini mcp list` must connect.
  */
 import assert from "node:assert/strict";
 // @ts-types="@modelcontextprotocol/sdk/client/index"
@@ -9,12 +10,12 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/stdio"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ToolClient } from "./helpers/mcp_client.ts";
-import { downloadEnv, killIfAlive, waitUntilGone } from "./helpers/processes.ts";
+import { downloadEnv, isAlive, killIfAlive, waitUntilGone } from "./helpers/processes.ts";
 import { locateProgram } from "../lib/sandbox/program_path.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
-const README = await Deno.readTextFile(`${ROOT}/README.md`);
-const CHECKOUT_PLACEHOLDER = "/path/to/mcp-background-job";
+import { allBlocks, CHECKOUT_PLACEHOLDER, commandsOf, ROOT } from "./docs/markdown_blocks.ts";
+
+const SERVER_NAME = "background-job";
 
 interface ClientEntry {
   readonly command: string;
@@ -22,49 +23,60 @@ interface ClientEntry {
   readonly env: Record<string, string>;
 }
 
-/** Every `background-job` entry of the README's JSON examples that names a checkout. */
-function readmeEntries(): ClientEntry[] {
-  const entries: ClientEntry[] = [];
-  for (const block of README.matchAll(/```json\n([\s\S]*?)```/g)) {
-    let parsed: Record<string, Record<string, ClientEntry>>;
-    try {
-      parsed = JSON.parse(block[1]!);
-    } catch (error) {
-      // Fragments such as a lone {"command": …} object with "…" are not whole configurations.
-      if (error instanceof SyntaxError) continue;
-      throw error;
-    }
-    const entry = (parsed.mcpServers ?? parsed.servers)?.["background-job"];
-    if (entry?.args?.some((arg) => arg.startsWith(CHECKOUT_PLACEHOLDER))) entries.push(entry);
-  }
-  return entries;
+/** Every `background-job` entry of the docs' `json client` blocks. */
+function clientEntries(): ClientEntry[] {
+  return allBlocks("json", "client").map((block) => {
+    const parsed: Record<string, Record<string, ClientEntry>> = JSON.parse(block.text);
+    const entry = (parsed.mcpServers ?? parsed.servers)?.[SERVER_NAME];
+    assert.ok(entry, `${block.page}:${block.line}: no ${SERVER_NAME} entry`);
+    return entry;
+  });
 }
 
-const ENTRIES = readmeEntries();
+/** `gemini mcp add …` or `claude mcp add …` lines of the docs' `sh client` blocks. */
+function clientCommands(client: "claude" | "gemini"): string[] {
+  return allBlocks("sh", "client").flatMap((block) => commandsOf(block.text))
+    .filter((line) => line.startsWith(`${client} mcp add `));
+}
+
+const ENTRIES = clientEntries();
 const PATH = Deno.env.get("PATH") ?? "";
-const missing = [...new Set(ENTRIES.map((entry) => entry.command))].filter((command) =>
-  locateProgram(command, { cwd: "/", searchPath: PATH }) === undefined
-);
+const onPath = (program: string) =>
+  locateProgram(program, { cwd: "/", searchPath: PATH }) !== undefined;
+const missing = [...new Set(ENTRIES.map((entry) => entry.command))].filter((c) => !onPath(c));
 if (missing.length > 0) {
-  console.log(`skipping the README client command lines: ${missing.join(", ")} not on PATH`);
+  console.log(`skipping the docs' client command lines: ${missing.join(", ")} not on PATH`);
 }
+const NPX_LINE = `npx -y deno@${Deno.version.deno} run -A ${CHECKOUT_PLACEHOLDER}/main.ts`;
+const DENO_LINE = `deno run -A ${CHECKOUT_PLACEHOLDER}/main.ts`;
 
-Deno.test("the README gives the same checkout command line to every client", () => {
-  assert.equal(ENTRIES.length, 2, "expected the Claude Desktop/Cursor and the VS Code example");
+Deno.test("the docs give every client the npx or the installed-deno command line", () => {
   const lines = ENTRIES.map((entry) => [entry.command, ...entry.args].join(" "));
-  assert.equal(new Set(lines).size, 1, lines.join("\n"));
-  const claudeCode = /claude mcp add background-job[^\n]*\\\n\s*-- ([^\n]+)/.exec(README);
-  assert.ok(claudeCode, "no Claude Code example with a checkout path");
-  assert.equal(claudeCode[1], lines[0]);
-  // The Quick start runs the same Deno the client examples name.
-  const quickStart = README.slice(README.indexOf("## Quick start"));
-  assert.ok(
-    quickStart.includes(`${ENTRIES[0]!.command} ${ENTRIES[0]!.args.slice(0, 2).join(" ")}`),
-  );
+  assert.ok(lines.filter((line) => line === NPX_LINE).length >= 2, lines.join("\n"));
+  assert.ok(lines.includes(DENO_LINE), `no installed-deno example:\n${lines.join("\n")}`);
+  for (const line of lines) assert.ok(line === NPX_LINE || line === DENO_LINE, line);
+  const claude = clientCommands("claude");
+  assert.ok(claude.length >= 1, "no Claude Code client example");
+  for (const line of claude) assert.equal(line.split(" -- ")[1], NPX_LINE, line);
+  const gemini = clientCommands("gemini");
+  assert.ok(gemini.length >= 1, "no Gemini CLI client example");
+  for (const line of gemini) {
+    const [head, tail] = line.split(" -- ");
+    assert.ok(tail !== undefined, `${line}: the server's arguments go after --`);
+    // gemini mcp add [options] <name> <command> [-e …] -- <args>
+    const words = head!.split(/\s+/).slice(3).filter((word, i, all) =>
+      !word.startsWith("-") && !all[i - 1]?.match(/^(-e|--env|--timeout|-s|--scope)$/)
+    );
+    assert.equal(words[0], SERVER_NAME, line);
+    assert.equal(`${words[1]} ${tail}`, NPX_LINE, line);
+  }
+  // The README's one command runs the same Deno the client examples name.
+  const start = commandsOf(allBlocks("sh", "fresh-clone")[0]!.text)[0]!;
+  assert.ok(NPX_LINE.startsWith(start.replace(" main.ts", "")), start);
 });
 
 Deno.test({
-  name: "each README client command line, started from another directory, answers tools/list",
+  name: "each docs client command line, started from another directory, answers tools/list",
   ignore: missing.length > 0,
   async fn() {
     for (const entry of ENTRIES) {
@@ -86,7 +98,7 @@ Deno.test({
         "data",
         (chunk: Uint8Array) => stderr += new TextDecoder().decode(chunk),
       );
-      const client = new Client({ name: "readme-client", version: "1.0.0" });
+      const client = new Client({ name: "docs-client", version: "1.0.0" });
       let serverPid = 0;
       try {
         await client.connect(transport);
@@ -112,6 +124,86 @@ Deno.test({
         }
         await Deno.remove(project, { recursive: true });
       }
+    }
+  },
+});
+
+/** Live processes whose working directory is `dir` or below (what a client left running there). */
+function processesIn(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    const pid = Number(entry.name);
+    if (!Number.isInteger(pid) || pid === Deno.pid) continue;
+    try {
+      const cwd = Deno.readLinkSync(`/proc/${pid}/cwd`);
+      if ((cwd === dir || cwd.startsWith(`${dir}/`)) && isAlive(pid)) found.push(pid);
+    } catch (error) {
+      // Gone meanwhile, or another user's process whose cwd is not ours to read.
+      if (
+        !(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied)
+      ) {
+        throw error;
+      }
+    }
+  }
+  return found;
+}
+
+const GEMINI_MISSING = ["gemini", "npx"].filter((program) => !onPath(program));
+if (GEMINI_MISSING.length > 0) {
+  console.log(
+    `skipping the Gemini CLI example: ${GEMINI_MISSING.join(", ")} not on PATH ` +
+      "(npm install -g @google/gemini-cli@0.61.0; .ci/run installs it)",
+  );
+}
+
+Deno.test({
+  name: "the docs' Gemini CLI command adds a server that gemini mcp list connects to",
+  ignore: GEMINI_MISSING.length > 0,
+  async fn() {
+    const home = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-gemini-home-" }));
+    const project = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-gemini-" }));
+    // What answering "trust this folder" on Gemini's first start in the project writes.
+    await Deno.mkdir(`${home}/.gemini`);
+    await Deno.writeTextFile(
+      `${home}/.gemini/trustedFolders.json`,
+      JSON.stringify({ [project]: "TRUST_FOLDER" }),
+    );
+    const gemini = (args: string[]) =>
+      new Deno.Command("sh", {
+        args,
+        cwd: project,
+        env: { ...downloadEnv(), NO_COLOR: "1", PATH, HOME: home, MCP_BG_CONTAINMENT: "off" },
+        clearEnv: true,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    try {
+      for (const line of clientCommands("gemini")) {
+        const filled = line.replaceAll(CHECKOUT_PLACEHOLDER, ROOT)
+          .replaceAll("/path/to/project", project);
+        const added = await gemini(["-c", filled]);
+        assert.equal(added.code, 0, `${filled}\n${decode(added.stderr)}`);
+        const listed = await gemini(["-c", "gemini mcp list"]);
+        const output = decode(listed.stdout) + decode(listed.stderr);
+        assert.match(output, new RegExp(`✓ ${SERVER_NAME}: .*main\\.ts.* - Connected`), output);
+        const settings = JSON.parse(await Deno.readTextFile(`${project}/.gemini/settings.json`));
+        assert.equal(settings.mcpServers[SERVER_NAME].env.MCP_BG_WORKING_DIR, project);
+      }
+    } finally {
+      // Gemini stops the server it checked; whatever is left in the project would be a leak.
+      const left = processesIn(project);
+      for (const pid of left) {
+        try {
+          await waitUntilGone(pid, 30_000);
+        } finally {
+          killIfAlive(pid);
+        }
+      }
+      await Deno.remove(project, { recursive: true });
+      await Deno.remove(home, { recursive: true });
     }
   },
 });

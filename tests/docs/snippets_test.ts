@@ -1,0 +1,143 @@
+/**
+ * The docs' marked snippets do what they say: every `json` block parses, every `sh run` block runs
+ * in the checkout and exits 0, every `console check` block prints what it shows, and every client
+ * snippet names the server `background-job`.
+ */
+import assert from "node:assert/strict";
+import { allBlocks, CHECKOUT_PLACEHOLDER, commandsOf, pages, ROOT } from "./markdown_blocks.ts";
+import { downloadEnv } from "../helpers/processes.ts";
+import { locateProgram } from "../../lib/sandbox/program_path.ts";
+
+const SERVER_NAME = "background-job";
+
+/** Runs `line` with sh in the checkout, as a user would type it there. */
+async function runLine(line: string, env: Record<string, string> = {}) {
+  const { code, stdout, stderr } = await new Deno.Command("sh", {
+    args: ["-c", line.replaceAll(CHECKOUT_PLACEHOLDER, ROOT)],
+    cwd: ROOT,
+    env: { ...downloadEnv(), NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", ...env },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+Deno.test("every json block of the docs parses", () => {
+  const blocks = allBlocks("json");
+  assert.ok(blocks.length >= 5, `only ${blocks.length} json blocks found`);
+  for (const block of blocks) {
+    try {
+      JSON.parse(block.text);
+    } catch (error) {
+      throw new Error(`${block.page}:${block.line}: ${error}`);
+    }
+  }
+});
+
+Deno.test("every client snippet names the server background-job", () => {
+  const names: string[] = [];
+  for (const page of pages()) {
+    const text = Deno.readTextFileSync(`${ROOT}/${page}`);
+    for (
+      const match of text.matchAll(
+        /\b(?:claude|gemini) mcp (?:add|remove)\s+(?:(?:-[-\w]+(?:[ =](?!-)\S+)?)\s+)*([\w.-]+)/g,
+      )
+    ) {
+      names.push(`${page}: ${match[1]}`);
+    }
+  }
+  for (const block of allBlocks("json")) {
+    const parsed = JSON.parse(block.text);
+    for (const servers of [parsed.mcpServers, parsed.servers]) {
+      for (const name of Object.keys(servers ?? {})) names.push(`${block.page}: ${name}`);
+    }
+  }
+  assert.ok(names.length >= 8, names.join("\n"));
+  const others = names.filter((entry) => !entry.endsWith(`: ${SERVER_NAME}`));
+  assert.deepEqual(others, [], `every client snippet should name the server ${SERVER_NAME}`);
+});
+
+Deno.test("every `console check` block prints what it shows", async () => {
+  const blocks = allBlocks("console", "check");
+  assert.ok(blocks.length >= 1, "no console check block (the --print-permissions example)");
+  for (const block of blocks) {
+    const lines = block.text.trimEnd().split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      if (!lines[i]!.startsWith("$ ")) continue;
+      const expected: string[] = [];
+      for (let j = i + 1; j < lines.length && !lines[j]!.startsWith("$ "); j++) {
+        expected.push(lines[j]!);
+      }
+      const { code, stdout, stderr } = await runLine(lines[i]!.slice(2));
+      assert.equal(code, 0, `${block.page}:${block.line}: ${stderr}`);
+      assert.equal(
+        stdout.trimEnd().replaceAll(ROOT, CHECKOUT_PLACEHOLDER),
+        expected.join("\n"),
+        `${block.page}:${block.line}: ${lines[i]}`,
+      );
+    }
+  }
+});
+
+const SH_RUN = allBlocks("sh", "run");
+const NEEDS = [
+  ...new Set(SH_RUN.flatMap((block) => commandsOf(block.text).map((line) => line.split(" ")[0]!))),
+];
+const MISSING = NEEDS.filter((program) =>
+  locateProgram(program, { cwd: "/", searchPath: Deno.env.get("PATH") ?? "" }) === undefined
+);
+if (MISSING.length > 0) {
+  console.log(`skipping the docs' sh run blocks: ${MISSING.join(", ")} not on PATH`);
+}
+
+Deno.test({
+  name: "every `sh run` block runs in the checkout and exits 0",
+  ignore: MISSING.length > 0,
+  async fn() {
+    assert.ok(SH_RUN.length >= 1, "no sh run block (the README's --doctor check)");
+    for (const block of SH_RUN) {
+      for (const line of commandsOf(block.text)) {
+        const { code, stderr, stdout } = await runLine(line);
+        assert.equal(code, 0, `${block.page}:${block.line}: ${line}\n${stdout}\n${stderr}`);
+      }
+    }
+  },
+});
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function anchorOf(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+}
+
+function anchorsOf(page: string): Set<string> {
+  const text = Deno.readTextFileSync(`${ROOT}/${page}`).replace(/^```[\s\S]*?^```$/gm, "");
+  return new Set([...text.matchAll(/^#+ (.*)$/gm)].map((match) => anchorOf(match[1]!)));
+}
+
+Deno.test("every link between the pages leads to a page and a heading that exist", () => {
+  const broken: string[] = [];
+  for (const page of pages()) {
+    const text = Deno.readTextFileSync(`${ROOT}/${page}`).replace(/^```[\s\S]*?^```$/gm, "");
+    const dir = page.includes("/") ? page.slice(0, page.lastIndexOf("/") + 1) : "";
+    for (const match of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = match[1]!;
+      if (/^[a-z]+:/.test(target)) continue;
+      const [file, anchor] = target.split("#");
+      const path = file === "" ? page : new URL(file!, `file:///${dir}`).pathname.slice(1);
+      try {
+        Deno.statSync(`${ROOT}/${path}`);
+      } catch {
+        // Not there: that is what this test looks for.
+        broken.push(`${page}: ${target} (no such file)`);
+        continue;
+      }
+      if (anchor !== undefined && path.endsWith(".md") && !anchorsOf(path).has(anchor)) {
+        broken.push(`${page}: ${target} (no such heading)`);
+      }
+    }
+  }
+  assert.deepEqual(broken, []);
+});
