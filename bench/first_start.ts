@@ -95,7 +95,7 @@ export async function firstStartOfBundle(bundle: string): Promise<FirstStart> {
 }
 
 /**
- * Median time to `initialize` of the README's client command lines, from another directory:
+ * Median time to `initialize` of the docs' client command lines, from another directory:
  * `deno run -A main.ts` and `npx -y deno@<this version> run -A main.ts`, interleaved; `undefined`
  * for npx when it is not on PATH.
  */

@@ -61,7 +61,7 @@ const denort = Deno.env.get("DENORT_BIN");
 if (denort === undefined) {
   console.log(
     "skipping the compiled-binary test: DENORT_BIN is not set (deno compile would download a " +
-      "runtime; see the README's binary section)",
+      "runtime; see docs/install.md's binary section)",
   );
 }
 

@@ -1,8 +1,8 @@
 /**
  * Wall 1 of the security boundary, the pure part: how allowlist patterns are matched against a
  * command line and against each program it would run. The gate that applies them, and the
- * numbered list of every rule, is `prepareCommand` in `command_check.ts`; the README's Security
- * section explains the same rules, by the same numbers, for users.
+ * numbered list of every rule, is `prepareCommand` in `command_check.ts`; SECURITY.md's Wall 1
+ * explains the same rules, by the same numbers, for users.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * Wall 1, applied: the one gate every command line passes before it runs. It turns the line
- * into the argv to spawn, or refuses it with the first of these rules that fails (the README's
- * Security section explains them, by the same numbers, for users). Rules 1 and 5 always hold;
+ * into the argv to spawn, or refuses it with the first of these rules that fails (SECURITY.md's
+ * Wall 1 explains them, by the same numbers, for users). Rules 1 and 5 always hold;
  * the others apply when an allowlist is set, and fail closed.
  *
  * 1. The line is not blank and holds no NUL byte. (Then the line is split, or handed to the shell.)

@@ -76,7 +76,7 @@ export function hostStrayKernelMounts(): string[] {
   try {
     return strayKernelMounts(Deno.readTextFileSync("/proc/self/mountinfo"));
   } catch {
-    // Not Linux, or /proc not permitted: nothing known to hide (the README says so).
+    // Not Linux, or /proc not permitted: nothing known to hide (SECURITY.md says so).
     return [];
   }
 }

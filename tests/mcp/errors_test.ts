@@ -189,7 +189,7 @@ Deno.test("interact_with_job with a short input to a job that never reads answer
     job_id: id,
     input: "hello",
   });
-  // What the README's list of differences says: no error and no hang, just nothing printed.
+  // What docs/compatibility.md's list of differences says: no error and no hang, just nothing printed.
   assert.equal(outcome.isError, false, outcome.text);
   assert.equal(outcome.data.stdout, "");
   assert.equal(outcome.data.stderr, "");
