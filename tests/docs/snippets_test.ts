@@ -10,7 +10,10 @@ import { locateProgram } from "../../lib/sandbox/program_path.ts";
 
 const SERVER_NAME = "background-job";
 
-/** Runs `line` with sh in the checkout, as a user would type it there. */
+/**
+ * Runs `line` with sh in the checkout, as a user would type it there; `env` may give a `HOME` of
+ * the test's own, so that what a snippet installs lands there.
+ */
 async function runLine(line: string, env: Record<string, string> = {}) {
   const { code, stdout, stderr } = await new Deno.Command("sh", {
     args: ["-c", line.replaceAll(CHECKOUT_PLACEHOLDER, ROOT)],
@@ -83,9 +86,12 @@ Deno.test("every `console check` block prints what it shows", async () => {
 });
 
 const SH_RUN = allBlocks("sh", "run");
+// The Deno cache stays the user's, so a snippet run under a home of its own downloads nothing new.
+const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`;
+// The programs the blocks find on PATH (a path such as ~/.deno/bin/… is one a block installs).
 const NEEDS = [
   ...new Set(SH_RUN.flatMap((block) => commandsOf(block.text).map((line) => line.split(" ")[0]!))),
-];
+].filter((program) => !program.includes("/"));
 const MISSING = NEEDS.filter((program) =>
   locateProgram(program, { cwd: "/", searchPath: Deno.env.get("PATH") ?? "" }) === undefined
 );
@@ -99,9 +105,15 @@ Deno.test({
   async fn() {
     assert.ok(SH_RUN.length >= 1, "no sh run block (the README's --doctor check)");
     for (const block of SH_RUN) {
-      for (const line of commandsOf(block.text)) {
-        const { code, stderr, stdout } = await runLine(line);
-        assert.equal(code, 0, `${block.page}:${block.line}: ${line}\n${stdout}\n${stderr}`);
+      // A home of its own: `deno install -g` writes to ~/.deno/bin, not the user's.
+      const home = await Deno.makeTempDir({ prefix: "mcp-bg-docs-home-" });
+      try {
+        for (const line of commandsOf(block.text)) {
+          const { code, stderr, stdout } = await runLine(line, { HOME: home, DENO_DIR });
+          assert.equal(code, 0, `${block.page}:${block.line}: ${line}\n${stdout}\n${stderr}`);
+        }
+      } finally {
+        await Deno.remove(home, { recursive: true });
       }
     }
   },
