@@ -87,7 +87,9 @@ Deno.test("every `console check` block prints what it shows", async () => {
 
 const SH_RUN = allBlocks("sh", "run");
 // The Deno cache stays the user's, so a snippet run under a home of its own downloads nothing new.
-const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`;
+const USER_HOME = Deno.env.get("HOME");
+const DENO_DIR = Deno.env.get("DENO_DIR") ??
+  (USER_HOME === undefined ? undefined : `${USER_HOME}/.cache/deno`);
 // The programs the blocks find on PATH (a path such as ~/.deno/bin/… is one a block installs).
 const NEEDS = [
   ...new Set(SH_RUN.flatMap((block) => commandsOf(block.text).map((line) => line.split(" ")[0]!))),
@@ -109,7 +111,10 @@ Deno.test({
       const home = await Deno.makeTempDir({ prefix: "mcp-bg-docs-home-" });
       try {
         for (const line of commandsOf(block.text)) {
-          const { code, stderr, stdout } = await runLine(line, { HOME: home, DENO_DIR });
+          const { code, stderr, stdout } = await runLine(line, {
+            HOME: home,
+            ...(DENO_DIR === undefined ? {} : { DENO_DIR }),
+          });
           assert.equal(code, 0, `${block.page}:${block.line}: ${line}\n${stdout}\n${stderr}`);
         }
       } finally {
