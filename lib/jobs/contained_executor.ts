@@ -13,7 +13,7 @@
 import { SpawnError } from "../errors.ts";
 import type { Executor, ProcessStatus, SpawnedProcess, SpawnSpec } from "./executor.ts";
 import { spawnDetached } from "./local_executor.ts";
-import { spawnFailure, type SpawnPlace } from "./spawn_failure.ts";
+import { assertRunPermitted, spawnFailure, type SpawnPlace } from "./spawn_failure.ts";
 import type { GroupSignaller } from "./process_group.ts";
 import { signalOfExitCode } from "./linux_signals.ts";
 import {
@@ -42,18 +42,6 @@ export interface ContainedExecutorOptions {
 
 // How long a signal waits for bubblewrap to have started its init before it signals bwrap.
 const INIT_WAIT_MS = 2000;
-
-/**
- * Wall 2 for the program inside: with a scoped `--allow-run`, only `bwrap` is checked by Deno
- * when it starts, so the inner program is checked here, with Deno's own words.
- */
-function refuseUnlessPermitted(program: string, place: SpawnPlace): void {
-  if (Deno.permissions.querySync({ name: "run", command: program }).state === "granted") return;
-  const refusal = new Deno.errors.NotCapable(
-    `Requires run access to "${program}", run again with the --allow-run flag`,
-  );
-  throw spawnFailure(program, refusal, place);
-}
 
 /** Fails as a direct spawn would when `program` cannot be run: bwrap would only fail later. */
 function refuseUnlessRunnable(program: string, place: SpawnPlace): void {
@@ -213,7 +201,7 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
     spawn(spec: SpawnSpec): SpawnedProcess {
       const [program] = spec.argv;
       const place = { cwd: spec.cwd, searchPath: jobVariable(spec, "PATH") ?? "" };
-      refuseUnlessPermitted(program, place);
+      assertRunPermitted(program, place);
       refuseUnlessRunnable(program, place);
       refuseUnlessVisible(program, place, options);
       let args: string[];

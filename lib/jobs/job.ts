@@ -28,6 +28,9 @@ export const KILL_OUTCOMES = ["killed", "already_terminated"] as const;
 /** What {@linkcode Job.kill} found. */
 export type KillOutcome = typeof KILL_OUTCOMES[number];
 
+/** How a person approved a command the allowlist refused: this once, or for the session. */
+export type PersonApproval = "once" | "session";
+
 /** Everything needed to start a job. */
 export interface JobOptions {
   readonly id: string;
@@ -43,6 +46,8 @@ export interface JobOptions {
   readonly name?: string | null;
   /** Default `pipe`. */
   readonly stdin?: StdinMode;
+  /** How the person approved a command the allowlist refused, if it was one. */
+  readonly approvedByPerson?: PersonApproval;
   readonly maxOutputSize: number;
   /** Where and how the process runs. */
   readonly executor: Executor;
@@ -70,6 +75,8 @@ export class Job {
   readonly argv: readonly string[];
   /** The client's label for the job, if it gave one. */
   readonly name: string | null;
+  /** How the person approved it, when the allowlist alone refused it. */
+  readonly approvedByPerson: PersonApproval | null;
   /** When the job started. */
   readonly started: Date = new Date();
   /** The newest bytes of the job's stdout. */
@@ -100,6 +107,7 @@ export class Job {
     this.command = options.command;
     this.argv = options.argv;
     this.name = options.name ?? null;
+    this.approvedByPerson = options.approvedByPerson ?? null;
     this.stdout = new OutputBuffer(options.maxOutputSize);
     this.stderr = new OutputBuffer(options.maxOutputSize);
     this.#process = spawned;

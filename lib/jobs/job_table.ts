@@ -4,10 +4,13 @@
  * @module
  */
 import type { Config } from "../settings/config.ts";
-import { prepareCommand } from "../sandbox/command_check.ts";
+import { checkCommand } from "../sandbox/command_check.ts";
+import type { Argv } from "../sandbox/command_line.ts";
+import type { InvalidCommandError } from "../errors.ts";
 import { defaultJobEnvironment } from "./environment.ts";
 import { JobLimitError, JobNotFoundError, ToolError } from "../errors.ts";
-import { Job, type KillOutcome, type StdinMode } from "./job.ts";
+import { Job, type KillOutcome, type PersonApproval, type StdinMode } from "./job.ts";
+import { ApprovalDesk } from "./approval_desk.ts";
 import {
   checkEnvAdditions,
   jobEnvAdditions,
@@ -20,6 +23,7 @@ import { createLocalExecutor } from "./local_executor.ts";
 import { OutputBudget } from "./output_budget.ts";
 import { type Logger, stderrLogger } from "../logger.ts";
 import { createExecutor } from "./containment.ts";
+import { assertRunPermitted } from "./spawn_failure.ts";
 
 /** Options for a {@linkcode JobManager} beyond the configuration. */
 export interface JobManagerOptions {
@@ -52,6 +56,25 @@ export interface StartOptions {
   readonly stdin?: StdinMode;
 }
 
+/**
+ * A command checked and ready to start: exactly what would run. When the allowlist alone refused
+ * it, `allowlistRefusal` says why, and only a person's approval may start it.
+ */
+export interface PreparedStart {
+  /** The command line as the client wrote it. */
+  readonly command: string;
+  readonly argv: Argv;
+  /** Each program the line runs: its real file when found (see `checkCommand`). */
+  readonly programs: readonly string[];
+  readonly cwd: string;
+  /** The variables the client adds to the job's environment, as checked. */
+  readonly envAdditions: Readonly<Record<string, string>>;
+  /** Whether the job would run inside bubblewrap. */
+  readonly contained: boolean;
+  readonly allowlistRefusal?: InvalidCommandError;
+  readonly options: StartOptions;
+}
+
 /** Why a job left the table, for listeners such as resource notifications. */
 export type JobEvent = { kind: "started" | "ended" | "dropped"; job: Job };
 
@@ -82,6 +105,8 @@ export class JobManager {
   readonly #env: Record<string, string> | undefined;
   readonly #listeners = new Set<(event: JobEvent) => void>();
   readonly #budget: OutputBudget<Job>;
+  /** Questions to the person about commands the allowlist refused, open in every session. */
+  readonly approvals: ApprovalDesk = new ApprovalDesk();
   #closing = false;
 
   /**
@@ -138,6 +163,20 @@ export class JobManager {
    * @throws {SpawnError} when the program cannot be started.
    */
   start(command: string, options: StartOptions = {}): Job {
+    const prepared = this.prepare(command, options);
+    if (prepared.allowlistRefusal !== undefined) throw prepared.allowlistRefusal;
+    return this.startPrepared(prepared);
+  }
+
+  /**
+   * Checks `command` by every rule and says exactly what would run, without starting it. With
+   * `pastAllowlist`, a refusal by the allowlist alone is returned in `allowlistRefusal` once
+   * every other rule holds; otherwise the first failing rule throws, in the numbered order.
+   *
+   * @throws {InvalidCommandError} for an empty, unbalanced, refused or dangerous command.
+   * @throws {SpawnError} when the program cannot be started.
+   */
+  prepare(command: string, options: StartOptions = {}, pastAllowlist = false): PreparedStart {
     if (this.#closing) throw new ToolError("Server is shutting down: no new jobs are started");
     const gone = missingDirectory(this.config.workingDir);
     if (gone !== undefined) {
@@ -150,21 +189,58 @@ export class JobManager {
       ? this.config.workingDir
       : resolveJobCwd(this.config.workingDir, options.cwd);
     const additions = checkEnvAdditions(options.env ?? {});
-    const argv = prepareCommand(command, this.config, {
+    const checked = checkCommand(command, this.config, {
       cwd,
       searchPath: this.#searchPath,
       env: additions,
+      pastAllowlist,
     });
+    return {
+      command,
+      argv: checked.argv,
+      programs: checked.programs,
+      cwd,
+      envAdditions: additions,
+      contained: this.#executor.containment?.contained ?? false,
+      ...(checked.allowlistRefusal && { allowlistRefusal: checked.allowlistRefusal }),
+      options,
+    };
+  }
+
+  /**
+   * Wall 2 for `prepared`, checked before a person is asked about it: approval widens the
+   * allowlist only, never `--allow-run`.
+   *
+   * @throws {SpawnError} when Deno would not run its program.
+   */
+  assertRunPermitted(prepared: PreparedStart): void {
+    assertRunPermitted(prepared.argv[0], { cwd: prepared.cwd, searchPath: this.#searchPath });
+  }
+
+  /**
+   * Starts what {@linkcode prepare} returned. One the allowlist refused starts only with
+   * `approvedByPerson`, which only a person's answer may give.
+   *
+   * @throws {JobLimitError} when every slot is taken.
+   * @throws {SpawnError} when the program cannot be started.
+   */
+  startPrepared(prepared: PreparedStart, approvedByPerson?: PersonApproval): Job {
+    if (prepared.allowlistRefusal !== undefined && approvedByPerson === undefined) {
+      throw prepared.allowlistRefusal;
+    }
+    if (this.#closing) throw new ToolError("Server is shutting down: no new jobs are started");
     if (this.runningCount >= this.config.maxJobs) throw new JobLimitError(this.config.maxJobs);
+    const { options } = prepared;
     const job = Job.start({
       id: crypto.randomUUID(),
-      command,
-      argv,
-      cwd,
+      command: prepared.command,
+      argv: prepared.argv,
+      cwd: prepared.cwd,
       env: this.#env,
-      envAdditions: jobEnvAdditions(this.#env, additions),
+      envAdditions: jobEnvAdditions(this.#env, prepared.envAdditions),
       name: options.name ?? null,
       stdin: options.stdin,
+      ...(prepared.allowlistRefusal && { approvedByPerson }),
       maxOutputSize: this.config.maxOutputSize,
       executor: this.#executor,
       killGraceMs: this.#killGraceMs,

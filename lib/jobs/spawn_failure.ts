@@ -49,3 +49,18 @@ export function spawnFailure(program: string, error: unknown, place: SpawnPlace)
   }
   return because((error as Error).message);
 }
+
+/**
+ * Wall 2, checked before a spawn: under a scoped `--allow-run`, `program` must be permitted (the
+ * contained executor's spawn checks only `bwrap`; a question to the person must not be asked about
+ * a program Deno would refuse anyway). Throws with Deno's own words.
+ *
+ * @throws {SpawnError} when `program` is not permitted.
+ */
+export function assertRunPermitted(program: string, place: SpawnPlace): void {
+  if (Deno.permissions.querySync({ name: "run", command: program }).state === "granted") return;
+  const refusal = new Deno.errors.NotCapable(
+    `Requires run access to "${program}", run again with the --allow-run flag`,
+  );
+  throw spawnFailure(program, refusal, place);
+}

@@ -31,6 +31,7 @@ export const jobStatusShape = {
   stderr_last_line: z.string().nullable(),
   listening: z.array(z.object({ port: z.number().int(), address: z.string() })).nullable()
     .describe("null where unreadable (no /proc, or Deno without -A)"),
+  approved_by_person: z.enum(["once", "session"]).optional(),
 };
 
 /** The status fields inside another tool's result: listed once, in `get_job_status`. */
@@ -60,6 +61,8 @@ export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape
     stdout_last_line: lastLine(job.stdout),
     stderr_last_line: lastLine(job.stderr),
     listening: job.listening === null ? null : [...job.listening],
+    // Only a command the allowlist refused and the person allowed carries it.
+    ...(job.approvedByPerson !== null && { approved_by_person: job.approvedByPerson }),
   };
 }
 

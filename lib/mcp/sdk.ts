@@ -11,6 +11,7 @@ import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mc
 export type { RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export {
+  ElicitResultSchema,
   ListToolsRequestSchema,
   McpError,
   SetLevelRequestSchema,
@@ -24,6 +25,8 @@ export { isTaskAugmentedRequestParams } from "@modelcontextprotocol/sdk/types.js
 // @ts-types="@modelcontextprotocol/sdk/types"
 export type {
   CallToolResult,
+  ElicitRequestFormParams,
+  ElicitResult,
   Request,
   RequestId,
   Result,
@@ -32,7 +35,7 @@ export type {
   Task,
 } from "@modelcontextprotocol/sdk/types.js";
 // @ts-types="@modelcontextprotocol/sdk/experimental/tasks"
-export { isTerminal } from "@modelcontextprotocol/sdk/experimental/tasks";
+export { InMemoryTaskMessageQueue, isTerminal } from "@modelcontextprotocol/sdk/experimental/tasks";
 // @ts-types="@modelcontextprotocol/sdk/experimental/tasks"
 export type {
   CreateTaskOptions,

@@ -22,6 +22,8 @@ import { registerCloseStdin } from "./tools/close_stdin.ts";
 import { listToolsCompactly } from "./tool_list.ts";
 import { registerRunCommand } from "./tools/run_command.ts";
 import { CancellableTaskStore } from "./task_store.ts";
+import { InMemoryTaskMessageQueue } from "./sdk.ts";
+import { SessionApprovals } from "./approval/session_approvals.ts";
 import { registerConsoleUrl } from "./tools/console_url.ts";
 
 /** How soon `tasks/result` answers once its task has ended, at most (ms). */
@@ -59,18 +61,27 @@ export function createServer(manager: JobManager, options: ServerOptions = {}): 
       tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
     },
     taskStore: tasks,
+    // Requests a task sends its client (a question to the person) wait here for tasks/result.
+    taskMessageQueue: new InMemoryTaskMessageQueue(),
     // How often a blocked tasks/result looks at its task (a Map lookup); tasks suggest no interval.
     defaultTaskPollInterval: TASK_RESULT_CHECK_MS,
   });
   const stopFollowingJobs = manager.onEvent((event) => {
     if (event.kind === "dropped") tasks.jobDropped(event.job.id);
   });
+  const approvals = manager.config.approval === "ask"
+    ? new SessionApprovals(manager.approvals, {
+      timeoutMs: manager.config.approvalTimeoutSeconds * 1000,
+      consoleOpen: () => manager.approvals.consolesOpen > 0,
+    })
+    : undefined;
   onServerClose(server, () => {
+    approvals?.close();
     stopFollowingJobs();
     tasks.close();
   });
   listToolsCompactly(server);
-  registerExecuteCommand(server, manager);
+  registerExecuteCommand(server, manager, approvals);
   registerListJobs(server, manager);
   registerGetJobStatus(server, manager);
   registerGetJobOutput(server, manager);
@@ -80,7 +91,7 @@ export function createServer(manager: JobManager, options: ServerOptions = {}): 
   registerJobResources(server, manager);
   registerJobLogging(server, manager);
   registerWaitForJob(server, manager, tasks);
-  registerRunCommand(server, manager, tasks);
+  registerRunCommand(server, manager, tasks, approvals);
   registerReadJobOutput(server, manager);
   registerSendSignal(server, manager);
   registerCloseStdin(server, manager);

@@ -26,6 +26,10 @@ export interface TaskProgress {
   note(message: string): void;
   /** When the call is a task: ties its result to a job, so it goes when the job is dropped. */
   attachJob(jobId: string): void;
+  /** When the call is a task: `input_required` while a question waits for the person. */
+  waitingForPerson(waiting: boolean): void;
+  /** The task's id, when the call is a task. */
+  readonly taskId?: string;
 }
 
 /** A tool's description, as `registerTool` takes it. */
@@ -51,7 +55,7 @@ export type TaskToolBody<Input extends z.ZodType> = (
 /** What a host may show the model while a task works (the 2025-11-25 spec's provisional key). */
 export const IMMEDIATE_RESPONSE = "io.modelcontextprotocol/model-immediate-response";
 
-const UNTRACKED: TaskProgress = { note: () => {}, attachJob: () => {} };
+const UNTRACKED: TaskProgress = { note: () => {}, attachJob: () => {}, waitingForPerson: () => {} };
 
 /**
  * Registers tool `name` on `server`, callable plainly or as a task kept in `tasks` (the store the
@@ -101,13 +105,19 @@ export function registerTaskTool<Input extends z.ZodType>(
       }
       const signal = tasks.signalOf(id)!;
       let jobId: string | undefined;
+      const status = (to: "working" | "input_required", message?: string) => {
+        if (signal.aborted) return;
+        extra.taskStore.updateTaskStatus(id, to, message).catch((error: unknown) => {
+          tasks.logger.error(`${name}: task ${id}: could not update its status`, error);
+        });
+      };
       const progress: TaskProgress = {
-        note: (message) => {
-          if (signal.aborted) return;
-          extra.taskStore.updateTaskStatus(id, "working", message).catch((error: unknown) => {
-            tasks.logger.error(`${name}: task ${id}: could not update its status`, error);
-          });
-        },
+        taskId: id,
+        note: (message) => status("working", message),
+        waitingForPerson: (waiting) =>
+          waiting
+            ? status("input_required", "waiting for the person to approve the command")
+            : status("working", "the person's question is settled"),
         attachJob: (job) => {
           jobId = job;
           tasks.attachJob(id, job);

@@ -41,6 +41,22 @@ export interface CommandCheckOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the check found: the argv to spawn, the files the line's programs are, and, when the
+ * caller asked to go past them, the allowlist's refusal (rules 4, 6 and 8: no pattern names the
+ * line or a program). Every other rule has held when this is returned.
+ */
+export interface CheckedCommand {
+  readonly argv: Argv;
+  /** Each program the line runs: its real file when found, else its name (a shell builtin). */
+  readonly programs: readonly string[];
+  /** Why the allowlist refuses the line (wall 1), when it does. */
+  readonly allowlistRefusal?: InvalidCommandError;
+}
+
+/** Where a refusal by the allowlist alone goes: thrown, or kept while the other rules are checked. */
+type AllowlistRefusal = (error: InvalidCommandError) => void;
+
 /** One program the line would run, as the allowlist sees it. */
 interface Program {
   /** The program word's value, e.g. `ls` or `./build.sh`. */
@@ -144,18 +160,19 @@ function identities(program: Program, found: ProgramLocation | undefined): strin
   return written === real ? [written] : [written, real];
 }
 
-/** Rules 6, 7 and 8 for one program of the line. */
+/** Rules 6, 7 and 8 for one program of the line; returns the file it is, if found. */
 function checkProgram(
   program: Program,
   patterns: readonly RegExp[],
   options: CommandCheckOptions,
-): void {
+  refuse: AllowlistRefusal,
+): string | undefined {
   const isPath = program.name.includes("/");
   // A path's file decides whether a pattern names it, so it is looked up first (and only once).
   const pathFound = isPath ? locateProgram(program.name, options) : undefined;
   if (!isNamed(program, pathFound, patterns, options)) {
     const spell = isPath ? " (a pattern must spell a path's file name)" : "";
-    throw programRefused(program, `no allowed pattern names it${spell} in: ${program.text}`);
+    refuse(programRefused(program, `no allowed pattern names it${spell} in: ${program.text}`));
   }
   const found = isPath ? pathFound : locateProgram(program.name, options);
   checkLocation(program, found, options.cwd);
@@ -172,8 +189,9 @@ function checkProgram(
     const why = known.length > 0
       ? `"${known[0]}" runs other programs`
       : `an argument only the shell expands may be "${possible[0]}", which runs other programs`;
-    throw programRefused(program, `${why}, so a pattern must name it explicitly`);
+    refuse(programRefused(program, `${why}, so a pattern must name it explicitly`));
   }
+  return found?.real;
 }
 
 /** Rule 3. */
@@ -249,6 +267,40 @@ export function prepareCommand(
   config: SandboxPolicy,
   options: CommandCheckOptions,
 ): Argv {
+  return checkCommand(line, config, options).argv;
+}
+
+/**
+ * {@linkcode prepareCommand}, with `pastAllowlist` set: a refusal by the allowlist alone (rules
+ * 4, 6, 8) is returned as `allowlistRefusal` once every other rule has held, so that a person
+ * may be asked about it; any other refusal is thrown as before. Without it, the first failing
+ * rule throws, in the numbered order.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkCommand } from "./command_check.ts";
+ * import { loadConfig } from "../settings/config.ts";
+ * import assert from "node:assert/strict";
+ * const config = loadConfig({ MCP_BG_ALLOWED_COMMANDS: "^echo " }, "/");
+ * const options = { cwd: "/", searchPath: "/usr/bin:/bin", pastAllowlist: true };
+ * const checked = checkCommand("ls /", config, options);
+ * assert.match(checked.allowlistRefusal!.message, /not in allowed patterns/);
+ * assert.throws(() => checkCommand("rm -rf /", config, options), /dangerous pattern/);
+ * ```
+ *
+ * @throws {InvalidCommandError} when the line is blank, unbalanced or breaks a rule.
+ * @throws {SpawnError} when, with an allowlist, a program to check does not exist.
+ */
+export function checkCommand(
+  line: string,
+  config: SandboxPolicy,
+  options: CommandCheckOptions & { readonly pastAllowlist?: boolean },
+): CheckedCommand {
+  let allowlistRefusal: InvalidCommandError | undefined;
+  const refuse: AllowlistRefusal = (error) => {
+    if (!options.pastAllowlist) throw error;
+    allowlistRefusal ??= error;
+  };
   // Rule 1.
   if (line.trim() === "") throw new InvalidCommandError("Command cannot be empty");
   if (line.includes("\0")) throw new InvalidCommandError("Command contains a NUL byte");
@@ -269,18 +321,17 @@ export function prepareCommand(
     assertEnvironmentAllowed(options.env);
     // Rule 4.
     if (!lineMatches(line, patterns)) {
-      throw new InvalidCommandError(`Command not in allowed patterns: ${line}`);
+      refuse(new InvalidCommandError(`Command not in allowed patterns: ${line}`));
     }
   }
   // Rule 5.
   if (findDangerousPattern(line) !== undefined) {
     throw new InvalidCommandError(`Command contains dangerous pattern and is not allowed: ${line}`);
   }
-  if (patterns !== undefined) {
-    const programs = config.shell === undefined
-      ? directPrograms(argv)
-      : shellPrograms(line, config);
-    for (const program of programs) checkProgram(program, patterns, options);
-  }
-  return argv;
+  if (patterns === undefined) return { argv, programs: [] };
+  const programs = config.shell === undefined ? directPrograms(argv) : shellPrograms(line, config);
+  const files = programs.map((program) =>
+    checkProgram(program, patterns, options, refuse) ?? program.name
+  );
+  return { argv, programs: files, ...(allowlistRefusal && { allowlistRefusal }) };
 }

@@ -28,6 +28,11 @@ const DEFAULT_OUTPUT_SIZE = "10MB";
 /** HTTP sessions open at once when `MCP_BG_HTTP_MAX_SESSIONS` is not set. */
 export const DEFAULT_MAX_SESSIONS = 100;
 
+/** Every value of `MCP_BG_APPROVAL`. */
+export const APPROVAL_MODES = ["off", "ask"] as const;
+/** `off`: an allowlist refusal is final; `ask`: the person may approve the command. */
+export type ApprovalMode = typeof APPROVAL_MODES[number];
+
 /** Finished jobs together keep this many streams' worth of output unless told otherwise. */
 export const HELD_OUTPUT_STREAMS = 10;
 
@@ -50,6 +55,10 @@ export interface Config {
   readonly workingDir: string;
   /** Allowlist patterns (as written); `undefined` allows every command. */
   readonly allowedCommands: readonly RegExp[] | undefined;
+  /** `MCP_BG_APPROVAL`: `ask` turns an allowlist refusal into a question to the person. */
+  readonly approval: ApprovalMode;
+  /** Seconds a question to the person waits for an answer before the command is refused. */
+  readonly approvalTimeoutSeconds: number;
   /** `MCP_BG_SHELL`: run each line as `<shell> -c <line>`; `undefined` runs argv directly. */
   readonly shell: ShellConfig | undefined;
   /** `MCP_BG_CONTAINMENT`: whether jobs run inside bubblewrap. */
@@ -140,6 +149,31 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
       raw === undefined ? undefined : patterns("MCP_BG_ALLOWED_COMMANDS", raw),
     show: (list) => `allowlist=${list === undefined ? "off" : `${list.length} pattern(s)`}`,
   }),
+  approval: custom({
+    variable: "MCP_BG_APPROVAL",
+    help: "off, or ask: a command only the allowlist refuses is put to the person " +
+      "(MCP elicitation, or the console) to allow once, allow for the session, or deny.",
+    default: "off",
+    blankIsUnset: true,
+    parse: (raw): ApprovalMode => {
+      const value = (raw ?? "off").trim();
+      if (!(APPROVAL_MODES as readonly string[]).includes(value)) {
+        throw new ConfigError("MCP_BG_APPROVAL", raw!, "off or ask");
+      }
+      return value as ApprovalMode;
+    },
+  }),
+  approvalTimeoutSeconds: {
+    ...wholeNumber({
+      variable: "MCP_BG_APPROVAL_TIMEOUT",
+      help: "Seconds a question to the person waits for an answer; then the command is refused",
+      min: 1,
+      max: 86400,
+      default: 180,
+      unit: "s",
+    }),
+    brief: false,
+  },
   shell: custom({
     variable: "MCP_BG_SHELL",
     help: "Run each line with this shell (`bash`, `sh`, or a path); checked by a shell parser.",

@@ -112,12 +112,16 @@ export class HttpTestServer implements AsyncDisposable {
     return this.#stderr.text;
   }
 
-  /** Connects a new SDK client (a new session), sending `headers` with every request. */
-  async connect(headers: Record<string, string> = {}): Promise<HttpClient> {
+  /**
+   * Connects a new SDK client (a new session), sending `headers` with every request; `client`
+   * replaces the plain one (e.g. one that answers elicitations).
+   */
+  async connect(headers: Record<string, string> = {}, given?: Client): Promise<HttpClient> {
     const transport = new StreamableHTTPClientTransport(new URL(this.url), {
       requestInit: { headers },
     });
-    const client = new Client({ name: "mcp-background-job-http-tests", version: "1.0.0" });
+    const client = given ??
+      new Client({ name: "mcp-background-job-http-tests", version: "1.0.0" });
     await client.connect(transport);
     const connected = new HttpClient(client, transport);
     this.#clients.push(connected);

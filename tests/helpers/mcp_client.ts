@@ -28,6 +28,8 @@ export interface ServerOptions {
   readonly command?: string;
   /** The server's working directory; default: the test's. */
   readonly cwd?: string;
+  /** The client to connect (e.g. one that answers elicitations); default: a plain one. */
+  readonly client?: Client;
 }
 
 /** A tool call's outcome, unpacked. */
@@ -148,7 +150,8 @@ export class TestServer extends ToolClient implements AsyncDisposable {
       cwd: options.cwd,
       stderr: "pipe",
     });
-    const client = new Client({ name: "mcp-background-job-tests", version: "1.0.0" });
+    const client = options.client ??
+      new Client({ name: "mcp-background-job-tests", version: "1.0.0" });
     const server = new TestServer(client, transport);
     await client.connect(transport);
     return server;

@@ -12,6 +12,9 @@ import { type Job, STDIN_MODES } from "../../jobs/job.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { ToolError } from "../../errors.ts";
 import { describeExecuteCommand } from "../command_description.ts";
+import { askChannel, startWithApproval } from "../approval/approved_start.ts";
+import type { SessionApprovals } from "../approval/session_approvals.ts";
+import type { TaskProgress, TaskToolExtra } from "../task_tool.ts";
 
 /**
  * The arguments of every tool that starts a job: the command line and its start options. Their
@@ -35,13 +38,34 @@ const describedStartJobShape = {
   stdin: startJobShape.stdin.describe("closed: end-of-file at once"),
 };
 
-/** Validates `args` as `execute_command` does and starts the job (see {@linkcode JobManager.start}). */
+/** Where a tool that starts jobs asks the person about a command the allowlist refuses. */
+export interface StartApproval {
+  readonly server: McpServer;
+  /** The session's approvals; `undefined` when `MCP_BG_APPROVAL` is off. */
+  readonly approvals: SessionApprovals | undefined;
+}
+
+/**
+ * Validates `args` as `execute_command` does and starts the job (see {@linkcode JobManager.start}),
+ * asking the person first when the allowlist alone refuses it and approval is on.
+ */
 export function startJob(
   manager: JobManager,
   args: z.infer<z.ZodObject<typeof startJobShape>>,
-): Job {
+  approval: StartApproval,
+  extra: TaskToolExtra,
+  progress?: TaskProgress,
+): Job | Promise<Job> {
   const { command, cwd, env, timeout, name, stdin } = args;
-  return manager.start(command, { cwd, env, timeoutSeconds: timeout, name, stdin });
+  const timeoutMs = manager.config.approvalTimeoutSeconds * 1000;
+  return startWithApproval(
+    manager,
+    command,
+    { cwd, env, timeoutSeconds: timeout, name, stdin },
+    approval.approvals,
+    () => askChannel(approval.server, extra, timeoutMs, progress),
+    extra.signal,
+  );
 }
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.
@@ -57,13 +81,17 @@ const DEFINITION = {
 };
 
 /** Registers `execute_command` on `server`. */
-export function registerExecuteCommand(server: McpServer, manager: JobManager): void {
+export function registerExecuteCommand(
+  server: McpServer,
+  manager: JobManager,
+  approvals?: SessionApprovals,
+): void {
   // The description follows the configuration; the schemas are the shared ones.
   server.registerTool("execute_command", {
     ...DEFINITION,
     description: describeExecuteCommand(manager.config),
-  }, ({ if_running, ...args }) =>
-    runTool("execute_command", manager.logger, () => {
+  }, ({ if_running, ...args }, extra) =>
+    runTool("execute_command", manager.logger, async () => {
       if (if_running === "reuse") {
         if (args.name === undefined) {
           throw new ToolError('Invalid if_running: "reuse" needs a name to find the job by');
@@ -71,6 +99,7 @@ export function registerExecuteCommand(server: McpServer, manager: JobManager): 
         const running = manager.runningNamed(args.name);
         if (running !== undefined) return jsonResult({ job_id: running.id, reused: true });
       }
-      return jsonResult({ job_id: startJob(manager, args).id });
+      const job = await startJob(manager, args, { server, approvals }, extra);
+      return jsonResult({ job_id: job.id });
     }));
 }

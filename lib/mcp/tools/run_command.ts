@@ -13,6 +13,7 @@ import { describeJob, jobStatusReference } from "../job_view.ts";
 import type { CancellableTaskStore } from "../task_store.ts";
 import { registerTaskTool, type TaskToolBody } from "../task_tool.ts";
 import { startJob, startJobShape } from "./execute_command.ts";
+import type { SessionApprovals } from "../approval/session_approvals.ts";
 import { DEFAULT_MAX_BYTES } from "../output_view.ts";
 
 /** Lines of each stream returned when the client gives no `tail_lines`. */
@@ -46,11 +47,14 @@ export function registerRunCommand(
   server: McpServer,
   manager: JobManager,
   tasks: CancellableTaskStore,
+  approvals?: SessionApprovals,
 ): void {
   const run: TaskToolBody<typeof DEFINITION.inputSchema> = (input, extra, task) =>
     runTool("run_command", manager.logger, async () => {
       const { tail_lines, ...start } = input;
-      const job = startJob(manager, start);
+      const started = startJob(manager, start, { server, approvals }, extra, task);
+      // Started at once unless a person is asked: then the task is told its job only later.
+      const job = started instanceof Promise ? await started : started;
       task.attachJob(job.id);
       task.note(`job ${job.id} running: ${job.command}`);
       // Nobody will read the answer any more: the job was this call's alone.
