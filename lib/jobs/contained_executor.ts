@@ -12,7 +12,7 @@
  */
 import { SpawnError } from "../errors.ts";
 import type { Executor, ProcessStatus, SpawnedProcess, SpawnSpec } from "./executor.ts";
-import { spawnDetached } from "./local_executor.ts";
+import { spawnWithFd3, type StartedChild } from "./extra_fd_spawn.ts";
 import { assertRunPermitted, spawnFailure, type SpawnPlace } from "./spawn_failure.ts";
 import type { GroupSignaller } from "./process_group.ts";
 import { signalOfExitCode } from "./linux_signals.ts";
@@ -29,11 +29,14 @@ import {
   unrunnableReason,
 } from "../sandbox/program_path.ts";
 import { whyHidden } from "../sandbox/hidden_paths.ts";
+import { jobFilter } from "../sandbox/seccomp/job_filter.ts";
 
 /** What the contained executor needs. */
 export interface ContainedExecutorOptions {
   /** The `bwrap` program (a path found on `PATH`). */
   readonly bwrap: string;
+  /** A POSIX shell (a path found on `PATH`), which hands the job its stdin past bwrap. */
+  readonly sh: string;
   readonly policy: ContainmentPolicy;
   /** The server's working directory, writable when the policy restricts writes. */
   readonly workingDir: string;
@@ -115,6 +118,19 @@ async function childrenOf(pid: number): Promise<number[] | undefined> {
   return text.split(" ").filter((word) => word.trim() !== "").map(Number);
 }
 
+/**
+ * bubblewrap and its init keep fds 0-2 open for the sandbox's whole life, so a job that closed
+ * its stdin would never break the pipe: the server would write into a void. They close every
+ * other descriptor, so the pipe travels past them as fd 4 and the job takes it back as fd 0.
+ */
+const HAND_STDIN_PAST_BWRAP = 'exec 4<&0 0</dev/null; exec "$@"';
+const TAKE_STDIN_BACK = 'exec 0<&4 4<&-; exec "$@"';
+
+/** The job's whole environment: `spec.env` (or the server's) with its additions. */
+function jobEnvironment(spec: SpawnSpec): Record<string, string> {
+  return { ...(spec.env ?? Deno.env.toObject()), ...spec.envAdditions };
+}
+
 /** bwrap reports a death by signal n as exit code 128 + n; report it as the signal again. */
 function programStatus(status: Deno.CommandStatus): ProcessStatus {
   if (status.signal !== null) return status;
@@ -129,12 +145,12 @@ class ContainedProcess implements SpawnedProcess {
   readonly stderr: ReadableStream<Uint8Array>;
   readonly status: Promise<ProcessStatus>;
   readonly contained = true;
-  readonly #bwrap: Deno.ChildProcess;
+  readonly #bwrap: StartedChild;
   readonly #signaller: GroupSignaller;
   #ended = false;
   #init: number | undefined;
 
-  constructor(bwrap: Deno.ChildProcess, spec: SpawnSpec, signaller: GroupSignaller) {
+  constructor(bwrap: StartedChild, spec: SpawnSpec, signaller: GroupSignaller) {
     this.#bwrap = bwrap;
     this.#signaller = signaller;
     this.pid = bwrap.pid;
@@ -184,8 +200,10 @@ class ContainedProcess implements SpawnedProcess {
  * import { createContainedExecutor } from "./contained_executor.ts";
  * import { createGroupSignaller } from "./process_group.ts";
  * import { OPEN_POLICY } from "../sandbox/containment_policy.ts";
+import { jobFilter } from "../sandbox/seccomp/job_filter.ts";
  * const executor = createContainedExecutor({
  *   bwrap: "/usr/bin/bwrap",
+ *   sh: "/bin/sh",
  *   policy: OPEN_POLICY,
  *   workingDir: Deno.cwd(),
  *   signaller: createGroupSignaller(),
@@ -196,6 +214,7 @@ class ContainedProcess implements SpawnedProcess {
  */
 export function createContainedExecutor(options: ContainedExecutorOptions): Executor {
   const rulePathsSeen = new Map<string, ResolvedPath>();
+  const filter = jobFilter({ network: options.policy.network });
   return {
     signalMethod: options.signaller.method,
     spawn(spec: SpawnSpec): SpawnedProcess {
@@ -215,12 +234,33 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
         if (!(error instanceof RulePathMoved)) throw error;
         throw new SpawnError(`Cannot start "${program}": ${error.message}`, { cause: error });
       }
-      let bwrap: Deno.ChildProcess;
+      let bwrap: StartedChild;
       try {
-        bwrap = spawnDetached({ ...spec, argv: [options.bwrap, ...args, "--", ...spec.argv] });
+        bwrap = spawnWithFd3({
+          program: options.sh,
+          args: [
+            "-c",
+            HAND_STDIN_PAST_BWRAP,
+            "sh",
+            options.bwrap,
+            ...args,
+            "--seccomp",
+            "3",
+            "--",
+            options.sh,
+            "-c",
+            TAKE_STDIN_BACK,
+            "sh",
+            ...spec.argv,
+          ],
+          cwd: spec.cwd,
+          env: jobEnvironment(spec),
+          stdin: spec.stdin === "closed" ? "null" : "pipe",
+          fd3: filter,
+        });
       } catch (error) {
-        if (!(error instanceof SpawnError)) throw error;
-        throw new SpawnError(`Cannot start "${program}" in its sandbox: ${error.message}`, {
+        const failure = spawnFailure(options.sh, error, place);
+        throw new SpawnError(`Cannot start "${program}" in its sandbox: ${failure.message}`, {
           cause: error,
         });
       }

@@ -21,6 +21,8 @@ export interface ContainmentAvailability {
   readonly reason: string;
   /** The `bwrap` found on `PATH`, when there is one. */
   readonly bwrap?: string;
+  /** The `sh` found on `PATH`, which starts bwrap with the job's stdin out of its reach. */
+  readonly sh?: string;
 }
 
 const INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)";
@@ -46,6 +48,13 @@ function probe(): ContainmentAvailability {
   if (Deno.permissions.querySync({ name: "run", command: bwrap }).state !== "granted") {
     return { available: false, reason: "--allow-run does not include bwrap", bwrap };
   }
+  const sh = locateProgram("sh", { cwd: "/", searchPath: Deno.env.get("PATH") ?? "" })?.path;
+  if (sh === undefined) {
+    return { available: false, reason: "sh not found on PATH: it starts bwrap", bwrap };
+  }
+  if (Deno.permissions.querySync({ name: "run", command: sh }).state !== "granted") {
+    return { available: false, reason: "--allow-run does not include sh (it starts bwrap)", bwrap };
+  }
   // One real sandbox, as jobs get it (network off needs one more namespace, so try that too).
   const args = bwrapArguments({ ...OPEN_POLICY, network: false }, { workingDir: "/", cwd: "/" });
   try {
@@ -57,7 +66,7 @@ function probe(): ContainmentAvailability {
       stderr: "piped",
     }).outputSync();
     if (success) {
-      return { available: true, reason: `bubblewrap works here: ${bwrap}`, bwrap };
+      return { available: true, reason: `bubblewrap works here: ${bwrap}`, bwrap, sh };
     }
     const why = new TextDecoder().decode(stderr).trim().split("\n")[0] || "it failed";
     return { available: false, reason: `bwrap cannot make a sandbox here: ${why}`, bwrap };
@@ -131,6 +140,7 @@ export function createExecutor(
   }
   const executor = createContainedExecutor({
     bwrap: availability.bwrap!,
+    sh: availability.sh!,
     policy: {
       allowWrite: config.allowWrite,
       denyRead: [...config.denyRead ?? [], ...serverSecretPaths()],

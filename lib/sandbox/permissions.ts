@@ -50,7 +50,8 @@ function allowRun(config: SandboxPolicy, notes: string[]): string {
       `shell mode: Deno can only gate the shell itself (${config.shell.path}); the commands ` +
         "inside a line are checked by the allowlist alone",
     );
-    return `--allow-run=${[config.shell.path, "kill", ...containmentRun(config, notes)].join(",")}`;
+    const programs = new Set([config.shell.path, "kill", ...containmentRun(config, notes)]);
+    return `--allow-run=${[...programs].join(",")}`;
   }
   if (config.allowedCommands === undefined) {
     notes.push("no MCP_BG_ALLOWED_COMMANDS: every program may run, so --allow-run is unscoped");
@@ -70,7 +71,7 @@ function allowRun(config: SandboxPolicy, notes: string[]): string {
   }
   // kill signals a job's whole process group where Deno.kill is refused.
   programs.add("kill");
-  return `--allow-run=${[...programs, ...containmentRun(config, notes)].join(",")}`;
+  return `--allow-run=${[...new Set([...programs, ...containmentRun(config, notes)])].join(",")}`;
 }
 
 /**
@@ -81,10 +82,10 @@ function containmentRun(config: SandboxPolicy, notes: string[]): string[] {
   if (config.containment === "off") return [];
   notes.push(
     "containment: bwrap starts every job, so it is allowed; the program inside is still " +
-      "checked against this list before bwrap runs it; cat finds a sandbox's processes so that " +
-      "send_signal reaches the program",
+      "checked against this list before bwrap runs it; sh starts bwrap (it hands the job its " +
+      "stdin past bwrap); cat finds a sandbox's processes so that send_signal reaches the program",
   );
-  return ["bwrap", "cat"];
+  return ["bwrap", "sh", "cat"];
 }
 
 /**

@@ -150,6 +150,8 @@ Deno.test({
       assert.equal((await server.waitForEnd(cat)).status, "completed");
 
       const python = await server.start("python3 -i -q");
+      // Its first prompt: python is up (its start on a loaded machine can take seconds).
+      await server.waitForOutput(python, (output) => output.stderr.startsWith(">>> "), 30_000);
       const answer = await server.ok<{ stdout: string }>("interact_with_job", {
         job_id: python,
         input: "print(6 * 7)",

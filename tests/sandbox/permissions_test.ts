@@ -109,7 +109,7 @@ Deno.test("--print-permissions derives allow-run from the allowlist's literal pr
   const { line, notes } = denoRunLine(config, "/srv/main.ts");
   assert.equal(
     line,
-    "deno run --allow-env --allow-read --allow-run=ls,git,npm,kill,bwrap,cat /srv/main.ts",
+    "deno run --allow-env --allow-read --allow-run=ls,git,npm,kill,bwrap,sh,cat /srv/main.ts",
   );
   assert.match(notes[0]!, /pattern \/\.\*\/ names no literal program/);
   assert.match(notes[1]!, /containment: bwrap starts every job/);
@@ -128,7 +128,7 @@ Deno.test("--print-permissions derives allow-run from the allowlist's literal pr
   const printed = new TextDecoder().decode((await command.output()).stdout);
   assert.match(
     printed,
-    /^deno run --allow-env --allow-read --allow-run=echo,kill,bwrap,cat \S+main\.ts\n$/,
+    /^deno run --allow-env --allow-read --allow-run=echo,kill,bwrap,sh,cat \S+main\.ts\n$/,
   );
 });
 
