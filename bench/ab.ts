@@ -113,87 +113,99 @@ export async function abReport(
   label: string,
   size: AbSize,
   progress: (line: string) => void,
+  /** The figure groups to measure (`init`, `trip`, `visible`, `fifty`, `drain`, `floor`); all by default. */
+  only?: ReadonlySet<string>,
 ): Promise<string> {
+  const want = (group: string) => only === undefined || only.has(group);
+  const starts = pair(), trips = pair();
+  const visibleOff = pair(), visibleContained = pair();
+  const fiftyOff = pair(), fiftyContained = pair();
+  const drains = pair(), peaks = pair(), idles = pair(), cats: number[] = [];
   const entries = { base, tree: MAIN };
   const { available, bwrap } = containmentAvailability();
 
-  progress(`A/B: initialize (${size.starts} starts each)`);
-  const starts = pair();
-  await timeToInitialize(base); // warm Deno's caches for both
-  await timeToInitialize(MAIN);
-  for (let round = 0; round < size.starts; round++) {
-    await alternate(
-      round,
-      async (side) => void starts[side].push(await timeToInitialize(entries[side])),
-    );
+  if (want("init")) {
+    progress(`A/B: initialize (${size.starts} starts each)`);
+    await timeToInitialize(base); // warm Deno's caches for both
+    await timeToInitialize(MAIN);
+    for (let round = 0; round < size.starts; round++) {
+      await alternate(
+        round,
+        async (side) => void starts[side].push(await timeToInitialize(entries[side])),
+      );
+    }
   }
 
-  progress(`A/B: get_job_status round trips (${size.roundTrips} each, alternating)`);
-  const trips = pair();
-  {
-    await using a = await TestServer.start({ entry: base, env: OFF });
-    await using b = await TestServer.start({ entry: MAIN, env: OFF });
-    const servers = { base: a, tree: b };
-    const jobs = { base: await a.start("true"), tree: await b.start("true") };
-    for (const side of ["base", "tree"] as const) {
-      await waitEnded(servers[side], jobs[side], 2);
-      for (let i = 0; i < 100; i++) {
-        await servers[side].ok("get_job_status", { job_id: jobs[side] });
+  if (want("trip")) {
+    progress(`A/B: get_job_status round trips (${size.roundTrips} each, alternating)`);
+    {
+      await using a = await TestServer.start({ entry: base, env: OFF });
+      await using b = await TestServer.start({ entry: MAIN, env: OFF });
+      const servers = { base: a, tree: b };
+      const jobs = { base: await a.start("true"), tree: await b.start("true") };
+      for (const side of ["base", "tree"] as const) {
+        await waitEnded(servers[side], jobs[side], 2);
+        for (let i = 0; i < 100; i++) {
+          await servers[side].ok("get_job_status", { job_id: jobs[side] });
+        }
+      }
+      for (let i = 0; i < size.roundTrips; i++) {
+        await alternate(i, async (side) => {
+          const start = performance.now();
+          await servers[side].ok("get_job_status", { job_id: jobs[side] });
+          trips[side].push(performance.now() - start);
+        });
       }
     }
-    for (let i = 0; i < size.roundTrips; i++) {
-      await alternate(i, async (side) => {
-        const start = performance.now();
-        await servers[side].ok("get_job_status", { job_id: jobs[side] });
-        trips[side].push(performance.now() - start);
+  }
+
+  if (want("visible")) {
+    progress(`A/B: execute_command → output visible (${size.visible} each, 4 servers)`);
+    {
+      await using aOff = await TestServer.start({ entry: base, env: OFF });
+      await using bOff = await TestServer.start({ entry: MAIN, env: OFF });
+      await using aIn = available ? await TestServer.start({ entry: base, env: CONTAINED }) : aOff;
+      await using bIn = available ? await TestServer.start({ entry: MAIN, env: CONTAINED }) : bOff;
+      const off = { base: aOff, tree: bOff }, contained = { base: aIn, tree: bIn };
+      for (let i = -3; i < size.visible; i++) {
+        await alternate(i, async (side) => {
+          const sample = await outputVisibleOnce(off[side], `visible-${i}`);
+          if (i >= 0) visibleOff[side].push(sample);
+        });
+        if (!available) continue;
+        await alternate(i, async (side) => {
+          const sample = await outputVisibleOnce(contained[side], `visible-${i}`);
+          if (i >= 0) visibleContained[side].push(sample);
+        });
+      }
+    }
+  }
+
+  if (want("fifty")) {
+    progress(`A/B: 50 jobs at once until all report output (${size.fifty} runs each, 4 servers)`);
+    for (let round = 0; round < size.fifty; round++) {
+      await alternate(round, async (side) => {
+        fiftyOff[side].push(await fiftyUntilOutput(entries[side], OFF));
+        if (available) fiftyContained[side].push(await fiftyUntilOutput(entries[side], CONTAINED));
       });
     }
   }
 
-  progress(`A/B: execute_command → output visible (${size.visible} each, 4 servers)`);
-  const visibleOff = pair(), visibleContained = pair();
-  {
-    await using aOff = await TestServer.start({ entry: base, env: OFF });
-    await using bOff = await TestServer.start({ entry: MAIN, env: OFF });
-    await using aIn = available ? await TestServer.start({ entry: base, env: CONTAINED }) : aOff;
-    await using bIn = available ? await TestServer.start({ entry: MAIN, env: CONTAINED }) : bOff;
-    const off = { base: aOff, tree: bOff }, contained = { base: aIn, tree: bIn };
-    for (let i = -3; i < size.visible; i++) {
-      await alternate(i, async (side) => {
-        const sample = await outputVisibleOnce(off[side], `visible-${i}`);
-        if (i >= 0) visibleOff[side].push(sample);
+  if (want("drain")) {
+    progress(`A/B: 200 MB drain and 100 MB flood peak RSS (${size.floods} runs each)`);
+    for (let round = 0; round < size.floods; round++) {
+      await alternate(round, async (side) => {
+        drains[side].push((await flood(200_000_000, entries[side])).drainMs);
+        const small = await flood(100_000_000, entries[side]);
+        peaks[side].push(small.peakRss);
+        idles[side].push(small.idleRss);
       });
-      if (!available) continue;
-      await alternate(i, async (side) => {
-        const sample = await outputVisibleOnce(contained[side], `visible-${i}`);
-        if (i >= 0) visibleContained[side].push(sample);
-      });
+      cats.push(await timeShell("yes | head -c 200000000 | cat > /dev/null"));
     }
-  }
-
-  progress(`A/B: 50 jobs at once until all report output (${size.fifty} runs each, 4 servers)`);
-  const fiftyOff = pair(), fiftyContained = pair();
-  for (let round = 0; round < size.fifty; round++) {
-    await alternate(round, async (side) => {
-      fiftyOff[side].push(await fiftyUntilOutput(entries[side], OFF));
-      if (available) fiftyContained[side].push(await fiftyUntilOutput(entries[side], CONTAINED));
-    });
-  }
-
-  progress(`A/B: 200 MB drain and 100 MB flood peak RSS (${size.floods} runs each)`);
-  const drains = pair(), peaks = pair(), idles = pair(), cats: number[] = [];
-  for (let round = 0; round < size.floods; round++) {
-    await alternate(round, async (side) => {
-      drains[side].push((await flood(200_000_000, entries[side])).drainMs);
-      const small = await flood(100_000_000, entries[side]);
-      peaks[side].push(small.peakRss);
-      idles[side].push(small.idleRss);
-    });
-    cats.push(await timeShell("yes | head -c 200000000 | cat > /dev/null"));
   }
 
   const floor = { bwrap: [] as number[], bare: [] as number[], jobArgs: [] as number[] };
-  if (bwrap !== undefined) {
+  if (bwrap !== undefined && want("floor")) {
     progress(`floor: \`bwrap --bind / / true\` against \`true\` (${size.spawns} spawns each)`);
     const jobArgs = bwrapArguments(OPEN_POLICY, { workingDir: Deno.cwd(), cwd: Deno.cwd() });
     for (let i = 0; i < size.spawns; i++) {
@@ -205,9 +217,11 @@ export async function abReport(
 
   const m = (samples: number[]) => median(samples);
   const row = (figure: string, p: Pair, show: (v: number) => string, goal: string) =>
-    `| ${figure} | ${show(m(p.base))} | ${show(m(p.tree))} | ${
-      times(m(p.tree), m(p.base))
-    } | ${goal} |`;
+    p.base.length === 0
+      ? ""
+      : `| ${figure} | ${show(m(p.base))} | ${show(m(p.tree))} | ${
+        times(m(p.tree), m(p.base))
+      } | ${goal} |`;
   const p50 = (p: Pair) => ({ base: [m(p.base)], tree: [m(p.tree)] });
   const p99 = (p: Pair) => ({ base: [percentile(p.base, 99)], tree: [percentile(p.tree, 99)] });
   const lines = [
@@ -242,14 +256,14 @@ export async function abReport(
     row("Peak RSS (VmHWM) under a 100 MB flood", peaks, mib, "< 100 MiB"),
     row("RSS right after `initialize`", idles, mib, ""),
   );
-  const notes: string[] = [
-    "",
-    `Derived, each within its side (${label} / this tree):`,
-    "",
-    `- 200 MB drain against \`yes | head -c 200000000 | cat > /dev/null\` (${ms(m(cats))}): ` +
-    `${times(m(drains.base), m(cats))} / ${times(m(drains.tree), m(cats))} (goal ≤ 1.30×).`,
-  ];
-  if (available) {
+  const notes: string[] = ["", `Derived, each within its side (${label} / this tree):`, ""];
+  if (cats.length > 0) {
+    notes.push(
+      `- 200 MB drain against \`yes | head -c 200000000 | cat > /dev/null\` (${ms(m(cats))}): ` +
+        `${times(m(drains.base), m(cats))} / ${times(m(drains.tree), m(cats))} (goal ≤ 1.30×).`,
+    );
+  }
+  if (available && visibleOff.base.length > 0 && fiftyOff.base.length > 0) {
     const added = (side: "base" | "tree") => m(visibleContained[side]) - m(visibleOff[side]);
     const ratio = (side: "base" | "tree") => m(fiftyContained[side]) / m(fiftyOff[side]);
     notes.push(
@@ -269,5 +283,5 @@ export async function abReport(
         `\`/dev\`, default policy) ${ms(m(floor.jobArgs))}.`,
     );
   }
-  return [...lines, ...notes].join("\n");
+  return [...lines.filter((line) => line !== ""), ...notes].join("\n");
 }

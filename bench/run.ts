@@ -14,6 +14,8 @@
  *   deno task bench --soak       # only the soak: thousands of jobs, sessions and waiters
  *   deno task bench --baseline <rev>  # only the A/B table: <rev> (checked out with git worktree
  *                                     # into a temporary directory) against this working tree
+ *   deno task bench --baseline <rev> --figures trip,init  # only some of its figures (init, trip,
+ *                                     # visible, fifty, drain, floor)
  *   deno task bench --waiters-only  # only other calls during a flood with 0, 20 and 100 waiters
  *                                   # (with --compare, that checkout's server too: before/after)
  *
@@ -52,6 +54,7 @@ const { values } = parseArgs({
     "drain-only": { type: "boolean", default: false },
     compare: { type: "string" },
     baseline: { type: "string" },
+    figures: { type: "string" },
 
     soak: { type: "boolean", default: false },
     "waiters-only": { type: "boolean", default: false },
@@ -329,7 +332,9 @@ async function abSection(rev: string): Promise<void> {
   const label = `\`${rev}\``;
   const machineLines = await machine();
   const started = new Date();
-  const table = await abReport(baseline.entry, label, AB_SIZES[quick ? "quick" : "full"], progress);
+  const only = values.figures === undefined ? undefined : new Set(values.figures.split(","));
+  const size = AB_SIZES[quick ? "quick" : "full"];
+  const table = await abReport(baseline.entry, label, size, progress, only);
   const text = [
     `Run on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC${
       quick ? " (quick mode: fewer samples)" : ""

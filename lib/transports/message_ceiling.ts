@@ -20,6 +20,58 @@ import {
 import { ResultTooLargeError } from "../errors.ts";
 import { MAX_MESSAGE_BYTES } from "../message_limits.ts";
 
+/** A message as JSON, with its UTF-8 size (exact only up to the limit it was measured for). */
+export interface SerializedMessage {
+  /** `undefined` when it cannot even be serialized (longer than V8's longest string). */
+  readonly json: string | undefined;
+  /** `Infinity` when there is no JSON. */
+  readonly bytes: number;
+}
+
+/**
+ * `message` serialized once, and the UTF-8 size of that JSON, exact only up to `limit`, which
+ * is all a caller needs: the same JSON is then written, so measuring costs no second pass.
+ *
+ * @example Usage
+ * ```ts
+ * import { serializeMessage } from "./message_ceiling.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(serializeMessage({ text: "é" }, 100), { json: '{"text":"é"}', bytes: 12 });
+ * ```
+ */
+export function serializeMessage(message: unknown, limit: number): SerializedMessage {
+  let json: string;
+  try {
+    json = JSON.stringify(message);
+  } catch (error) {
+    // RangeError: longer than the longest string V8 can make.
+    if (error instanceof RangeError) return { json: undefined, bytes: Infinity };
+    throw error;
+  }
+  // A UTF-16 unit takes one to three bytes: only the middle range needs counting.
+  if (json.length > limit || json.length * 3 <= limit) return { json, bytes: json.length };
+  return { json, bytes: utf8Length(json) };
+}
+
+/** The UTF-8 size of `text`, counted without encoding it (lone surrogates as U+FFFD: 3). */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      // A surrogate pair: two units, four bytes.
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2;
+        i++;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
 /**
  * The UTF-8 size of `message` serialized, or `Infinity` when it cannot even be serialized (V8's
  * longest string); exact only up to `limit`, which is all a caller needs.
@@ -32,17 +84,16 @@ import { MAX_MESSAGE_BYTES } from "../message_limits.ts";
  * ```
  */
 export function serializedBytes(message: unknown, limit: number): number {
-  let json: string;
-  try {
-    json = JSON.stringify(message);
-  } catch (error) {
-    // RangeError: longer than the longest string V8 can make.
-    if (error instanceof RangeError) return Infinity;
-    throw error;
-  }
-  // A UTF-16 unit takes one to three bytes: only the middle range needs counting.
-  if (json.length > limit || json.length * 3 <= limit) return json.length;
-  return new TextEncoder().encode(json).length;
+  return serializeMessage(message, limit).bytes;
+}
+
+/** A transport that can write a message already serialized, sparing a second `JSON.stringify`. */
+export interface SerializedSender {
+  sendSerialized(json: string): Promise<void>;
+}
+
+function canSendSerialized(transport: Transport): transport is Transport & SerializedSender {
+  return typeof (transport as Partial<SerializedSender>).sendSerialized === "function";
 }
 
 /**
@@ -103,8 +154,11 @@ export class CeilingTransport implements Transport {
     const id = "method" in message ? undefined : message.id;
     const method = id === undefined ? undefined : this.#methods.get(id);
     if (id !== undefined) this.#methods.delete(id);
-    const bytes = serializedBytes(message, this.#maxBytes);
-    if (bytes <= this.#maxBytes) return this.#inner.send(message, options);
+    const { json, bytes } = serializeMessage(message, this.#maxBytes);
+    if (json !== undefined && bytes <= this.#maxBytes) {
+      const inner = this.#inner;
+      return canSendSerialized(inner) ? inner.sendSerialized(json) : inner.send(message, options);
+    }
     if (id === undefined) {
       const what = "method" in message ? message.method : "message";
       this.onerror?.(new Error(`Dropped a ${what} of ${bytes} bytes: over the message limit`));

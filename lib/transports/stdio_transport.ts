@@ -52,6 +52,7 @@ export class StdioTransport implements Transport {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #maxLineBytes: number;
   readonly #encoder = new TextEncoder();
+  readonly #decoder = new TextDecoder();
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // The current line's bytes while it is within the limit.
   #line = new ByteBuffer();
@@ -76,7 +77,12 @@ export class StdioTransport implements Transport {
 
   /** Writes `message` as one line; the writer keeps lines whole and in the order sent. */
   send(message: JSONRPCMessage): Promise<void> {
-    return this.#writer.write(this.#encoder.encode(JSON.stringify(message) + "\n"));
+    return this.sendSerialized(JSON.stringify(message));
+  }
+
+  /** Writes a message already serialized as JSON (one line: JSON has no raw newline). */
+  sendSerialized(json: string): Promise<void> {
+    return this.#writer.write(this.#encoder.encode(json + "\n"));
   }
 
   /** Stops reading and reports the end once. */
@@ -164,7 +170,7 @@ export class StdioTransport implements Transport {
   }
 
   #handleLine(line: Uint8Array): void {
-    const text = new TextDecoder().decode(line).trim();
+    const text = this.#decoder.decode(line).trim();
     if (text === "") return;
     let value: unknown;
     try {
