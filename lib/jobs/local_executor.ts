@@ -1,34 +1,40 @@
 /**
- * The local executor: each job is a `Deno.Command` leading its own process group, signalled as a
- * group (see process_group.ts).
+ * The local executor: each job is a `Deno.Command` leading its own session and process group,
+ * signalled as a group (see process_group.ts).
  *
  * @module
  */
 import type { Executor, SpawnedProcess, SpawnSpec } from "./executor.ts";
 import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
 import { spawnFailure } from "./spawn_failure.ts";
+import { sessionLauncher, startsCleanly } from "./session_launcher.ts";
 
 /**
- * Spawns `spec` detached (so it leads a new process group) with piped stdio.
+ * Spawns `spec` in a new session, so that it leads a new process group, with piped stdio:
+ * through the `setsid` program where that starts it the same (see session_launcher.ts), else
+ * `detached`.
  *
  * @throws {SpawnError} when the program is missing, not executable or not permitted.
  */
 export function spawnDetached(spec: SpawnSpec): Deno.ChildProcess {
   const [program, ...args] = spec.argv;
+  const searchPath = () => spec.envAdditions?.PATH ?? spec.env?.PATH ?? Deno.env.get("PATH") ?? "";
+  const setsid = sessionLauncher();
+  const direct = setsid === undefined ||
+    !startsCleanly(program, { cwd: spec.cwd, searchPath: searchPath() });
   try {
-    return new Deno.Command(program, {
-      args,
+    return new Deno.Command(direct ? program : setsid, {
+      args: direct ? args : ["--", program, ...args],
       cwd: spec.cwd,
       env: { ...spec.env, ...spec.envAdditions },
       clearEnv: spec.env !== undefined,
       stdin: spec.stdin === "closed" ? "null" : "piped",
       stdout: "piped",
       stderr: "piped",
-      detached: true,
+      detached: direct,
     }).spawn();
   } catch (error) {
-    const searchPath = spec.envAdditions?.PATH ?? spec.env?.PATH ?? Deno.env.get("PATH") ?? "";
-    throw spawnFailure(program, error, { cwd: spec.cwd, searchPath });
+    throw spawnFailure(program, error, { cwd: spec.cwd, searchPath: searchPath() });
   }
 }
 

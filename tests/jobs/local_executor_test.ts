@@ -4,6 +4,7 @@ import { loadConfig } from "../../lib/settings/config.ts";
 import type { Executor, SpawnSpec } from "../../lib/jobs/executor.ts";
 import { createLocalExecutor } from "../../lib/jobs/local_executor.ts";
 import { waitUntilGone } from "../helpers/processes.ts";
+import type { Argv } from "../../lib/sandbox/command_line.ts";
 
 Deno.test("the job table starts every job through the executor it was given", async () => {
   const local = createLocalExecutor();
@@ -46,4 +47,36 @@ Deno.test("a local process's SIGKILL ends its whole group and its status names t
   assert.equal(status.signal, "SIGKILL");
   assert.equal(status.success, false);
   await waitUntilGone(grandchild);
+});
+
+/** pid, process group and session of the process that printed its own /proc/self/stat fields. */
+async function idsPrinted(argv: Argv, env?: Record<string, string>): Promise<number[]> {
+  const spawned = createLocalExecutor().spawn({ argv, cwd: Deno.cwd(), stdin: "closed", env });
+  const [stdout] = await Promise.all([
+    new Response(spawned.stdout).text(),
+    spawned.stderr.cancel(),
+  ]);
+  await spawned.status;
+  return stdout.trim().split(" ").map(Number).concat(spawned.pid);
+}
+
+Deno.test("a local job leads its own session and process group, with the pid the server sees", async () => {
+  const report = "cut -d' ' -f1,5,6 /proc/$$/stat";
+  // A bare name found on PATH, an absolute path, and a script started by its #! line.
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/report.sh`, `#!/bin/sh\n${report}\n`, { mode: 0o755 });
+    const argvs: Argv[] = [["sh", "-c", report], ["/bin/sh", "-c", report], [`${dir}/report.sh`]];
+    for (const argv of argvs) {
+      const [pid, group, session, seen] = await idsPrinted(argv);
+      assert.deepEqual([pid, group, session], [seen, seen, seen], argv.join(" "));
+    }
+    // With its own environment (clearEnv) too.
+    const [pid, group, session, seen] = await idsPrinted(["sh", "-c", report], {
+      PATH: "/usr/bin:/bin",
+    });
+    assert.deepEqual([pid, group, session], [seen, seen, seen]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
