@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { McpServer } from "../sdk.ts";
 import type { JobManager } from "../../jobs/job_table.ts";
 import { filterStream, readStream, type StreamRead } from "../../output/reading.ts";
-import { compilePattern } from "../../output/line_pattern.ts";
+import { loadPatterns } from "../../output/load_patterns.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { jobIdSchema } from "../job_view.ts";
 import { maxBytesSchema, rawSchema } from "../output_view.ts";
@@ -56,7 +56,7 @@ export function registerReadJobOutput(server: McpServer, manager: JobManager): v
         const job = manager.get(args.job_id);
         const filter = args.filter === undefined
           ? undefined
-          : compilePattern("filter", args.filter);
+          : (await loadPatterns()).compilePattern("filter", args.filter);
         const final = job.status !== "running";
         const wanted = chosenStreams(args.stream);
         const result: Record<string, unknown> = {};

@@ -7,9 +7,9 @@ import { z } from "zod";
 import type { McpServer } from "../sdk.ts";
 import type { JobManager } from "../../jobs/job_table.ts";
 import { ToolError } from "../../errors.ts";
-import { compilePattern } from "../../output/line_pattern.ts";
 import { MAX_WAIT_SECONDS, waitForJob } from "../../jobs/waiting.ts";
 import { portDetection } from "../../jobs/listening.ts";
+import { loadPatterns } from "../../output/load_patterns.ts";
 import { jsonResult, runTool } from "../tool_result.ts";
 import { describeJob, jobIdSchema, jobStatusReference } from "../job_view.ts";
 import type { CancellableTaskStore } from "../task_store.ts";
@@ -70,7 +70,7 @@ export function registerWaitForJob(
       task.attachJob(job.id);
       const pattern = args.pattern === undefined
         ? undefined
-        : compilePattern("pattern", args.pattern);
+        : (await loadPatterns()).compilePattern("pattern", args.pattern);
       const progressToken = extra._meta?.progressToken;
       const awaited = [
         args.pattern === undefined ? undefined : `/${args.pattern}/`,
