@@ -24,6 +24,7 @@ import {
 } from "../sandbox/containment_policy.ts";
 import {
   locateProgram,
+  type ProgramLocation,
   resolvePath,
   shebangInterpreter,
   unrunnableReason,
@@ -46,9 +47,13 @@ export interface ContainedExecutorOptions {
 // How long a signal waits for bubblewrap to have started its init before it signals bwrap.
 const INIT_WAIT_MS = 2000;
 
-/** Fails as a direct spawn would when `program` cannot be run: bwrap would only fail later. */
-function refuseUnlessRunnable(program: string, place: SpawnPlace): void {
-  if (locateProgram(program, place) !== undefined) return;
+/**
+ * Where `program` is; fails as a direct spawn would when it cannot be run: bwrap would only fail
+ * later.
+ */
+function refuseUnlessRunnable(program: string, place: SpawnPlace): ProgramLocation {
+  const found = locateProgram(program, place);
+  if (found !== undefined) return found;
   const missing = unrunnableReason(program, place.cwd) === "program not found";
   const error = missing
     ? new Deno.errors.NotFound(program)
@@ -63,11 +68,10 @@ function refuseUnlessRunnable(program: string, place: SpawnPlace): void {
  */
 function refuseUnlessVisible(
   program: string,
+  found: ProgramLocation,
   place: SpawnPlace,
   options: ContainedExecutorOptions,
 ) {
-  const found = locateProgram(program, place);
-  if (found === undefined) return;
   const cannot = (why: string) => new SpawnError(`Cannot start "${program}": ${why}`);
   const hidden = whyHidden(found.path, options.policy, options.workingDir);
   if (hidden !== undefined) {
@@ -221,8 +225,8 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
       const [program] = spec.argv;
       const place = { cwd: spec.cwd, searchPath: jobVariable(spec, "PATH") ?? "" };
       assertRunPermitted(program, place);
-      refuseUnlessRunnable(program, place);
-      refuseUnlessVisible(program, place, options);
+      const found = refuseUnlessRunnable(program, place);
+      refuseUnlessVisible(program, found, place, options);
       let args: string[];
       try {
         args = bwrapArguments(options.policy, {

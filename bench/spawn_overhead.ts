@@ -1,0 +1,71 @@
+/**
+ * What the server adds to one contained spawn above bubblewrap itself: the synchronous part of
+ * the contained executor's `spawn` (checks, rule paths, mount table, arguments, the spawn call)
+ * against spawning bwrap with the same arguments directly, and against `bwrap --bind / / true`,
+ * interleaved. `deno run -A bench/spawn_overhead.ts [rounds]`.
+ *
+ * @module
+ */
+import { createContainedExecutor } from "../lib/jobs/contained_executor.ts";
+import { containmentAvailability } from "../lib/jobs/containment.ts";
+import { createGroupSignaller } from "../lib/jobs/process_group.ts";
+import { bwrapArguments, OPEN_POLICY } from "../lib/sandbox/containment_policy.ts";
+import { median } from "./job_latency.ts";
+
+const rounds = Number(Deno.args[0] ?? 200);
+const { bwrap } = containmentAvailability();
+if (bwrap === undefined) throw new Error("no bwrap here");
+const cwd = Deno.cwd();
+const executor = createContainedExecutor({
+  bwrap,
+  policy: OPEN_POLICY,
+  workingDir: cwd,
+  signaller: createGroupSignaller(),
+});
+const spec = { argv: ["true"] as const, cwd, stdin: "closed" as const };
+
+async function settle(
+  child: { stdout: ReadableStream; stderr: ReadableStream; status: Promise<unknown> },
+) {
+  await Promise.all([child.stdout.cancel(), child.stderr.cancel(), child.status]);
+}
+
+const samples: Record<string, number[]> = { server: [], direct: [], floor: [], whole: [] };
+for (let i = -10; i < rounds; i++) {
+  let start = performance.now();
+  const spawned = executor.spawn(spec);
+  const server = performance.now() - start;
+  await settle(spawned);
+  const whole = performance.now() - start;
+
+  start = performance.now();
+  const args = bwrapArguments(OPEN_POLICY, { workingDir: cwd, cwd });
+  const direct = new Deno.Command(bwrap, {
+    args: [...args, "--", "true"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const directMs = performance.now() - start;
+  await settle(direct);
+
+  start = performance.now();
+  const floor = new Deno.Command(bwrap, {
+    args: ["--bind", "/", "/", "true"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const floorMs = performance.now() - start;
+  await settle(floor);
+  if (i < 0) continue;
+  samples.server!.push(server);
+  samples.whole!.push(whole);
+  samples.direct!.push(directMs);
+  samples.floor!.push(floorMs);
+}
+const ms = (v: number) => `${v.toFixed(2)} ms`;
+console.log(`executor.spawn(), synchronous part, p50: ${ms(median(samples.server!))}`);
+console.log(`bwrapArguments + Deno.Command(bwrap).spawn(), p50: ${ms(median(samples.direct!))}`);
+console.log(`Deno.Command("bwrap --bind / / true").spawn(), p50: ${ms(median(samples.floor!))}`);
+console.log(`executor.spawn() until bwrap exited, p50: ${ms(median(samples.whole!))}`);
