@@ -222,8 +222,10 @@ export async function abReport(
       : `| ${figure} | ${show(m(p.base))} | ${show(m(p.tree))} | ${
         times(m(p.tree), m(p.base))
       } | ${goal} |`;
-  const p50 = (p: Pair) => ({ base: [m(p.base)], tree: [m(p.tree)] });
-  const p99 = (p: Pair) => ({ base: [percentile(p.base, 99)], tree: [percentile(p.tree, 99)] });
+  const at = (p: Pair, pct: number) =>
+    p.base.length === 0 ? p : { base: [percentile(p.base, pct)], tree: [percentile(p.tree, pct)] };
+  const p50 = (p: Pair) => at(p, 50);
+  const p99 = (p: Pair) => at(p, 99);
   const lines = [
     `| figure | ${label} | this tree | this / ${label} | goal |`,
     "| --- | --- | --- | --- | --- |",
