@@ -13,11 +13,12 @@ import { bwrapArguments, OPEN_POLICY } from "../lib/sandbox/containment_policy.t
 import { median } from "./job_latency.ts";
 
 const rounds = Number(Deno.args[0] ?? 200);
-const { bwrap } = containmentAvailability();
-if (bwrap === undefined) throw new Error("no bwrap here");
+const { bwrap, sh } = containmentAvailability();
+if (bwrap === undefined || sh === undefined) throw new Error("no bwrap here");
 const cwd = Deno.cwd();
 const executor = createContainedExecutor({
   bwrap,
+  sh,
   policy: OPEN_POLICY,
   workingDir: cwd,
   signaller: createGroupSignaller(),
