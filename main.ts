@@ -7,7 +7,7 @@
 import { helpText, parseCli } from "./lib/cli/cli.ts";
 import { httpToken, loadConfig, unknownVariableWarnings } from "./lib/settings/config.ts";
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/cli/startup_failure.ts";
-import { JobManager } from "./lib/jobs/job_table.ts";
+import { managedJobs } from "./lib/service/managed_jobs.ts";
 import { createServer } from "./lib/mcp/server.ts";
 import { registerConsoleApp } from "./lib/console/console_app.ts";
 import { installShutdown } from "./lib/jobs/shutdown.ts";
@@ -45,13 +45,19 @@ async function main(args: string[]): Promise<number | undefined> {
     console.log(line);
     return 0;
   }
-  const manager = new JobManager(config);
+  const { manager, ledger } = managedJobs(config);
+  if (ledger !== undefined) log(`ledger: ${ledger.dir}`);
   if (values.http) {
     const options = httpOptions(values, config, log);
     // Loaded only for --http, so a stdio server never pays for the HTTP stack at start-up.
     const { serveHttp } = await import("./lib/transports/http.ts");
     const http = await serveHttp(manager, options);
-    const shutdown = installShutdown(manager, log, { afterJobs: () => http.close() });
+    const shutdown = installShutdown(manager, log, {
+      afterJobs: async () => {
+        await http.close();
+        await ledger?.close();
+      },
+    });
     endWithLauncher(shutdown);
     log(`ready on ${http.url}; ${describeConfig(config, manager.executor)}`);
     log(`console: ${http.consoleUrl()}`);
@@ -64,7 +70,12 @@ async function main(args: string[]): Promise<number | undefined> {
       log,
     })
     : undefined;
-  const shutdown = installShutdown(manager, log, { afterJobs: web && (() => web.close()) });
+  const shutdown = installShutdown(manager, log, {
+    afterJobs: async () => {
+      await web?.close();
+      await ledger?.close();
+    },
+  });
   endWithLauncher(shutdown);
   const server = createServer(manager, { consoleUrl: web && (() => web.entryUrl()) });
   registerConsoleApp(server, manager);

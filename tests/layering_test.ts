@@ -17,6 +17,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // The live console is served by the HTTP transport and reads jobs through MCP's views.
   ["console/"],
   ["transports/"],
+  // The per-user service (its socket, lifetime, front) and the ledger it keeps on disk.
+  ["service/"],
   // Wiring: the library entry and the command line (flags, --doctor, start-up reports).
   ["cli/", "mod.ts"],
 ];

@@ -108,6 +108,7 @@ function policyVariables(config: Config): string[] {
 
 /**
  * The executor `config` asks for: contained (`auto` when available, `required`), or local.
+ * Contained jobs cannot see the `hidden` paths (the server's own directories).
  *
  * @throws {ConfigError} when containment is required, or a containment rule is set, and
  * containment is unavailable.
@@ -115,6 +116,7 @@ function policyVariables(config: Config): string[] {
 export function createExecutor(
   config: Config,
   signaller: GroupSignaller = createGroupSignaller(),
+  hidden: readonly string[] = [],
 ): Executor {
   if (config.containment === "off") {
     return local(signaller, "MCP_BG_CONTAINMENT=off");
@@ -143,7 +145,8 @@ export function createExecutor(
     sh: availability.sh!,
     policy: {
       allowWrite: config.allowWrite,
-      denyRead: [...config.denyRead ?? [], ...serverSecretPaths()],
+      // The server's own files (secrets, the ledger, the service's socket) are hidden from jobs.
+      denyRead: [...config.denyRead ?? [], ...serverSecretPaths(), ...hidden],
       network: config.network,
     },
     workingDir: config.workingDir,

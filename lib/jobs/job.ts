@@ -12,8 +12,11 @@ import type { Logger } from "../logger.ts";
 import { ListeningCache, type ListeningSocket, portDetection } from "./listening.ts";
 
 /** Every {@linkcode JobStatus}, for schemas. */
-export const JOB_STATUSES = ["running", "completed", "failed", "killed"] as const;
-/** Where a job is in its life. `failed` means a non-zero exit or death by a signal we did not send. */
+export const JOB_STATUSES = ["running", "completed", "failed", "killed", "lost"] as const;
+/**
+ * Where a job is in its life. `failed` means a non-zero exit or death by a signal we did not send;
+ * `lost`: read back from the ledger, it was still running when its server died.
+ */
 export type JobStatus = typeof JOB_STATUSES[number];
 
 /** Every {@linkcode KillReason}, for schemas. */
@@ -44,6 +47,8 @@ export interface JobOptions {
   readonly envAdditions?: Record<string, string>;
   /** A label the client chose, shown in listings. */
   readonly name?: string | null;
+  /** The session that started the job, shown in listings. */
+  readonly session?: string | null;
   /** Default `pipe`. */
   readonly stdin?: StdinMode;
   /** How the person approved a command the allowlist refused, if it was one. */
@@ -65,6 +70,27 @@ const READ_SIZE = 64 * 1024;
 const LISTENING_MAX_AGE_MS = 1000;
 const encoder = new TextEncoder();
 
+/** A job of an earlier run of the server, read back from the ledger (see {@linkcode Job.restore}). */
+export interface PastJob {
+  readonly id: string;
+  readonly command: string;
+  readonly argv: Argv;
+  readonly cwd: string;
+  readonly name: string | null;
+  readonly session: string | null;
+  readonly started: Date;
+  readonly ended: Date | null;
+  /** The last status recorded; `running` is restored as `lost`. */
+  readonly status: JobStatus;
+  readonly exitCode: number | null;
+  readonly signal: Deno.Signal | null;
+  readonly killReason: KillReason | null;
+  readonly pid: number;
+  readonly contained: boolean;
+  readonly stdout: OutputBuffer;
+  readonly stderr: OutputBuffer;
+}
+
 /** A running or finished process with bounded output. Create one with {@linkcode Job.start}. */
 export class Job {
   /** The opaque job id. */
@@ -77,6 +103,10 @@ export class Job {
   readonly name: string | null;
   /** How the person approved it, when the allowlist alone refused it. */
   readonly approvedByPerson: PersonApproval | null;
+  /** The session that started the job (`null` when the transport has no sessions). */
+  readonly session: string | null;
+  /** The directory the job runs in. */
+  readonly cwd: string;
   /** When the job started. */
   readonly started: Date = new Date();
   /** The newest bytes of the job's stdout. */
@@ -102,17 +132,32 @@ export class Job {
   readonly #logger: Logger;
   readonly #listeners = new Set<() => void>();
 
-  private constructor(options: JobOptions, spawned: SpawnedProcess) {
+  private constructor(options: JobOptions, spawned: SpawnedProcess, past?: PastJob) {
     this.id = options.id;
     this.command = options.command;
     this.argv = options.argv;
     this.name = options.name ?? null;
     this.approvedByPerson = options.approvedByPerson ?? null;
-    this.stdout = new OutputBuffer(options.maxOutputSize);
-    this.stderr = new OutputBuffer(options.maxOutputSize);
+    this.session = options.session ?? null;
+    this.cwd = options.cwd;
+    this.stdout = past?.stdout ?? new OutputBuffer(options.maxOutputSize);
+    this.stderr = past?.stderr ?? new OutputBuffer(options.maxOutputSize);
     this.#process = spawned;
     this.#killGraceMs = options.killGraceMs;
     this.#logger = options.logger;
+    if (past !== undefined) {
+      this.started = past.started;
+      this.#status = past.status === "running" ? "lost" : past.status;
+      this.#exitCode = past.exitCode;
+      this.#signal = past.signal;
+      this.#ended = past.ended ?? past.started;
+      this.#killReason = past.killReason;
+      this.#leaderExited = true;
+      this.#stdin = null;
+      this.#stdinClosed = true;
+      this.done = Promise.resolve();
+      return;
+    }
     this.#stdin = spawned.stdin?.getWriter() ?? null;
     this.#stdinClosed = this.#stdin === null;
     // A job that never reads stdin makes our writes fail later; that is reported per write.
@@ -144,6 +189,25 @@ export class Job {
       stdin: options.stdin ?? "pipe",
     });
     return new Job(options, spawned);
+  }
+
+  /**
+   * A job of an earlier run, read back from the ledger: ended, its process gone (or `lost`
+   * when its server died first), its output in `past`'s buffers.
+   */
+  static restore(past: PastJob, logger: Logger): Job {
+    const gone: SpawnedProcess = {
+      pid: past.pid,
+      stdin: null,
+      stdout: new ReadableStream(),
+      stderr: new ReadableStream(),
+      status: new Promise(() => {}),
+      // Its processes ended with the server that ran them: nothing is left to signal.
+      signal: () => Promise.resolve(),
+      contained: past.contained,
+    };
+    const executor = { signalMethod: "leader-only" as const, spawn: () => gone };
+    return new Job({ ...past, maxOutputSize: 1, killGraceMs: 0, logger, executor }, gone, past);
   }
 
   /** `running` until the process ends, then how it ended. */

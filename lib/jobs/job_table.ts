@@ -40,6 +40,8 @@ export interface JobManagerOptions {
   readonly env?: Record<string, string>;
   /** Where failures nobody awaits are reported (and the MCP layer's too); default: stderr. */
   readonly logger?: Logger;
+  /** Finds a job no longer in memory (such as one kept in a ledger on disk) by its id. */
+  readonly recall?: (id: string) => Job | undefined;
 }
 
 /** Optional settings for one job (see {@linkcode JobManager.start}). */
@@ -54,6 +56,8 @@ export interface StartOptions {
   readonly name?: string;
   /** `closed`: the job reads end-of-file at once. Default `pipe`. */
   readonly stdin?: StdinMode;
+  /** The session starting the job, shown in listings. */
+  readonly session?: string;
 }
 
 /**
@@ -107,6 +111,7 @@ export class JobManager {
   readonly #budget: OutputBudget<Job>;
   /** Questions to the person about commands the allowlist refused, open in every session. */
   readonly approvals: ApprovalDesk = new ApprovalDesk();
+  readonly #recall: ((id: string) => Job | undefined) | undefined;
   #closing = false;
 
   /**
@@ -124,6 +129,7 @@ export class JobManager {
     this.#killGraceMs = options.killGraceMs ?? 2000;
     this.#env = options.env ?? defaultJobEnvironment();
     this.#budget = new OutputBudget(config.maxHeldOutput);
+    this.#recall = options.recall;
   }
 
   /** Where and how this manager runs jobs. */
@@ -239,6 +245,7 @@ export class JobManager {
       env: this.#env,
       envAdditions: jobEnvAdditions(this.#env, prepared.envAdditions),
       name: options.name ?? null,
+      session: options.session ?? null,
       stdin: options.stdin,
       ...(prepared.allowlistRefusal && { approvedByPerson }),
       maxOutputSize: this.config.maxOutputSize,
@@ -264,9 +271,24 @@ export class JobManager {
     return job;
   }
 
-  /** The job with `id`, or `undefined` when there is none. */
+  /** The job with `id` (in memory, or recalled from a ledger), or `undefined` when there is none. */
   find(id: string): Job | undefined {
-    return this.#jobs.get(id);
+    const job = this.#jobs.get(id);
+    if (job !== undefined || this.#recall === undefined) return job;
+    const recalled = this.#recall(id);
+    if (recalled !== undefined) this.adopt([recalled]);
+    return recalled;
+  }
+
+  /**
+   * Takes ended jobs of an earlier run (read back from a ledger, oldest first) into the table, as
+   * if they had just ended here: listed, readable, dropped from memory after the cleanup interval.
+   */
+  adopt(jobs: readonly Job[]): void {
+    for (const job of jobs) {
+      this.#jobs.set(job.id, job);
+      this.#ended(job);
+    }
   }
 
   /** The newest running job labelled `name`, or `undefined` when none runs. */

@@ -27,6 +27,7 @@ export const jobStatusShape = {
   stderr_dropped_bytes: z.number().int(),
   output_dropped: z.boolean(),
   name: z.string().nullable(),
+  session: z.string().nullable().describe("the session that started it"),
   stdout_last_line: z.string().nullable(),
   stderr_last_line: z.string().nullable(),
   listening: z.array(z.object({ port: z.number().int(), address: z.string() })).nullable()
@@ -58,6 +59,7 @@ export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape
     stderr_dropped_bytes: job.stderr.droppedBytes,
     output_dropped: job.stdout.releasedBytes + job.stderr.releasedBytes > 0,
     name: job.name,
+    session: job.session,
     stdout_last_line: lastLine(job.stdout),
     stderr_last_line: lastLine(job.stderr),
     listening: job.listening === null ? null : [...job.listening],

@@ -61,6 +61,8 @@ export function describeJobEvent({ kind, job }: JobEvent): JobLogEntry {
         return { level: "info", event: "killed", message: `${name} was killed at shutdown` };
       }
       return { level: "notice", event: "killed", message: `${name} was killed on request` };
+    case "lost":
+      return { level: "warning", event: "lost", message: `${name} was lost with its server` };
     case "running":
       return { level: "debug", event: "ended", message: `${name} ended` };
   }

@@ -63,6 +63,34 @@ export class OutputBuffer {
     this.#capacity = capacity;
   }
 
+  /**
+   * A buffer for a stream read back from disk: `bytes` are its newest bytes, starting at absolute
+   * offset `start` (the bytes before it are counted as dropped), and the stream has ended.
+   * `newlinesBefore` is the number of newlines in the dropped part, where it is known.
+   *
+   * @example Usage
+   * ```ts
+   * import { OutputBuffer } from "./output_buffer.ts";
+   * import assert from "node:assert/strict";
+   * const buffer = OutputBuffer.resumed(8, 100, new TextEncoder().encode("tail\n"));
+   * assert.deepEqual([buffer.totalBytes, buffer.droppedBytes, buffer.text()], [105, 100, "tail\n"]);
+   * ```
+   */
+  static resumed(
+    capacity: number,
+    start: number,
+    bytes: Uint8Array,
+    newlinesBefore = 0,
+  ): OutputBuffer {
+    const buffer = new OutputBuffer(capacity);
+    buffer.#total = start;
+    buffer.#floor = start;
+    buffer.#newlines = newlinesBefore;
+    buffer.append(bytes);
+    buffer.end();
+    return buffer;
+  }
+
   /** Bytes ever appended: the cursor just past the newest byte. */
   get totalBytes(): number {
     return this.#total;

@@ -24,6 +24,12 @@ export { parseByteSize } from "./setting_values.ts";
 export const MAX_TIMER_SECONDS = 2_147_483;
 
 const DEFAULT_OUTPUT_SIZE = "10MB";
+const DEFAULT_STATE_SIZE = "1GB";
+
+/** `path` made absolute against `cwd`. */
+function resolveFrom(cwd: string, path: string): string {
+  return path.startsWith("/") ? path : `${cwd}/${path}`;
+}
 
 /** HTTP sessions open at once when `MCP_BG_HTTP_MAX_SESSIONS` is not set. */
 export const DEFAULT_MAX_SESSIONS = 100;
@@ -77,6 +83,14 @@ export interface Config {
   readonly httpAllowedHosts: readonly string[] | undefined;
   /** `--http` only: sessions open at once; a new one past it is refused with 503. */
   readonly httpMaxSessions: number;
+  /** Where the ledger keeps jobs and their output across restarts; `undefined`: nowhere. */
+  readonly stateDir: string | undefined;
+  /** Bytes the ledger's files take together at most; past it the oldest jobs are dropped. */
+  readonly stateMaxSize: number;
+  /** `MCP_BG_SERVICE=on`: jobs belong to a per-user service; this process is a front to it. */
+  readonly service: boolean;
+  /** Seconds a service with no front and no running job waits before it exits. */
+  readonly serviceIdleSeconds: number;
 }
 
 /**
@@ -256,6 +270,53 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
     show: (hosts) => `http_allowed_hosts=${hosts?.join(",") || "none"}`,
     brief: false,
   }),
+  stateDir: custom({
+    variable: "MCP_BG_STATE_DIR",
+    help: "Keep every job's record and output in this private (0700) directory, so they are " +
+      "listed and readable after a restart (service mode keeps one of its own).",
+    default: "unset, nothing written to disk",
+    blankIsUnset: true,
+    parse: (raw, { cwd }) => raw === undefined ? undefined : resolveFrom(cwd, raw.trim()),
+    show: (dir) => `state_dir=${dir ?? "none"}`,
+    brief: false,
+  }),
+  stateMaxSize: custom({
+    variable: "MCP_BG_STATE_MAX_SIZE",
+    help: "Bytes the ledger's files take together, oldest jobs dropped first " +
+      "(bytes or KB/MB/GB, 1KB-1024GB).",
+    default: DEFAULT_STATE_SIZE,
+    blankIsUnset: true,
+    parse: (raw) => outputSize("MCP_BG_STATE_MAX_SIZE", raw ?? DEFAULT_STATE_SIZE, 1024),
+    show: (bytes) => `state_max_size=${bytes}B`,
+    brief: false,
+  }),
+  service: custom({
+    variable: "MCP_BG_SERVICE",
+    help: "on: jobs belong to a per-user service that outlives this process (which becomes a " +
+      "front to it); off.",
+    default: "off",
+    blankIsUnset: true,
+    parse: (raw) => {
+      const value = (raw ?? "off").trim();
+      if (value !== "on" && value !== "off") {
+        throw new ConfigError("MCP_BG_SERVICE", raw!, "on or off");
+      }
+      return value === "on";
+    },
+    show: (on) => `service=${on ? "on" : "off"}`,
+    brief: false,
+  }),
+  serviceIdleSeconds: {
+    ...wholeNumber({
+      variable: "MCP_BG_SERVICE_IDLE",
+      help: "Seconds a service with no front connected and no job running waits, then exits",
+      min: 1,
+      max: MAX_TIMER_SECONDS,
+      default: 3600,
+      unit: "s",
+    }),
+    brief: false,
+  },
   httpMaxSessions: {
     ...wholeNumber({
       variable: "MCP_BG_HTTP_MAX_SESSIONS",

@@ -61,7 +61,7 @@ export function startJob(
   return startWithApproval(
     manager,
     command,
-    { cwd, env, timeoutSeconds: timeout, name, stdin },
+    { cwd, env, timeoutSeconds: timeout, name, stdin, session: extra.sessionId },
     approval.approvals,
     () => askChannel(approval.server, extra, timeoutMs, progress),
     extra.signal,
