@@ -8,12 +8,13 @@ import { outputPath, permissionFlags, readPermissionSet } from "../scripts/build
 import { VERSION } from "../lib/version.ts";
 import { TestServer } from "./helpers/mcp_client.ts";
 import { run } from "./helpers/processes.ts";
+import { DENO_RUN } from "./helpers/server_entry.ts";
 
 const BUILD = new URL("../scripts/build.ts", import.meta.url).pathname;
 const BUILD_PERMISSIONS = ["--allow-read", "--allow-write", "--allow-run", "--allow-env"];
 
 function build(args: string[], env: Record<string, string>) {
-  return run(Deno.execPath(), ["run", ...BUILD_PERMISSIONS, BUILD, ...args], { env });
+  return run(Deno.execPath(), [...DENO_RUN, ...BUILD_PERMISSIONS, BUILD, ...args], { env });
 }
 
 Deno.test("permissionFlags() turns the deno.json permission set into flags", () => {

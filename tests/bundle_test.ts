@@ -8,8 +8,7 @@ import { helpText } from "../lib/cli/cli.ts";
 import { VERSION } from "../lib/version.ts";
 import { TestServer } from "./helpers/mcp_client.ts";
 import { isAlive, run, waitUntilGone } from "./helpers/processes.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+import { DENO_RUN, MAIN } from "./helpers/server_entry.ts";
 
 Deno.test("the bundle runs alone and serves MCP over stdio", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "mcp-bg-bundle-" });
@@ -20,7 +19,7 @@ Deno.test("the bundle runs alone and serves MCP over stdio", async (t) => {
     assert.equal(built.code, 0, built.stderr);
     const permissions = ["--no-config", ...permissionFlags(readPermissionSet())];
     const deno = (...args: string[]) =>
-      run(Deno.execPath(), ["run", ...permissions, bundle, ...args], { cwd: dir });
+      run(Deno.execPath(), [...DENO_RUN, ...permissions, bundle, ...args], { cwd: dir });
 
     await t.step("--version prints the package version", async () => {
       const result = await deno("--version");
@@ -50,15 +49,8 @@ Deno.test("the bundle runs alone and serves MCP over stdio", async (t) => {
       assert.equal(output.stdout, "from the bundle\n");
 
       const sleeper = await server.start(`sh -c "sleep 300 & echo $!; wait"`);
-      let grandchild = 0;
-      for (let i = 0; i < 500 && grandchild === 0; i++) {
-        const { stdout } = await server.ok<{ stdout: string }>("get_job_output", {
-          job_id: sleeper,
-        });
-        grandchild = Number.parseInt(stdout.trim()) || 0;
-        if (grandchild === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      assert.ok(grandchild > 0 && isAlive(grandchild));
+      const grandchild = await server.pidPrintedBy(sleeper);
+      assert.ok(isAlive(grandchild));
       assert.deepEqual(await server.ok("kill_job", { job_id: sleeper }), { status: "killed" });
       await waitUntilGone(grandchild, 10_000);
       assert.equal((await server.ok("get_job_status", { job_id: sleeper })).status, "killed");

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { TestServer } from "./helpers/mcp_client.ts";
 import { isAlive, killIfAlive, waitUntilGone } from "./helpers/processes.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+import { DENO_RUN, MAIN } from "./helpers/server_entry.ts";
 
 /** Pids a test must see gone: job leaders and the grandchildren they started. */
 interface JobPids {
@@ -40,12 +39,9 @@ async function assertAllGone(pids: JobPids): Promise<void> {
 
 Deno.test("the server logs a ready line with its configuration on stderr", async () => {
   await using server = await TestServer.start({ env: { MCP_BG_MAX_JOBS: "7" } });
-  const deadline = Date.now() + 10_000;
-  while (!server.stderr.includes("ready") && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.match(server.stderr, /ready on stdio;.*max_jobs=7/);
-  assert.match(server.stderr, /cleanup_interval=300s/);
+  const { input: ready } = await server.waitForStderrLine(/ready on stdio;/);
+  assert.match(ready, /max_jobs=7/);
+  assert.match(ready, /cleanup_interval=300s/);
 });
 
 Deno.test("closing stdin stops every job and its descendants, then the server exits", async () => {
@@ -88,7 +84,7 @@ Deno.test("an invalid variable stops the server at start with exit code 2 naming
   ];
   for (const [variable, value, valid] of cases) {
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN],
+      args: [...DENO_RUN, "-A", MAIN],
       env: { NO_COLOR: "1", [variable]: value },
       stdin: "null",
       stdout: "piped",
@@ -171,7 +167,7 @@ Deno.test("jobs run in the server's working directory by default", async () => {
 Deno.test("--version and --help print to stdout and exit 0; an unknown flag exits 2", async () => {
   const run = async (flag: string) => {
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, flag],
+      args: [...DENO_RUN, "-A", MAIN, flag],
       env: { NO_COLOR: "1" },
       stdin: "null",
       stdout: "piped",

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { ENV_VARIABLES, FLAGS, helpText, parseCli, UsageError } from "../../lib/cli/cli.ts";
 import { VERSION } from "../../lib/version.ts";
 import { run } from "../helpers/processes.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
 const ROOT = new URL("../../", import.meta.url);
-const MAIN = new URL("main.ts", ROOT).pathname;
 
 Deno.test("parseCli() reads --help, -h, --version and -V", () => {
   assert.equal(parseCli(["--help"]).help, true);
@@ -75,26 +75,26 @@ Deno.test("VERSION matches the version in deno.json", async () => {
 });
 
 Deno.test("main.ts --version prints the package version and exits 0", async () => {
-  const result = await run(Deno.execPath(), ["run", "-A", MAIN, "--version"]);
+  const result = await run(Deno.execPath(), [...DENO_RUN, "-A", MAIN, "--version"]);
   assert.equal(result.code, 0);
   assert.equal(result.stdout, `${VERSION}\n`);
 });
 
 Deno.test("main.ts --help prints the help text and exits 0", async () => {
-  const result = await run(Deno.execPath(), ["run", "-A", MAIN, "--help"]);
+  const result = await run(Deno.execPath(), [...DENO_RUN, "-A", MAIN, "--help"]);
   assert.equal(result.code, 0);
   assert.equal(result.stdout, `${helpText()}\n`);
 });
 
 Deno.test("main.ts exits 2 on an unknown flag, naming it on stderr", async () => {
-  const result = await run(Deno.execPath(), ["run", "-A", MAIN, "--port-number", "3"]);
+  const result = await run(Deno.execPath(), [...DENO_RUN, "-A", MAIN, "--port-number", "3"]);
   assert.equal(result.code, 2);
   assert.equal(result.stdout, "");
   assert.match(result.stderr, /Unknown option "--port-number"; .*run with --help for usage/);
 });
 
 Deno.test("main.ts warns about a misspelled MCP_BG_* variable and still starts", async () => {
-  const result = await run(Deno.execPath(), ["run", "-A", MAIN], {
+  const result = await run(Deno.execPath(), [...DENO_RUN, "-A", MAIN], {
     env: { ["MCP_BG_MAX_" + "JOB"]: "5" },
   });
   assert.equal(result.code, 0);

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { run } from "../helpers/processes.ts";
 import { VERSION } from "../../lib/version.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
 Deno.test("--doctor prints version, permissions, group kill, containment, configuration, warnings", async () => {
-  const result = await run(Deno.execPath(), ["run", "-A", MAIN, "--doctor"], {
+  const result = await run(Deno.execPath(), [...DENO_RUN, "-A", MAIN, "--doctor"], {
     env: { MCP_BG_MAX_JOBS: "4", ["MCP_BG_JOB_TIMOUT"]: "5" },
   });
   assert.equal(result.code, 0, result.stderr);
@@ -27,7 +26,7 @@ Deno.test("--doctor prints version, permissions, group kill, containment, config
 Deno.test("--doctor names what a narrow permission set costs and exits 1 when the server would not start", async () => {
   const scoped = await run(
     Deno.execPath(),
-    ["run", "--allow-env", "--allow-read", "--allow-run=sh", MAIN, "--doctor"],
+    [...DENO_RUN, "--allow-env", "--allow-read", "--allow-run=sh", MAIN, "--doctor"],
   );
   assert.equal(scoped.code, 0, scoped.stderr);
   assert.match(
@@ -41,12 +40,12 @@ Deno.test("--doctor names what a narrow permission set costs and exits 1 when th
   );
   assert.match(scoped.stdout, /^warning: .*add kill to --allow-run/m);
 
-  const noEnv = await run(Deno.execPath(), ["run", MAIN, "--doctor"]);
+  const noEnv = await run(Deno.execPath(), [...DENO_RUN, MAIN, "--doctor"]);
   assert.equal(noEnv.code, 1);
   assert.match(noEnv.stdout, /^configuration: not loaded$/m);
   assert.match(noEnv.stdout, /^warning: no --allow-env: .*will not start$/m);
 
-  const invalid = await run(Deno.execPath(), ["run", "-A", MAIN, "--doctor"], {
+  const invalid = await run(Deno.execPath(), [...DENO_RUN, "-A", MAIN, "--doctor"], {
     env: { MCP_BG_MAX_JOBS: "0" },
   });
   assert.equal(invalid.code, 1);

@@ -3,6 +3,7 @@ import { HttpTestServer } from "../helpers/http_server.ts";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { delay, run, waitUntilGone } from "../helpers/processes.ts";
 import { MAX_EVENT_STREAMS } from "../../lib/console/web_console.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
 const ACTION = { "x-mcp-bg-console": "1" };
 
@@ -18,14 +19,6 @@ async function rawRequest(port: number, lines: string[]): Promise<number> {
     return Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
   } finally {
     connection.close();
-  }
-}
-
-/** Waits until `condition` holds, checking every 20 ms for up to 5 s. */
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
-    if (waited > 5000) throw new Error("Condition never held");
-    await delay(20);
   }
 }
 
@@ -167,9 +160,7 @@ Deno.test("with a token, the console needs the bearer header or a one-time link'
   assert.equal(await status(origin + "/console/events"), 401);
   assert.equal(await status(origin + "/", { headers: { authorization: "Bearer wrong" } }), 401);
   assert.equal(await status(origin + "/", { headers: { authorization: "Bearer s3cret" } }), 200);
-  await waitFor(() =>
-    /console: http:\/\/127\.0\.0\.1:\d+\/console\/login\?code=/.test(server.stderr)
-  );
+  await server.waitForStderrLine(/console: http:\/\/127\.0\.0\.1:\d+\/console\/login\?code=/);
 
   const link = (await client.ok<{ url: string }>("console_url")).url;
   for (const forged of ["", "?code=", "?code=guess", `?code=${"A".repeat(43)}`]) {
@@ -240,7 +231,7 @@ Deno.test("open console event streams are capped; a closed one makes room", asyn
     await open.pop()!.body!.cancel();
     // The server sees the cancelled stream go once the connection closes.
     let status = 503;
-    for (let tries = 0; status === 503 && tries < 100; tries++) {
+    for (const deadline = Date.now() + 20_000; status === 503 && Date.now() < deadline;) {
       await delay(20);
       status = await (async () => {
         const response = await fetch(events);
@@ -270,9 +261,7 @@ Deno.test("--console over stdio serves the console on loopback behind one-time l
   await assertCookieAloneOpensNoData(url.origin, cookie, key);
   const foreign = { cookie, origin: "http://x.example" };
   assert.equal(await status(url.origin + "/", { headers: foreign }), 403);
-  await waitFor(() =>
-    /console: http:\/\/127\.0\.0\.1:\d+\/console\/login\?code=/.test(server.stderr)
-  );
+  await server.waitForStderrLine(/console: http:\/\/127\.0\.0\.1:\d+\/console\/login\?code=/);
 });
 
 Deno.test("a console's cookie and key open nothing on another server of the same host", async () => {
@@ -311,9 +300,8 @@ Deno.test("console_url is offered only when there is a console", async () => {
 });
 
 Deno.test("--console with --http is a usage error: the console is at / there", async () => {
-  const main = new URL("../../main.ts", import.meta.url).pathname;
   for (const args of [["--console", "--http"], ["--http", "--console"]]) {
-    const result = await run(Deno.execPath(), ["run", "-A", main, ...args]);
+    const result = await run(Deno.execPath(), [...DENO_RUN, "-A", MAIN, ...args]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--console does nothing with --http; leave one of them out/);
   }

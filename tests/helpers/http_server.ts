@@ -10,9 +10,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ToolClient } from "./mcp_client.ts";
-import { killIfAlive, waitUntilGone } from "./processes.ts";
+import { exitWithin, killIfAlive } from "./processes.ts";
+import { DENO_RUN, MAIN } from "./server_entry.ts";
+import { StderrLog } from "./stderr_log.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const READY = /ready on (http:\/\/\S+\/mcp);/;
 
 /** How to start the HTTP server under test. */
@@ -46,12 +47,12 @@ export class HttpTestServer implements AsyncDisposable {
   readonly #child: Deno.ChildProcess;
   readonly #stderrDone: Promise<void>;
   readonly #clients: HttpClient[] = [];
-  #stderr: { text: string };
+  readonly #stderr: StderrLog;
 
   private constructor(
     url: string,
     child: Deno.ChildProcess,
-    stderr: { text: string },
+    stderr: StderrLog,
     stderrDone: Promise<void>,
   ) {
     this.url = url;
@@ -63,37 +64,28 @@ export class HttpTestServer implements AsyncDisposable {
   /** Starts `main.ts --http --port 0` and waits for its ready line. */
   static async start(options: HttpServerOptions = {}): Promise<HttpTestServer> {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "--http", "--port", "0", ...(options.args ?? [])],
+      args: [...DENO_RUN, "-A", MAIN, "--http", "--port", "0", ...(options.args ?? [])],
       // Tests read jobs' descendants by host pid; containment tests ask for it explicitly.
       env: { NO_COLOR: "1", MCP_BG_CONTAINMENT: "off", ...options.env },
       stdin: "null",
       stdout: "null",
       stderr: "piped",
     }).spawn();
-    const stderr = { text: "" };
-    const ready = Promise.withResolvers<string>();
+    const stderr = new StderrLog("The HTTP test server");
     const stderrDone = (async () => {
       for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-        stderr.text += chunk;
-        const match = READY.exec(stderr.text);
-        if (match) ready.resolve(match[1]);
+        stderr.append(chunk);
       }
-      ready.reject(new Error(`Server exited before it was ready:\n${stderr.text}`));
+      stderr.end();
     })();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("Server not ready after 30 s")), 30_000);
-    });
     try {
-      const url = await Promise.race([ready.promise, late]);
-      return new HttpTestServer(url, child, stderr, stderrDone);
+      const [, url] = await stderr.waitForLine(READY, 30_000);
+      return new HttpTestServer(url!, child, stderr, stderrDone);
     } catch (error) {
       killIfAlive(child.pid);
       await child.status;
       await stderrDone;
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -112,6 +104,11 @@ export class HttpTestServer implements AsyncDisposable {
     return this.#stderr.text;
   }
 
+  /** Waits for a line of the server's stderr that matches `pattern` (see `StderrLog`). */
+  waitForStderrLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray> {
+    return this.#stderr.waitForLine(pattern, timeoutMs);
+  }
+
   /**
    * Connects a new SDK client (a new session), sending `headers` with every request; `client`
    * replaces the plain one (e.g. one that answers elicitations).
@@ -128,20 +125,33 @@ export class HttpTestServer implements AsyncDisposable {
     return connected;
   }
 
-  /** Sends SIGTERM and waits until the server has exited; returns its exit code. */
+  /**
+   * Sends SIGTERM and waits until the server has exited; returns its exit code. A server still
+   * running 20 s later is killed and fails the test.
+   */
   async stop(): Promise<number> {
-    for (const connected of this.#clients) await connected.client.close();
-    this.#clients.length = 0;
+    const clients = this.#clients.splice(0);
+    try {
+      for (const connected of clients) await connected.client.close();
+    } finally {
+      this.#terminate();
+      try {
+        await exitWithin(this.#child.pid, "The HTTP test server");
+      } finally {
+        await this.#child.status;
+        await this.#stderrDone;
+      }
+    }
+    return (await this.#child.status).code;
+  }
+
+  /** Sends SIGTERM, unless the server already exited (a test may have stopped it before). */
+  #terminate(): void {
     try {
       this.#child.kill("SIGTERM");
     } catch (error) {
-      // It already exited (a test may have stopped it before).
       if (!(error instanceof TypeError)) throw error;
     }
-    const status = await this.#child.status;
-    await this.#stderrDone;
-    await waitUntilGone(this.#child.pid, 10_000);
-    return status.code;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -182,6 +192,23 @@ export async function rawInitialize(
   const id = response.headers.get("mcp-session-id");
   assert.ok(id, "initialize returned no session id");
   return id;
+}
+
+/**
+ * Opens session `id`'s event stream (HTTP GET): while it is open the server counts the session as
+ * in use, never idle, however long the test takes. Cancel its body to close it.
+ */
+export async function openEventStream(
+  url: string,
+  id: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const response = await fetch(url, {
+    headers: { accept: "text/event-stream", "mcp-session-id": id, ...headers },
+  });
+  if (response.status !== 200) await response.body?.cancel();
+  assert.equal(response.status, 200);
+  return response;
 }
 
 /**

@@ -10,9 +10,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 // @ts-types="@modelcontextprotocol/sdk/shared/protocol"
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import { waitUntilGone } from "./processes.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { exitWithin } from "./processes.ts";
+import { DENO_RUN, MAIN } from "./server_entry.ts";
+import { StderrLog } from "./stderr_log.ts";
 
 /** How to start the server under test. */
 export interface ServerOptions {
@@ -110,6 +110,19 @@ export class ToolClient {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
+
+  /**
+   * Waits until the job has printed a process id as its first line of stdout (a job such as
+   * `sh -c "sleep 300 & echo $!; wait"` prints its grandchild's) and returns it.
+   */
+  async pidPrintedBy(jobId: string, timeoutMs = 20_000): Promise<number> {
+    const printed = await this.waitForOutput(
+      jobId,
+      ({ stdout }) => /^\d+\n/.test(stdout),
+      timeoutMs,
+    );
+    return Number.parseInt(printed.stdout);
+  }
 }
 
 /** Proves the server still works after an attack: a new job starts, ends, and reads back. */
@@ -125,14 +138,16 @@ export async function assertStillWorking(client: ToolClient): Promise<void> {
 /** A connected client plus what the tests need to inspect the server process. */
 export class TestServer extends ToolClient implements AsyncDisposable {
   readonly #transport: StdioClientTransport;
-  #stderr = "";
+  readonly #stderr = new StderrLog("The stdio test server");
 
   private constructor(client: Client, transport: StdioClientTransport) {
     super(client);
     this.#transport = transport;
+    const decoder = new TextDecoder();
     transport.stderr?.on("data", (chunk: Uint8Array) => {
-      this.#stderr += new TextDecoder().decode(chunk);
+      this.#stderr.append(decoder.decode(chunk, { stream: true }));
     });
+    transport.stderr?.on("end", () => this.#stderr.end());
   }
 
   /** Starts the server (`main.ts` unless `options` say otherwise) and completes `initialize`. */
@@ -140,7 +155,7 @@ export class TestServer extends ToolClient implements AsyncDisposable {
     const transport = new StdioClientTransport({
       command: options.command ?? Deno.execPath(),
       args: options.command ? [...(options.args ?? [])] : [
-        "run",
+        ...DENO_RUN,
         ...(options.permissions ?? ["-A"]),
         options.entry ?? MAIN,
         ...(options.args ?? []),
@@ -153,7 +168,15 @@ export class TestServer extends ToolClient implements AsyncDisposable {
     const client = options.client ??
       new Client({ name: "mcp-background-job-tests", version: "1.0.0" });
     const server = new TestServer(client, transport);
-    await client.connect(transport);
+    try {
+      await client.connect(transport);
+    } catch (error) {
+      // The SDK's close ends stdin, then sends SIGTERM and SIGKILL if the server stays.
+      await transport.close();
+      throw new Error(`The stdio test server did not start; its stderr:\n${server.stderr}`, {
+        cause: error,
+      });
+    }
     return server;
   }
 
@@ -166,14 +189,22 @@ export class TestServer extends ToolClient implements AsyncDisposable {
 
   /** Everything the server wrote to stderr so far. */
   get stderr(): string {
-    return this.#stderr;
+    return this.#stderr.text;
   }
 
-  /** Closes the client (the server sees end-of-file and shuts down) and waits for it to exit. */
+  /** Waits for a line of the server's stderr that matches `pattern` (see `StderrLog`). */
+  waitForStderrLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray> {
+    return this.#stderr.waitForLine(pattern, timeoutMs);
+  }
+
+  /**
+   * Closes the client (the server sees end-of-file and shuts down) and waits for it to exit; a
+   * server still running 20 s later is killed and fails the test.
+   */
   async close(): Promise<void> {
     const pid = this.#transport.pid;
     await this.client.close();
-    if (pid !== null) await waitUntilGone(pid, 10_000);
+    if (pid !== null) await exitWithin(pid, "The stdio test server");
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

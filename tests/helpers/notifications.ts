@@ -13,6 +13,8 @@ export interface ReceivedNotification {
   readonly params?: any;
   /** `Date.now()` on arrival. */
   readonly at: number;
+  /** Its position in the log: pass `index + 1` to `waitFor` to wait for a later one. */
+  readonly index: number;
 }
 
 /** Everything `client` was notified of since construction, in order. */
@@ -23,7 +25,7 @@ export class NotificationLog {
   constructor(client: Client) {
     // Only notifications no other handler claims arrive here, which is all of them for a bare client.
     client.fallbackNotificationHandler = (notification) => {
-      this.received.push({ ...notification, at: Date.now() });
+      this.received.push({ ...notification, at: Date.now(), index: this.received.length });
       for (const wake of this.#waiters) wake();
       return Promise.resolve();
     };
@@ -37,20 +39,33 @@ export class NotificationLog {
     return this.received.filter((n) => n.method === method && predicate(n));
   }
 
-  /** Waits until a notification with `method` matching `predicate` has arrived; returns it. */
+  /** The position the next notification will take: a starting point for `waitFor`. */
+  mark(): number {
+    return this.received.length;
+  }
+
+  /**
+   * Waits for the first notification at position `from` or later (from `mark()`, or an earlier
+   * notification's `index + 1`) with `method` and matching `predicate`; returns it. Ones that
+   * arrived before `from` never count, so a test sees the update that its own action caused.
+   */
   async waitFor(
+    from: number,
     method: string,
     predicate: (n: ReceivedNotification) => boolean = () => true,
-    timeoutMs = 15_000,
+    timeoutMs = 20_000,
   ): Promise<ReceivedNotification> {
     const deadline = Date.now() + timeoutMs;
     while (true) {
-      const found = this.of(method, predicate)[0];
+      const found = this.received.slice(from).find((n) => n.method === method && predicate(n));
       if (found !== undefined) return found;
       const left = deadline - Date.now();
       if (left <= 0) {
-        const seen = this.received.map((n) => n.method).join(", ");
-        throw new Error(`No ${method} notification within ${timeoutMs} ms (seen: ${seen})`);
+        const seen = this.received.slice(from).map((n) => n.method).join(", ");
+        throw new Error(
+          `No matching ${method} notification from position ${from} within ${timeoutMs} ms ` +
+            `(seen since: ${seen})`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, left);

@@ -52,6 +52,23 @@ export function killIfAlive(pid: number): void {
   }
 }
 
+/**
+ * Waits up to `timeoutMs` for `pid` to exit on its own; if it does not, kills it (SIGKILL) and
+ * throws an error naming `name`, so a hung process fails its test instead of hanging the suite.
+ */
+export async function exitWithin(pid: number, name: string, timeoutMs = 20_000): Promise<void> {
+  try {
+    await waitUntilGone(pid, timeoutMs);
+  } catch {
+    const command = commandLineOf(pid);
+    killIfAlive(pid);
+    await waitUntilGone(pid, 10_000);
+    throw new Error(
+      `${name} (pid ${pid}: ${command}) was still running after ${timeoutMs} ms; killed`,
+    );
+  }
+}
+
 /** Resident set size (`VmRSS`) and its peak (`VmHWM`) of `pid` in bytes, from /proc/<pid>/status. */
 export function memoryOf(pid: number): { rss: number; hwm: number } {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);

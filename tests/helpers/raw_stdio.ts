@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { isAlive, killIfAlive, waitUntilGone } from "./processes.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { exitWithin, isAlive } from "./processes.ts";
+import { DENO_RUN, MAIN } from "./server_entry.ts";
 
 /** A parsed message the server wrote. */
 // deno-lint-ignore no-explicit-any
@@ -30,7 +29,7 @@ export class RawStdioServer implements AsyncDisposable {
   /** Starts the server with `env` and completes `initialize`. */
   static async start(env: Record<string, string> = {}): Promise<RawStdioServer> {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN],
+      args: [...DENO_RUN, "-A", MAIN],
       env: { NO_COLOR: "1", ...env },
       stdin: "piped",
       stdout: "piped",
@@ -105,7 +104,10 @@ export class RawStdioServer implements AsyncDisposable {
     if (stdout !== "still-alive\n") throw new Error(`Unexpected output: ${JSON.stringify(output)}`);
   }
 
-  /** Closes stdin (the server shuts down) and waits for the process to be gone. */
+  /**
+   * Closes stdin (the server shuts down) and waits for the process to be gone; a server still
+   * running 20 s later is killed and fails the test.
+   */
   async close(): Promise<void> {
     try {
       await this.#writer.close();
@@ -113,9 +115,8 @@ export class RawStdioServer implements AsyncDisposable {
       // Already closed when the server exited on its own; the checks below still run.
     }
     try {
-      await waitUntilGone(this.#child.pid, 10_000);
+      await exitWithin(this.#child.pid, "The raw stdio test server");
     } finally {
-      killIfAlive(this.#child.pid);
       await this.#child.status;
       await this.#reading;
     }

@@ -9,12 +9,11 @@ import { run } from "../helpers/processes.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { denoRunLine } from "../../lib/sandbox/permissions.ts";
 import { loadConfig } from "../../lib/settings/config.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
 /** Starts the server with `env` and stdin closed, so it stops at once when it starts at all. */
 function startServer(env: Record<string, string>, permissions = ["-A"]) {
-  return run(Deno.execPath(), ["run", ...permissions, MAIN], { env });
+  return run(Deno.execPath(), [...DENO_RUN, ...permissions, MAIN], { env });
 }
 
 Deno.test("invalid or unenforceable containment settings stop the server with exit code 2", async () => {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
 import { CONTAINED, ESCAPING_JOB, jobTree, noContainment } from "../helpers/containment.ts";
+import { MAIN } from "../helpers/server_entry.ts";
 
 /** SIGKILLs the server, then checks that it and each of `pids` are gone (the jobs within 2 s). */
 async function killServerExpectingGone(serverPid: number, pids: readonly number[]): Promise<void> {
@@ -187,7 +188,6 @@ Deno.test({
   },
 });
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const setpriv = await run("sh", ["-c", "command -v setpriv"]);
 
 Deno.test({

@@ -44,12 +44,7 @@ Deno.test("execute_command runs a program and its output is read back", async ()
 Deno.test("kill_job ends the whole process group, grandchildren included", async () => {
   await using server = await TestServer.start();
   const id = await server.start(`sh -c "sleep 300 & echo $!; wait"`);
-  let grandchild = 0;
-  for (let i = 0; i < 200 && grandchild === 0; i++) {
-    const { stdout } = await server.ok<{ stdout: string }>("get_job_output", { job_id: id });
-    grandchild = Number.parseInt(stdout.trim()) || 0;
-    if (grandchild === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const grandchild = await server.pidPrintedBy(id);
   assert.ok(isAlive(grandchild));
   assert.deepEqual(await server.ok("kill_job", { job_id: id }), { status: "killed" });
   await waitUntilGone(grandchild, 5000);

@@ -7,6 +7,7 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { isAlive, killIfAlive, waitUntilGone } from "../helpers/processes.ts";
 import { denoRunLine, programsNamedBy } from "../../lib/sandbox/permissions.ts";
 import { loadConfig } from "../../lib/settings/config.ts";
+import { DENO_RUN } from "../helpers/server_entry.ts";
 
 const SCOPED = ["--allow-env", "--allow-read", "--allow-run=echo,sh,sleep,kill"];
 
@@ -22,16 +23,6 @@ function harmlessLibrary(): string {
   );
   assert.ok(path, "this Deno process has no libm.so.6 loaded");
   return path;
-}
-
-async function grandchildOf(server: TestServer, jobId: string): Promise<number> {
-  for (let i = 0; i < 500; i++) {
-    const { stdout } = await server.ok<{ stdout: string }>("get_job_output", { job_id: jobId });
-    const pid = Number.parseInt(stdout.trim());
-    if (pid > 0) return pid;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`job ${jobId} never printed its child's pid`);
 }
 
 Deno.test("under scoped --allow-run an allowed job runs and a disallowed one is refused", async () => {
@@ -67,7 +58,7 @@ Deno.test("under scoped --allow-run kill_job, timeouts and shutdown leave no des
       });
       const killed = await server.start(`sh -c "sleep 300 & echo $!; wait"`);
       const timedOut = await server.start(`sh -c "sleep 301 & echo $!; wait"`);
-      pids.push(await grandchildOf(server, killed), await grandchildOf(server, timedOut));
+      pids.push(await server.pidPrintedBy(killed), await server.pidPrintedBy(timedOut));
       assert.deepEqual(await server.ok("kill_job", { job_id: killed }), { status: "killed" });
       await waitUntilGone(pids[0]!, 10_000);
       const status = await server.waitForEnd(timedOut, 20_000);
@@ -75,7 +66,7 @@ Deno.test("under scoped --allow-run kill_job, timeouts and shutdown leave no des
       await waitUntilGone(pids[1]!, 10_000);
 
       const left = await server.start(`sh -c "sleep 302 & echo $!; wait"`);
-      pids.push(await grandchildOf(server, left));
+      pids.push(await server.pidPrintedBy(left));
       assert.ok(isAlive(pids[2]!));
     } // closing the client shuts the server down
     await waitUntilGone(pids[2]!, 10_000);
@@ -120,7 +111,7 @@ Deno.test("--print-permissions derives allow-run from the allowlist's literal pr
   assert.match(denoRunLine(uncontained, "m.ts").line, / --allow-run=ls,kill m\.ts$/);
 
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "--allow-read", "main.ts", "--print-permissions"],
+    args: [...DENO_RUN, "--allow-env", "--allow-read", "main.ts", "--print-permissions"],
     cwd: new URL("../..", import.meta.url).pathname,
     env: { MCP_BG_ALLOWED_COMMANDS: "^echo " },
     stderr: "null",

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { HttpTestServer, INITIALIZE, MCP_HEADERS } from "../helpers/http_server.ts";
-import { delay, residentBytes } from "../helpers/processes.ts";
+import {
+  HttpTestServer,
+  INITIALIZE,
+  MCP_HEADERS,
+  openEventStream,
+} from "../helpers/http_server.ts";
+import { residentBytes } from "../helpers/processes.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
 const BUSY = /^Server busy: 3 sessions are open, the most MCP_BG_HTTP_MAX_SESSIONS allows; /;
 
@@ -72,11 +78,16 @@ Deno.test("MCP_BG_HTTP_MAX_SESSIONS: a session closed for idleness frees its pla
   });
   const first = await initialize(server.url);
   assert.equal(first.status, 200);
-  assert.equal((await initialize(server.url)).status, 503);
-  for (let tries = 0; tries < 100; tries++) {
-    if (server.stderr.includes(`session ${first.id} closed (idle`)) break;
-    await delay(50);
+  assert.ok(first.id);
+  // While its event stream is open the session is in use, never idle, however long this takes.
+  const stream = await openEventStream(server.url, first.id);
+  try {
+    assert.equal((await initialize(server.url)).status, 503);
+    assert.doesNotMatch(server.stderr, new RegExp(`session ${first.id} closed`));
+  } finally {
+    await stream.body?.cancel();
   }
+  await server.waitForStderrLine(new RegExp(`session ${first.id} closed \\(idle`));
   const client = await server.connect();
   const id = await client.start("echo idle place reused");
   await client.waitForEnd(id);
@@ -86,7 +97,7 @@ Deno.test("MCP_BG_HTTP_MAX_SESSIONS: a session closed for idleness frees its pla
 Deno.test("MCP_BG_HTTP_MAX_SESSIONS is validated at start like every setting", async () => {
   for (const value of ["0", "-1", "many", "100001"]) {
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("../../main.ts", import.meta.url).pathname, "--http"],
+      args: [...DENO_RUN, "-A", MAIN, "--http"],
       env: { MCP_BG_HTTP_MAX_SESSIONS: value },
       stdin: "null",
       stdout: "null",

@@ -3,13 +3,13 @@ import {
   HttpTestServer,
   INITIALIZE,
   MCP_HEADERS,
+  openEventStream,
   rawInitialize,
   rawStatus,
 } from "../helpers/http_server.ts";
 import { NotificationLog } from "../helpers/notifications.ts";
 import { isAlive, waitUntilGone } from "../helpers/processes.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
 /** A raw `ping` in session `id`; returns the status code. */
 async function rawPing(url: string, id: string, headers: Record<string, string> = {}) {
@@ -31,9 +31,11 @@ Deno.test("two HTTP clients share one job table and each other's notifications",
   const aliceSees = new NotificationLog(alice.client);
   await bob.client.setLoggingLevel("info");
 
+  const bobFrom = bobSees.mark();
+  const aliceFrom = aliceSees.mark();
   const id = await alice.start("echo shared");
-  await bobSees.waitFor("notifications/resources/list_changed");
-  await bobSees.waitFor("notifications/message", (n) => n.params.data.job_id === id);
+  await bobSees.waitFor(bobFrom, "notifications/resources/list_changed");
+  await bobSees.waitFor(bobFrom, "notifications/message", (n) => n.params.data.job_id === id);
   const { jobs } = await bob.ok<{ jobs: { job_id: string }[] }>("list_jobs");
   assert.deepEqual(jobs.map((job) => job.job_id), [id]);
   await bob.waitForEnd(id);
@@ -43,7 +45,7 @@ Deno.test("two HTTP clients share one job table and each other's notifications",
   assert.equal((contents[0] as { text: string }).text, "shared\n");
   assert.match(server.stderr, new RegExp(`session ${alice.sessionId} opened`));
   // Alice never set a log level: she gets the resource notifications but no log messages.
-  await aliceSees.waitFor("notifications/resources/list_changed");
+  await aliceSees.waitFor(aliceFrom, "notifications/resources/list_changed");
   assert.deepEqual(aliceSees.of("notifications/message"), []);
 });
 
@@ -51,12 +53,17 @@ Deno.test("an HTTP client subscribed to a job gets resources/updated when it end
   await using server = await HttpTestServer.start();
   const client = await server.connect();
   const log = new NotificationLog(client.client);
-  const id = await client.start("sh -c 'read go; echo done'");
+  const id = await client.start("sh -c 'echo started; read stop'");
+  await client.waitForOutput(id, ({ stdout }) => stdout === "started\n");
   const uri = `job://${id}/status`;
+  // Subscribed while the job is silent, the next update of its status is the end itself.
   await client.client.subscribeResource({ uri });
-  await client.ok("interact_with_job", { job_id: id, input: "go" });
-  await client.waitForEnd(id);
-  await log.waitFor("notifications/resources/updated", (n) => n.params.uri === uri);
+  const from = log.mark();
+  await client.ok("interact_with_job", { job_id: id, input: "stop" });
+  await log.waitFor(from, "notifications/resources/updated", (n) => n.params.uri === uri);
+  const { contents } = await client.client.readResource({ uri });
+  const status = JSON.parse((contents[0] as { text: string }).text).status;
+  assert.equal(status, "completed");
 });
 
 Deno.test("a foreign Origin or Host is refused with 403", async () => {
@@ -143,12 +150,17 @@ Deno.test("DELETE ends a session; a request in it then gets 404", async () => {
 Deno.test("an idle session is closed after --idle-timeout", async () => {
   await using server = await HttpTestServer.start({ args: ["--idle-timeout", "1"] });
   const id = await rawInitialize(server.url);
-  const deadline = Date.now() + 20_000;
-  while (!server.stderr.includes(`session ${id} closed (idle`)) {
-    if (Date.now() > deadline) throw new Error(`Session not closed:\n${server.stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  // A session whose event stream stays open is in use: it outlives the idle one.
+  const busy = await rawInitialize(server.url);
+  const stream = await openEventStream(server.url, busy);
+  try {
+    await server.waitForStderrLine(new RegExp(`session ${id} closed \\(idle`));
+    assert.equal(await rawPing(server.url, id), 404);
+    assert.equal(await rawPing(server.url, busy), 200);
+    assert.doesNotMatch(server.stderr, new RegExp(`session ${busy} closed`));
+  } finally {
+    await stream.body?.cancel();
   }
-  assert.equal(await rawPing(server.url, id), 404);
 });
 
 Deno.test("requests outside /mcp or without a session are refused", async () => {
@@ -190,7 +202,7 @@ Deno.test("stopping the HTTP server ends every job and closes every session", as
 
 Deno.test("binding a non-loopback address without a token is refused at start", async () => {
   const refused = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "--http", "--host", "0.0.0.0", "--port", "0"],
+    args: [...DENO_RUN, "-A", MAIN, "--http", "--host", "0.0.0.0", "--port", "0"],
     env: { NO_COLOR: "1", MCP_BG_HTTP_TOKEN: "" },
     stdin: "null",
     stdout: "piped",
@@ -201,7 +213,7 @@ Deno.test("binding a non-loopback address without a token is refused at start", 
   assert.match(message, /cannot start: Invalid --host="0\.0\.0\.0".*MCP_BG_HTTP_TOKEN/);
 
   const badPort = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "--http", "--port", "70000"],
+    args: [...DENO_RUN, "-A", MAIN, "--http", "--port", "70000"],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

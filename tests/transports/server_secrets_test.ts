@@ -3,8 +3,8 @@ import { HttpTestServer } from "../helpers/http_server.ts";
 import { assertStillWorking, TestServer, type ToolClient } from "../helpers/mcp_client.ts";
 import { run } from "../helpers/processes.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const TOKEN = "tok-3f9a1c-never-in-a-job";
 
 /** Every way a job might look for the token; none of them may find it or its variables. */
@@ -77,9 +77,13 @@ Deno.test("MCP_BG_HTTP_TOKEN_FILE that is missing, empty, or given with the toke
       ],
     ];
     for (const [env, message] of cases) {
-      const result = await run(Deno.execPath(), ["run", "-A", MAIN, "--http", "--port", "0"], {
-        env,
-      });
+      const result = await run(
+        Deno.execPath(),
+        [...DENO_RUN, "-A", MAIN, "--http", "--port", "0"],
+        {
+          env,
+        },
+      );
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, message);
       assert.ok(!result.stderr.includes(TOKEN), "the token is never printed");

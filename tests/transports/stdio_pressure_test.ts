@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { StdioTransport } from "../../lib/transports/stdio_transport.ts";
 import { killIfAlive, residentBytes, waitUntilGone } from "../helpers/processes.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
 const MiB = 1024 * 1024;
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const encoder = new TextEncoder();
 
 function line(message: unknown): string {
@@ -78,7 +78,7 @@ function replies(stdout: ReadableStream<Uint8Array>) {
 
 Deno.test("a client that floods requests without reading answers does not grow the server", async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN],
+    args: [...DENO_RUN, "-A", MAIN],
     env: { NO_COLOR: "1", MCP_BG_CONTAINMENT: "off" },
     stdin: "piped",
     stdout: "piped",

@@ -77,15 +77,19 @@ for (const [transport, open] of Object.entries(TRANSPORTS)) {
     await using connection = await open();
     const { tools } = connection;
     const log = new NotificationLog(tools.client);
-    const id = await tools.start(`sh -c "sleep 2; echo ready; sleep 60"`);
+    // The job prints "ready" only when told to, after the task is seen working.
+    const id = await tools.start(`sh -c "read go; echo ready; sleep 60"`);
     const task = await startTask(tools, "wait_for_job", { job_id: id, pattern: "^ready" });
     assert.equal(task.status, "working");
     assert.equal(task.ttl, 60_000);
     const listed = await tools.client.experimental.tasks.listTasks();
     assert.deepEqual(listed.tasks.map((t) => t.taskId), [task.taskId]);
+    assert.equal((await tools.client.experimental.tasks.getTask(task.taskId)).status, "working");
+    await tools.ok("interact_with_job", { job_id: id, input: "go" });
     const done = await log.waitFor(
+      0,
       "notifications/tasks/status",
-      (n) => n.params.taskId === task.taskId,
+      (n) => n.params.taskId === task.taskId && n.params.status !== "working",
     );
     assert.equal(done.params.status, "completed");
     const result = await taskResult(tools, task.taskId);
@@ -106,11 +110,13 @@ for (const [transport, open] of Object.entries(TRANSPORTS)) {
     await using connection = await open();
     const { tools } = connection;
     const log = new NotificationLog(tools.client);
+    // The job ends only when told to, after the test has seen the task name it.
     const task = await startTask(tools, "run_command", {
-      command: `sh -c "seq 1 300; sleep 0.5; echo oops >&2; exit 3"`,
+      command: `sh -c "seq 1 300; read go; echo oops >&2; exit 3"`,
       tail_lines: 3,
     });
     const jobId = await jobOfTask(tools, task.taskId);
+    await tools.ok("interact_with_job", { job_id: jobId, input: "go" });
     assert.match(task.immediate, new RegExp(` on job ${jobId};`));
     const result = await taskResult(tools, task.taskId);
     assert.equal(result.isError, false);
@@ -121,6 +127,7 @@ for (const [transport, open] of Object.entries(TRANSPORTS)) {
     assert.equal(result.data.stderr_tail, "oops\n");
     assert.ok(result.data.stdout_omitted_bytes > 0);
     const ended = await log.waitFor(
+      0,
       "notifications/tasks/status",
       (n) => n.params.taskId === task.taskId && n.params.status === "completed",
     );
@@ -198,15 +205,19 @@ for (const [transport, open] of Object.entries(TRANSPORTS)) {
     const { tools } = connection;
     const id = await tools.start("echo done");
     await tools.waitForEnd(id);
+    // Two tasks on the same ended job: the short ttl is the one seen expiring, the long one
+    // (60 s, far beyond any stall) shows that a task within its ttl is still kept meanwhile.
+    const kept = await startTask(tools, "wait_for_job", { job_id: id }, 60_000);
     const task = await startTask(tools, "wait_for_job", { job_id: id }, 1000);
     assert.equal(task.ttl, 1000);
-    assert.equal((await taskResult(tools, task.taskId)).data.reason, "exited");
     await waitUntilForgotten(tools, task.taskId);
     await assert.rejects(
       tools.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema),
       /not found/i,
     );
-    assert.deepEqual((await tools.client.experimental.tasks.listTasks()).tasks, []);
+    assert.equal((await taskResult(tools, kept.taskId)).data.reason, "exited");
+    const listed = (await tools.client.experimental.tasks.listTasks()).tasks;
+    assert.deepEqual(listed.map((t) => t.taskId), [kept.taskId]);
   });
 
   Deno.test(`${transport}: a plain call to a task-capable tool answers in the call and leaves no task`, async () => {
@@ -241,6 +252,7 @@ Deno.test("a plain run_command cancelled by its client kills the job", async () 
   const abort = new AbortController();
   const call = server.call("run_command", { command: "sleep 60" }, { signal: abort.signal });
   const started = await log.waitFor(
+    0,
     "notifications/message",
     (n) => n.params.data.event === "started",
   );
