@@ -14,8 +14,8 @@ import {
   killIfAlive,
   waitUntilGone,
 } from "../helpers/processes.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const NPX = locateProgram("npx", { cwd: "/", searchPath: Deno.env.get("PATH") ?? "" })?.path;
 const DENO_VERSION = Deno.version.deno;
 
@@ -105,7 +105,7 @@ for (const containment of ["off", "auto"]) {
     // `; true` keeps the shell waiting above deno instead of replacing itself with it.
     const stderr = await killLauncherAndExpectServerGone(
       "sh",
-      ["-c", `${Deno.execPath()} run -A ${MAIN}; true`],
+      ["-c", `${Deno.execPath()} ${DENO_RUN.join(" ")} -A ${MAIN}; true`],
       "SIGKILL",
       { MCP_BG_CONTAINMENT: containment },
     );
@@ -120,7 +120,7 @@ Deno.test({
     for (const signal of ["SIGTERM", "SIGKILL"] as const) {
       await killLauncherAndExpectServerGone(
         NPX!,
-        ["-y", `deno@${DENO_VERSION}`, "run", "-A", MAIN, "--http", "--port", "0"],
+        ["-y", `deno@${DENO_VERSION}`, ...DENO_RUN, "-A", MAIN, "--http", "--port", "0"],
         signal,
         { MCP_BG_HTTP_TOKEN: "launcher-test-token", MCP_BG_CONTAINMENT: "off" },
       );

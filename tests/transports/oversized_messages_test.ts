@@ -8,9 +8,14 @@ const MiB = 1024 * 1024;
 const TOO_LARGE =
   /Result too large: .* the 4 MiB one message may carry; read the output in pieces with read_job_output \(cursor, max_bytes\)/;
 
-/** A job that answers every line it reads with `ok`, until its stdin closes. */
+/**
+ * A job that answers every line it reads with `ok`, until its stdin closes. Perl reads its input
+ * in blocks and answers each line as it arrives: the shell's `read` (and `sed -u`) take one byte
+ * per system call, 20 s for a 4 MB line on a busy machine, longer than the server waits for a job
+ * to take its input; awk waits for a full buffer before it answers.
+ */
 async function startEchoJob(client: ToolClient): Promise<string> {
-  return await client.start("sh -c 'while read -r line; do echo ok; done'");
+  return await client.start(`perl -ne 'BEGIN { $| = 1 } print "ok\\n"'`);
 }
 
 /** Starts a job printing `bytes` bytes of `text` repeated (no newline at all when `text` has none). */
@@ -36,11 +41,12 @@ Deno.test("an oversized request over stdio is refused alone; the session and its
     await assertRefusedAsTooLarge(server.call("interact_with_job", { job_id: job, input }));
     await assertRefusedAsTooLarge(server.call("execute_command", { command: `echo ${input}` }));
   }
-  const answered = await server.ok<{ stdout: string }>("interact_with_job", {
+  await server.ok("interact_with_job", {
     job_id: job,
     input: "x".repeat(MAX_REQUEST_BYTES - 4096),
   });
-  assert.equal(answered.stdout, "ok\n");
+  // The answer is awaited as an event: interact_with_job only waits 2 s for a first byte.
+  await server.waitForOutput(job, ({ stdout }) => stdout === "ok\n", 60_000);
   const status = await server.ok("get_job_status", { job_id: job });
   assert.equal(status.status, "running");
   await assertStillWorking(server);
@@ -134,11 +140,12 @@ Deno.test("over HTTP an oversized request gets 413 and a too large result an err
   const output = await client.call("get_job_output", { job_id: printer, max_bytes: 10_000_000 });
   assert.equal(output.isError, true);
   assert.match(output.text, TOO_LARGE);
-  const answered = await client.ok<{ stdout: string }>("interact_with_job", {
+  await client.ok("interact_with_job", {
     job_id: job,
     input: "x",
   });
-  assert.equal(answered.stdout, "ok\n");
+  // The answer is awaited as an event: interact_with_job only waits 2 s for a first byte.
+  await client.waitForOutput(job, ({ stdout }) => stdout === "ok\n", 60_000);
   await assertStillWorking(client);
   await client.ok("kill_job", { job_id: job });
   assert.ok(MAX_MESSAGE_BYTES < 10 * MiB, "the ceiling stays under what SDK clients read");
