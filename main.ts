@@ -18,6 +18,7 @@ import { doctorReport } from "./lib/cli/doctor.ts";
 import { denoRunLine } from "./lib/sandbox/permissions.ts";
 import { httpOptions } from "./lib/transports/http_options.ts";
 import { launchersAbove, watchLaunchers } from "./lib/cli/launcher_watch.ts";
+import { makeServerPrivate } from "./lib/sandbox/server_privacy.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
@@ -45,6 +46,8 @@ async function main(args: string[]): Promise<number | undefined> {
     console.log(line);
     return 0;
   }
+  // Before any job starts: its /proc files are then closed to jobs from the first one on.
+  const privacy = makeServerPrivate();
   const { manager, ledger } = managedJobs(config);
   if (ledger !== undefined) log(`ledger: ${ledger.dir}`);
   if (values.http) {
@@ -59,7 +62,7 @@ async function main(args: string[]): Promise<number | undefined> {
       },
     });
     endWithLauncher(shutdown);
-    log(`ready on ${http.url}; ${describeConfig(config, manager.executor)}`);
+    log(`ready on ${http.url}; ${describeConfig(config, manager.executor, privacy)}`);
     log(`console: ${http.consoleUrl()}`);
     return undefined;
   }
@@ -80,7 +83,7 @@ async function main(args: string[]): Promise<number | undefined> {
   const server = createServer(manager, { consoleUrl: web && (() => web.entryUrl()) });
   registerConsoleApp(server, manager);
   await serveStdio(server, shutdown);
-  log(`ready on stdio; ${describeConfig(config, manager.executor)}`);
+  log(`ready on stdio; ${describeConfig(config, manager.executor, privacy)}`);
   if (web !== undefined) log(`console: ${web.entryUrl()}`);
   return undefined;
 }

@@ -15,6 +15,7 @@ import { detectGroupSignalMethod, type GroupSignalMethod } from "../jobs/process
 import { VERSION } from "../version.ts";
 import { containmentAvailability, createExecutor } from "../jobs/containment.ts";
 import { portDetection } from "../jobs/listening.ts";
+import { serverPrivacyOutlook } from "../sandbox/server_privacy.ts";
 
 /** The report, and whether the server would start with these permissions and this configuration. */
 export interface DoctorReport {
@@ -46,6 +47,12 @@ function granted(descriptor: Deno.PermissionDescriptor): boolean {
 export function containmentLine(): string {
   const { available, reason } = containmentAvailability();
   return `${available ? "available" : "unavailable"}: ${reason}`;
+}
+
+/** Whether a started server could close its /proc descriptors to its jobs, and why (not). */
+function privacyLine(): string {
+  const { private: closed, reason } = serverPrivacyOutlook();
+  return `${closed ? "private" : "exposed"}: ${reason}`;
 }
 
 // Readiness (listening, wait_for_job port) needs /proc, which Deno opens only under -A.
@@ -106,6 +113,7 @@ export function doctorReport(): DoctorReport {
     `group kill: ${method}: ${GROUP_KILL[method]}`,
     `containment: ${containmentLine()}`,
     `listening ports: ${portLine()}`,
+    `server descriptors: ${privacyLine()}`,
     `configuration: ${
       config === undefined ? "not loaded" : showConfig(config, { brief: false }).join(" ")
     }`,

@@ -11,15 +11,28 @@ export interface ExecutorSummary {
   readonly containment?: { readonly contained: boolean; readonly reason: string };
 }
 
+/** Whether the server's /proc files are closed to its jobs (structural, as above). */
+export interface PrivacySummary {
+  readonly private: boolean;
+  readonly reason: string;
+}
+
 /**
- * Summarises `config`, how process groups are signalled and whether jobs are contained (and
- * why), e.g. for the ready line.
+ * Summarises `config`, how process groups are signalled, whether jobs are contained (and
+ * why) and whether the server's descriptors are closed to them, e.g. for the ready line.
  */
-export function describeConfig(config: Config, executor: ExecutorSummary): string {
+export function describeConfig(
+  config: Config,
+  executor: ExecutorSummary,
+  privacy?: PrivacySummary,
+): string {
   const parts = [...showConfig(config, { brief: true }), `group_kill=${executor.signalMethod}`];
   if (executor.containment !== undefined) {
     const { contained, reason } = executor.containment;
     parts.push(`contained=${contained ? "yes" : "no"} (${reason})`);
+  }
+  if (privacy !== undefined) {
+    parts.push(privacy.private ? "server_fds=private" : `server_fds=EXPOSED (${privacy.reason})`);
   }
   return parts.join(" ");
 }

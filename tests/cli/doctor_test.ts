@@ -18,9 +18,10 @@ Deno.test("--doctor prints version, permissions, group kill, containment, config
   assert.match(lines[3]!, /^group kill: deno-kill: /);
   assert.match(lines[4]!, /^containment: (available: bubblewrap works here|unavailable: .+)/);
   assert.equal(lines[5], "listening ports: available: read from /proc");
-  assert.match(lines[6]!, /^configuration: max_jobs=4 .*job_timeout=none .*http_token=unset/);
-  assert.match(lines[7]!, /^warning: MCP_BG_JOB_TIMOUT .*did you mean MCP_BG_JOB_TIMEOUT\?/);
-  assert.equal(lines.length, 8, result.stdout);
+  assert.match(lines[6]!, /^server descriptors: (private|exposed): /);
+  assert.match(lines[7]!, /^configuration: max_jobs=4 .*job_timeout=none .*http_token=unset/);
+  assert.match(lines[8]!, /^warning: MCP_BG_JOB_TIMOUT .*did you mean MCP_BG_JOB_TIMEOUT\?/);
+  assert.equal(lines.length, 9, result.stdout);
 });
 
 Deno.test("--doctor names what a narrow permission set costs and exits 1 when the server would not start", async () => {
