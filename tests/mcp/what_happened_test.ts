@@ -78,26 +78,35 @@ Deno.test("a job that closed its own stdin is said to have done so (stdio and HT
 
 Deno.test("send_signal to a job whose program exited but whose output drains says so", async () => {
   await using server = await TestServer.start();
-  // The background sleep keeps stdout open after sh exits: the job is still collecting output.
-  const id = await server.start("sh -c 'sleep 3 & echo started'");
-  await server.waitForOutput(id, (output) => output.stdout === "started\n");
-  // SIGCONT is harmless: it is delivered until the server has seen the program exit.
-  let outcome = await server.call("send_signal", { job_id: id, signal: "SIGCONT" });
-  while (!outcome.isError) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    outcome = await server.call("send_signal", { job_id: id, signal: "SIGCONT" });
+  const work = await Deno.makeTempDir({ prefix: "mcp-bg-draining-" });
+  try {
+    // The background loop keeps stdout open after sh exits, until the test creates "go": the job
+    // is still collecting output however long the checks below take.
+    const id = await server.start(
+      `sh -c '(until [ -e ${work}/go ]; do sleep 0.05; done) & echo started'`,
+    );
+    await server.waitForOutput(id, (output) => output.stdout === "started\n");
+    // SIGCONT is harmless: it is delivered until the server has seen the program exit.
+    let outcome = await server.call("send_signal", { job_id: id, signal: "SIGCONT" });
+    while (!outcome.isError) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      outcome = await server.call("send_signal", { job_id: id, signal: "SIGCONT" });
+    }
+    assert.equal((await server.ok("get_job_status", { job_id: id })).status, "running");
+    assert.match(
+      outcome.text,
+      new RegExp(`^Job ${id}'s program has exited .*: cannot send SIGCONT$`),
+    );
+    await Deno.writeTextFile(`${work}/go`, "");
+    await server.waitForEnd(id);
+    const late = await server.call("send_signal", { job_id: id, signal: "SIGINT" });
+    assert.match(
+      late.text,
+      new RegExp(`^Job ${id} is not running \\(status completed\\): cannot send SIGINT$`),
+    );
+  } finally {
+    await Deno.remove(work, { recursive: true });
   }
-  assert.equal((await server.ok("get_job_status", { job_id: id })).status, "running");
-  assert.match(
-    outcome.text,
-    new RegExp(`^Job ${id}'s program has exited .*: cannot send SIGCONT$`),
-  );
-  await server.waitForEnd(id);
-  const late = await server.call("send_signal", { job_id: id, signal: "SIGINT" });
-  assert.match(
-    late.text,
-    new RegExp(`^Job ${id} is not running \\(status completed\\): cannot send SIGINT$`),
-  );
 });
 
 /** A program that exists but cannot run is not reported as missing. */

@@ -52,12 +52,13 @@ Deno.test("under scoped --allow-run kill_job, timeouts and shutdown leave no des
   const pids: number[] = [];
   try {
     {
-      await using server = await TestServer.start({
-        permissions: SCOPED,
-        env: { MCP_BG_JOB_TIMEOUT: "2" },
-      });
+      await using server = await TestServer.start({ permissions: SCOPED });
       const killed = await server.start(`sh -c "sleep 300 & echo $!; wait"`);
-      const timedOut = await server.start(`sh -c "sleep 301 & echo $!; wait"`);
+      // Only this job has a timeout: the kill_job above must not race a timer.
+      const timedOut = (await server.ok<{ job_id: string }>("execute_command", {
+        command: `sh -c "sleep 301 & echo $!; wait"`,
+        timeout: 2,
+      })).job_id;
       pids.push(await server.pidPrintedBy(killed), await server.pidPrintedBy(timedOut));
       assert.deepEqual(await server.ok("kill_job", { job_id: killed }), { status: "killed" });
       await waitUntilGone(pids[0]!, 10_000);

@@ -152,7 +152,9 @@ Deno.test("execute_command with a name and if_running reuse returns the running 
 Deno.test("interact_with_job answers a 3 MB reply within the budget, newest kept, with the cursor of the rest", async () => {
   await using server = await TestServer.start();
   const id = await server.start(
-    `sh -c "echo ready; read x; python3 -c \\"print('b' * 3000000)\\"; read y"`,
+    // Python is running before the input, so the answer does not race its start-up.
+    `sh -c "python3 -c \\"import sys; print('ready', flush=True); sys.stdin.readline(); ` +
+      `print('b' * 3000000)\\"; read y"`,
   );
   await server.ok("wait_for_job", { job_id: id, pattern: "ready", timeout: 30 });
   const answer = await server.ok<Output>("interact_with_job", { job_id: id, input: "go" });

@@ -64,6 +64,8 @@ Deno.test("stdin closed from the start: cat ends at once and input is refused", 
 Deno.test("a Python REPL answers interact_with_job promptly", async () => {
   await using server = await TestServer.start();
   const id = await server.start("python3 -i -q");
+  // Its first prompt says it has started: the answer then does not race Python's start-up.
+  await server.waitForOutput(id, ({ stderr }) => stderr.includes(">>> "), 30_000);
   const first = await server.ok("interact_with_job", { job_id: id, input: "print(6 * 7)" });
   assert.equal(first.stdout, "42\n");
   const second = await server.ok("interact_with_job", {
@@ -78,8 +80,14 @@ Deno.test("a Python REPL answers interact_with_job promptly", async () => {
 
 Deno.test("a Python program printing into a pipe answers because output is unbuffered", async () => {
   await using server = await TestServer.start();
-  const echo = `python3 -c 'import sys\nfor line in sys.stdin: print("got", line.strip())'`;
+  // It says "ready" on stderr once started, so neither the answer nor the silence below races
+  // Python's start-up.
+  const echo = `python3 -c 'import sys\nprint("ready", file=sys.stderr)\n` +
+    `for line in sys.stdin: print("got", line.strip())'`;
+  const started = (id: string) =>
+    server.waitForOutput(id, ({ stderr }) => stderr === "ready\n", 30_000);
   const id = await server.start(echo);
+  await started(id);
   const answer = await server.ok("interact_with_job", { job_id: id, input: "one" });
   assert.equal(answer.stdout, "got one\n");
   // The same program with block buffering (PYTHONUNBUFFERED empty) keeps its answer back.
@@ -87,6 +95,7 @@ Deno.test("a Python program printing into a pipe answers because output is unbuf
     command: echo,
     env: { PYTHONUNBUFFERED: "" },
   })).job_id;
+  await started(buffered);
   const silent = await server.ok("interact_with_job", { job_id: buffered, input: "one" });
   assert.equal(silent.stdout, "");
   await server.ok("close_stdin", { job_id: buffered });

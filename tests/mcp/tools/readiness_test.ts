@@ -16,46 +16,54 @@ interface Status {
 
 Deno.test("a dev server started by a grandchild after a delay: wait_for_job port returns when it listens, status says where", async () => {
   await using server = await TestServer.start();
-  // job sh → sh → python3: the listener is a grandchild, started a second after the job.
-  const id = await server.start(
-    `sh -c "sh -c 'sleep 1; python3 -m http.server 0 --bind 127.0.0.1' & wait"`,
-  );
-  const before = await server.ok<Status>("get_job_status", { job_id: id });
-  assert.deepEqual(before.listening, []);
-  const ready = await server.ok<Status>("wait_for_job", { job_id: id, port: true, timeout: 30 });
-  assert.equal(ready.reason, "listening");
-  assert.equal(ready.status, "running");
-  assert.equal(ready.listening.length, 1);
-  const [socket] = ready.listening;
-  assert.equal(socket!.address, "127.0.0.1");
-  // The server's own words agree on the port.
-  const said = await server.ok<{ match: { text: string } }>("wait_for_job", {
-    job_id: id,
-    pattern: "Serving HTTP on",
-    timeout: 30,
-  });
-  assert.match(said.match.text, new RegExp(`port ${socket!.port}\\b`));
-  const status = await server.ok<Status>("get_job_status", { job_id: id });
-  assert.deepEqual(status.listening, ready.listening);
-  const { jobs } = await server.ok<{ jobs: (Status & { job_id: string })[] }>("list_jobs");
-  assert.deepEqual(jobs.find((job) => job.job_id === id)!.listening, ready.listening);
-  // A wait for that very port returns at once; one for another port waits.
-  const same = await server.ok<Status>("wait_for_job", {
-    job_id: id,
-    port: socket!.port,
-    timeout: 30,
-  });
-  assert.equal(same.reason, "listening");
-  const other = await server.ok<Status>("wait_for_job", {
-    job_id: id,
-    port: socket!.port === 1 ? 2 : 1,
-    timeout: 0.5,
-  });
-  assert.equal(other.reason, "timeout");
-  await server.ok("kill_job", { job_id: id });
-  const after = await server.ok<Status>("get_job_status", { job_id: id });
-  assert.deepEqual(after.listening, []);
-  await waitUntilGone(ready.pid);
+  const work = await Deno.makeTempDir({ prefix: "mcp-bg-readiness-" });
+  try {
+    // job sh → sh → python3: the listener is a grandchild, started only once the test has seen
+    // the job listen nowhere and creates the file "go".
+    const id = await server.start(
+      `sh -c "sh -c 'until [ -e ${work}/go ]; do sleep 0.05; done; ` +
+        `python3 -m http.server 0 --bind 127.0.0.1' & wait"`,
+    );
+    const before = await server.ok<Status>("get_job_status", { job_id: id });
+    assert.deepEqual(before.listening, []);
+    await Deno.writeTextFile(`${work}/go`, "");
+    const ready = await server.ok<Status>("wait_for_job", { job_id: id, port: true, timeout: 30 });
+    assert.equal(ready.reason, "listening");
+    assert.equal(ready.status, "running");
+    assert.equal(ready.listening.length, 1);
+    const [socket] = ready.listening;
+    assert.equal(socket!.address, "127.0.0.1");
+    // The server's own words agree on the port.
+    const said = await server.ok<{ match: { text: string } }>("wait_for_job", {
+      job_id: id,
+      pattern: "Serving HTTP on",
+      timeout: 30,
+    });
+    assert.match(said.match.text, new RegExp(`port ${socket!.port}\\b`));
+    const status = await server.ok<Status>("get_job_status", { job_id: id });
+    assert.deepEqual(status.listening, ready.listening);
+    const { jobs } = await server.ok<{ jobs: (Status & { job_id: string })[] }>("list_jobs");
+    assert.deepEqual(jobs.find((job) => job.job_id === id)!.listening, ready.listening);
+    // A wait for that very port returns at once; one for another port waits.
+    const same = await server.ok<Status>("wait_for_job", {
+      job_id: id,
+      port: socket!.port,
+      timeout: 30,
+    });
+    assert.equal(same.reason, "listening");
+    const other = await server.ok<Status>("wait_for_job", {
+      job_id: id,
+      port: socket!.port === 1 ? 2 : 1,
+      timeout: 0.5,
+    });
+    assert.equal(other.reason, "timeout");
+    await server.ok("kill_job", { job_id: id });
+    const after = await server.ok<Status>("get_job_status", { job_id: id });
+    assert.deepEqual(after.listening, []);
+    await waitUntilGone(ready.pid);
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
 });
 
 Deno.test({
