@@ -1,6 +1,6 @@
 /**
- * The console's server-sent events: the job list whenever it changes, and one job's output as it
- * arrives. Pull-driven: nothing is read from a job until the page has taken the previous event.
+ * The console's server-sent events: the job list whenever it changes, the questions waiting for
+ * the person (`MCP_BG_APPROVAL=ask`), and one job's output as it arrives. Pull-driven: nothing is read from a job until the page has taken the previous event.
  *
  * @module
  */
@@ -90,6 +90,7 @@ export function openConsoleEvents(
   let outputChanged = false;
   let feedChanged = feed !== undefined;
   let lastList = 0;
+  let questionsChanged = true;
   let closed = false;
   let cancelled = false;
 
@@ -116,11 +117,17 @@ export function openConsoleEvents(
     wake.notify();
   });
 
+  const offDesk = manager.approvals.onChange(() => {
+    questionsChanged = true;
+    wake.notify();
+  });
+
   let controller: ReadableStreamDefaultController<Uint8Array>;
   const stop = () => {
     if (closed) return;
     closed = true;
     unsubscribe();
+    offDesk();
     for (const off of watched.values()) off();
     watched.clear();
     wake.notify();
@@ -139,6 +146,10 @@ export function openConsoleEvents(
       });
       listChanged = outputChanged = false;
       lastList = now;
+    }
+    if (questionsChanged) {
+      questionsChanged = false;
+      text += event("approvals", { questions: manager.approvals.list() });
     }
     if (feed !== undefined && feedChanged) {
       feedChanged = false;

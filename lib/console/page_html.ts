@@ -38,6 +38,13 @@ export const CONSOLE_BODY = `<header>
 </main>
 `;
 
+// The page alone answers questions (an MCP App runs inside the agent's host, which must not).
+const QUESTIONS = `<section id="approvals" aria-label="Commands waiting for your approval" hidden>
+  <h2>Waiting for your approval</h2>
+  <ul id="questions"></ul>
+</section>
+`;
+
 /** The console page; its script and style are at `/console/app.js` and `/console/app.css`. */
 export const CONSOLE_HTML = `<!doctype html>
 <html lang="en">
@@ -49,7 +56,7 @@ export const CONSOLE_HTML = `<!doctype html>
 <script type="module" src="/console/app.js"></script>
 </head>
 <body>
-${CONSOLE_BODY}</body>
+${CONSOLE_BODY.replace("<main>", `${QUESTIONS}<main>`)}</body>
 </html>
 `;
 

@@ -31,6 +31,7 @@ function connect() {
   });
   source.addEventListener("jobs", (event) => showJobs(JSON.parse(event.data)));
   source.addEventListener("output", (event) => appendOutput(JSON.parse(event.data)));
+  source.addEventListener("approvals", (event) => showQuestions(JSON.parse(event.data).questions));
   source.addEventListener("error", () => {
     if (source.readyState === EventSource.CLOSED) {
       setConnection("disconnected: reload, or ask for a new console link", "lost");
@@ -50,6 +51,48 @@ feed.act = async (jobId, action, label) => {
   const body = await response.json();
   return response.ok ? label + ": " + body.status : body.error;
 };
+// Questions about commands the allowlist refused: every fact as text, three answers each.
+function showQuestions(questions) {
+  const list = $("questions");
+  list.replaceChildren();
+  $("approvals").hidden = questions.length === 0;
+  for (const question of questions) {
+    const item = document.createElement("li");
+    const facts = document.createElement("pre");
+    const env = Object.entries(question.envAdditions).map(([k, v]) => k + "=" + JSON.stringify(v));
+    facts.textContent = [
+      "Command: " + question.command,
+      "Programs: " + question.programs.join(", "),
+      "Arguments: " + JSON.stringify(question.argv.slice(1)),
+      "Working directory: " + question.cwd,
+      "Added environment: " + (env.length === 0 ? "none" : env.join(" ")),
+      "Contained: " + (question.contained ? "yes" : "no"),
+      "Refused because: " + question.refusal,
+    ].join("\n");
+    const buttons = document.createElement("div");
+    const result = document.createElement("span");
+    for (const [answer, label] of [["once", "Allow once"], ["session", "Allow for this session"], ["deny", "Deny"]]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.addEventListener("click", async () => {
+        const response = await fetch(
+          "/console/approvals/" + encodeURIComponent(question.id) + "/" + answer,
+          {
+            method: "POST",
+            headers: { [ACTION_HEADER]: "1", ${JSON.stringify(PAGE_KEY_HEADER)}: pageKey() },
+          },
+        );
+        result.textContent = response.ok ? label : (await response.json()).error;
+      });
+      buttons.append(button);
+    }
+    buttons.append(result);
+    item.append(facts, buttons);
+    list.append(item);
+  }
+}
+
 selected = new URLSearchParams(location.hash.slice(1)).get("job");
 connect();
 `;

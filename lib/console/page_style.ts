@@ -55,4 +55,10 @@ button:disabled, select:disabled { opacity: .45; }
 #output .italic { font-style: italic; }
 #output .underline { text-decoration: underline; }
 #output .inverse { filter: invert(1); }
+#approvals { padding: .5rem 1rem; border-bottom: 2px solid var(--killed); background: #2a2416; max-height: 40%; overflow: auto; }
+#approvals h2 { font-size: .95rem; margin: 0 0 .4rem; color: var(--killed); }
+#questions { list-style: none; margin: 0; padding: 0; }
+#questions li { margin-bottom: .6rem; }
+#questions pre { margin: 0 0 .3rem; white-space: pre-wrap; word-break: break-all; }
+#questions button { margin-right: .4rem; }
 `;

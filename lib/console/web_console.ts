@@ -1,11 +1,12 @@
 /**
- * The console's HTTP routes: the page at `/`, its script and style, the events stream, and the two
- * actions (stop, signal). Every request passes the server's {@linkcode ConsoleGuard} first; the actions
+ * The console's HTTP routes: the page at `/`, its script and style, the events stream, and the
+ * actions (stop, signal, and answering a question about a command the allowlist refused). Every request passes the server's {@linkcode ConsoleGuard} first; the actions
  * are POSTs that a cross-site page cannot send.
  *
  * @module
  */
 import type { JobManager } from "../jobs/job_table.ts";
+import type { PersonAnswer } from "../jobs/approval_desk.ts";
 import { JobNotRunningError } from "../errors.ts";
 import { SENDABLE_SIGNALS } from "../mcp/tools/send_signal.ts";
 import { ConsoleAccess } from "./access.ts";
@@ -50,6 +51,7 @@ const STATIC: Record<string, readonly [string, string]> = {
   "/console/login.js": [LOGIN_SCRIPT, "text/javascript; charset=utf-8"],
 };
 const ACTION = /^\/console\/jobs\/([^/]+)\/(kill|signal\/([A-Z0-9]+))$/;
+const ANSWER = /^\/console\/approvals\/([^/]+)\/(once|session|deny)$/;
 /** Events streams open at once; each holds up to a 64 KiB window of output (about 160 KB). */
 export const MAX_EVENT_STREAMS = 64;
 
@@ -94,12 +96,15 @@ export class WebConsole {
   readonly #access: ConsoleAccess;
   readonly #tokenRequired: boolean;
   readonly #streams = new Set<ConsoleEvents>();
+  readonly #detachFromDesk: () => void;
 
   /** Creates the console of `manager`'s jobs. */
   constructor(manager: JobManager, options: WebConsoleOptions) {
     this.#manager = manager;
     this.#access = new ConsoleAccess(options.port);
     this.#tokenRequired = options.tokenRequired;
+    // Open, the console can answer questions for clients that cannot ask their person.
+    this.#detachFromDesk = manager.approvals.attachConsole();
   }
 
   /** Whether `pathname` is one of the console's. */
@@ -136,17 +141,22 @@ export class WebConsole {
       return this.#events(url.searchParams.get("job") ?? undefined);
     }
     const action = ACTION.exec(url.pathname);
-    if (action === null) return json(404, { error: `Not found: ${url.pathname}` });
+    const answer = ANSWER.exec(url.pathname);
+    if (action === null && answer === null) {
+      return json(404, { error: `Not found: ${url.pathname}` });
+    }
     if (request.method !== "POST") return this.#notAllowed("POST");
     if (fetchSite !== null && fetchSite !== "same-origin") return this.#crossSite(fetchSite);
     if (request.headers.get(CONSOLE_ACTION_HEADER) !== "1") {
       return json(403, { error: `Forbidden: an action needs the ${CONSOLE_ACTION_HEADER} header` });
     }
-    return await this.#act(action[1]!, action[3]);
+    if (answer !== null) return this.#answer(answer[1]!, answer[2] as PersonAnswer);
+    return await this.#act(action![1]!, action![3]);
   }
 
   /** Ends every open events stream. */
   close(): void {
+    this.#detachFromDesk();
     for (const stream of this.#streams) stream.close();
     this.#streams.clear();
   }
@@ -190,6 +200,14 @@ export class WebConsole {
     });
     this.#streams.add(events);
     return respond(200, events.body, "text/event-stream");
+  }
+
+  /** The person's answer to an open question, with the same protections as Stop. */
+  #answer(id: string, answer: PersonAnswer): Response {
+    if (!this.#manager.approvals.answer(id, answer)) {
+      return json(404, { error: `No open question ${id}: answered, withdrawn or timed out` });
+    }
+    return json(200, { status: "answered" });
   }
 
   async #act(jobId: string, signal: string | undefined): Promise<Response> {

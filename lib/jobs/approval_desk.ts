@@ -20,6 +20,8 @@ export interface ApprovalSubject {
   readonly command: string;
   /** Each program the line runs, its real file when found. */
   readonly programs: readonly string[];
+  /** Their real files: an approval holds while each is still the same file, unchanged. */
+  readonly files: readonly string[];
   readonly argv: readonly string[];
   readonly cwd: string;
   readonly envAdditions: Readonly<Record<string, string>>;
@@ -51,7 +53,7 @@ interface Entry {
  * const desk = new ApprovalDesk();
  * let answered: string | undefined;
  * const subject = {
- *   command: "ls", programs: ["/usr/bin/ls"], argv: ["ls"], cwd: "/",
+ *   command: "ls", programs: ["/usr/bin/ls"], files: ["/usr/bin/ls"], argv: ["ls"], cwd: "/",
  *   envAdditions: {}, contained: false, refusal: "not in allowed patterns",
  * };
  * const open = desk.post(subject, (answer) => answered = answer);

@@ -70,6 +70,8 @@ export interface PreparedStart {
   readonly argv: Argv;
   /** Each program the line runs: its real file when found (see `checkCommand`). */
   readonly programs: readonly string[];
+  /** The real files of the programs found. */
+  readonly files: readonly string[];
   readonly cwd: string;
   /** The variables the client adds to the job's environment, as checked. */
   readonly envAdditions: Readonly<Record<string, string>>;
@@ -205,6 +207,7 @@ export class JobManager {
       command,
       argv: checked.argv,
       programs: checked.programs,
+      files: checked.files,
       cwd,
       envAdditions: additions,
       contained: this.#executor.containment?.contained ?? false,

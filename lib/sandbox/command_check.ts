@@ -48,8 +48,13 @@ export interface CommandCheckOptions {
  */
 export interface CheckedCommand {
   readonly argv: Argv;
-  /** Each program the line runs: its real file when found, else its name (a shell builtin). */
+  /**
+   * Each program the line runs: its path, and the real file when that is a link (`/usr/bin/sh (a
+   * link to /usr/bin/dash)`); its name when not found (a shell builtin).
+   */
   readonly programs: readonly string[];
+  /** The real files of the programs found (for an approval bound to the files themselves). */
+  readonly files: readonly string[];
   /** Why the allowlist refuses the line (wall 1), when it does. */
   readonly allowlistRefusal?: InvalidCommandError;
 }
@@ -160,13 +165,13 @@ function identities(program: Program, found: ProgramLocation | undefined): strin
   return written === real ? [written] : [written, real];
 }
 
-/** Rules 6, 7 and 8 for one program of the line; returns the file it is, if found. */
+/** Rules 6, 7 and 8 for one program of the line; returns where it was found, if it was. */
 function checkProgram(
   program: Program,
   patterns: readonly RegExp[],
   options: CommandCheckOptions,
   refuse: AllowlistRefusal,
-): string | undefined {
+): ProgramLocation | undefined {
   const isPath = program.name.includes("/");
   // A path's file decides whether a pattern names it, so it is looked up first (and only once).
   const pathFound = isPath ? locateProgram(program.name, options) : undefined;
@@ -191,7 +196,12 @@ function checkProgram(
       : `an argument only the shell expands may be "${possible[0]}", which runs other programs`;
     refuse(programRefused(program, `${why}, so a pattern must name it explicitly`));
   }
-  return found?.real;
+  return found;
+}
+
+/** Where a program is, as a person reads it: its path, and its real file when it is a link. */
+function shownLocation(found: ProgramLocation): string {
+  return found.path === found.real ? found.real : `${found.path} (a link to ${found.real})`;
 }
 
 /** Rule 3. */
@@ -328,10 +338,13 @@ export function checkCommand(
   if (findDangerousPattern(line) !== undefined) {
     throw new InvalidCommandError(`Command contains dangerous pattern and is not allowed: ${line}`);
   }
-  if (patterns === undefined) return { argv, programs: [] };
+  if (patterns === undefined) return { argv, programs: [], files: [] };
   const programs = config.shell === undefined ? directPrograms(argv) : shellPrograms(line, config);
-  const files = programs.map((program) =>
-    checkProgram(program, patterns, options, refuse) ?? program.name
-  );
-  return { argv, programs: files, ...(allowlistRefusal && { allowlistRefusal }) };
+  const found = programs.map((program) => checkProgram(program, patterns, options, refuse));
+  return {
+    argv,
+    programs: found.map((at, i) => at === undefined ? programs[i]!.name : shownLocation(at)),
+    files: found.flatMap((at) => at === undefined ? [] : [at.real]),
+    ...(allowlistRefusal && { allowlistRefusal }),
+  };
 }

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { type Answerer, choose, personClient } from "../helpers/person.ts";
 import { waitUntilGone } from "../helpers/processes.ts";
+import { CONTAINED, noContainment } from "../helpers/containment.ts";
 
 const STRICT = {
   MCP_BG_ALLOWED_COMMANDS: "^echo( |$)",
@@ -204,4 +205,59 @@ Deno.test("an approved job that is killed behaves like any other job", async () 
   assert.equal(status.signal, "SIGTERM");
   assert.equal(status.approved_by_person, "once");
   await waitUntilGone(pid);
+});
+
+Deno.test({
+  name: "contained, the question says so and the approved job runs inside the sandbox",
+  ignore: noContainment,
+  fn: async () => {
+    const { person, server } = await startWithPerson(() => choose("once"), CONTAINED);
+    await using _ = server;
+    const status = await server.waitForEnd(await server.start("printf inside"));
+    assert.equal(status.status, "completed");
+    assert.equal(status.contained, true);
+    assert.equal(status.approved_by_person, "once");
+    assert.match(person.questions[0]!.message, /Contained: yes/);
+  },
+});
+
+Deno.test("a session's approval does not survive any change to the program's file", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-approval-" }));
+  try {
+    const tool = `${dir}/tool.sh`;
+    await Deno.writeTextFile(tool, "#!/bin/sh\necho v1\n", { mode: 0o755 });
+    const { person, server } = await startWithPerson(() => choose("session"), {
+      MCP_BG_WORKING_DIR: dir,
+    });
+    await using _ = server;
+    const run = async () => {
+      const id = await server.start("./tool.sh");
+      await server.waitForEnd(id);
+      return (await server.ok<{ stdout: string }>("get_job_output", { job_id: id })).stdout;
+    };
+    assert.equal(await run(), "v1\n");
+    assert.equal(await run(), "v1\n");
+    assert.equal(person.questions.length, 1);
+    // Rewritten in place, same size, its modification time set back.
+    const { mtime } = await Deno.stat(tool);
+    await Deno.writeTextFile(tool, "#!/bin/sh\necho v2\n");
+    await Deno.utime(tool, mtime!, mtime!);
+    assert.equal(await run(), "v2\n");
+    assert.equal(person.questions.length, 2, "a rewritten file asks again");
+    // Replaced by another file under the same name.
+    await Deno.writeTextFile(`${dir}/other`, "#!/bin/sh\necho v3\n", { mode: 0o755 });
+    await Deno.rename(`${dir}/other`, tool);
+    assert.equal(await run(), "v3\n");
+    assert.equal(person.questions.length, 3, "a replaced file asks again");
+    // Made a link to another script: rule 7 refuses it outright, no question, nothing runs.
+    await Deno.writeTextFile(`${dir}/real.sh`, "#!/bin/sh\necho v4\n", { mode: 0o755 });
+    await Deno.remove(tool);
+    await Deno.symlink(`${dir}/real.sh`, tool);
+    const linked = await server.call("execute_command", { command: "./tool.sh" });
+    assert.equal(linked.isError, true);
+    assert.match(linked.text, /it is a link to ".*real\.sh"/);
+    assert.equal(person.questions.length, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -19,6 +19,7 @@ function subjectOf(prepared: PreparedStart): ApprovalSubject {
   return {
     command: prepared.command,
     programs: prepared.programs,
+    files: prepared.files,
     argv: prepared.argv,
     cwd: prepared.cwd,
     envAdditions: prepared.envAdditions,

@@ -36,7 +36,8 @@ export function describeSubject(subject: ApprovalSubject): string {
  * import { approvalElicitation } from "./question.ts";
  * import assert from "node:assert/strict";
  * const params = approvalElicitation({
- *   command: "cargo build", programs: ["/usr/bin/cargo"], argv: ["cargo", "build"], cwd: "/w",
+ *   command: "cargo build", programs: ["/usr/bin/cargo"], files: ["/usr/bin/cargo"],
+ *   argv: ["cargo", "build"], cwd: "/w",
  *   envAdditions: {}, contained: true, refusal: "Command not in allowed patterns: cargo build",
  * });
  * assert.match(params.message, /Program: \/usr\/bin\/cargo/);

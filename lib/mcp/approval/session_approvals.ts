@@ -33,12 +33,28 @@ export interface SessionApprovalsOptions {
 }
 
 /**
- * A digest of exactly what the person is shown (the refusal's wording aside). Synchronous, so that
- * concurrent identical calls find each other's open question without a gap between look and set.
+ * Which file `path` is, and which version of it: a file replaced, rewritten or changed in any way
+ * (even with its modification time set back: the change time cannot be) is another one.
+ */
+function fileVersion(path: string): string {
+  try {
+    const info = Deno.statSync(path);
+    return [info.dev, info.ino, info.size, info.mtime?.getTime(), info.ctime?.getTime()].join(":");
+  } catch {
+    // Gone since the check: no version, so no approval of the one that was there holds.
+    return "gone";
+  }
+}
+
+/**
+ * A digest of exactly what the person is shown (the refusal's wording aside), and of the version
+ * of each program file. Synchronous, so that concurrent identical calls find each other's open
+ * question without a gap between look and set.
  */
 export function subjectDigest(subject: ApprovalSubject): string {
   const env = Object.entries(subject.envAdditions).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-  const shown = [subject.programs, subject.argv, subject.cwd, env, subject.contained];
+  const versions = subject.files.map(fileVersion);
+  const shown = [subject.programs, versions, subject.argv, subject.cwd, env, subject.contained];
   return createHash("sha256").update(JSON.stringify(shown)).digest("hex");
 }
 
