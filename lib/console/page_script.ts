@@ -68,7 +68,7 @@ function showQuestions(questions) {
       "Added environment: " + (env.length === 0 ? "none" : env.join(" ")),
       "Contained: " + (question.contained ? "yes" : "no"),
       "Refused because: " + question.refusal,
-    ].join("\n");
+    ].join("\\n");
     const buttons = document.createElement("div");
     const result = document.createElement("span");
     for (const [answer, label] of [["once", "Allow once"], ["session", "Allow for this session"], ["deny", "Deny"]]) {
