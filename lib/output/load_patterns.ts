@@ -1,7 +1,7 @@
 /**
  * The pattern engine (RE2, `npm:re2js`, and the patterns built on it), loaded on the first
- * `filter` or `pattern` a client sends: a server that is never asked for one does not pay its
- * memory (about 4 MiB) or its start-up.
+ * `filter` or `pattern` a client sends: a server that is never asked for one does not load,
+ * evaluate or keep it.
  *
  * @module
  */
