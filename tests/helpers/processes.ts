@@ -4,6 +4,15 @@
  * @module
  */
 
+/**
+ * Whether `error` says the process is gone: /proc/<pid> missing, or (ESRCH) the process exited
+ * while its /proc file was being read.
+ */
+function vanished(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound || (error as { code?: string })?.code === "ESRCH" ||
+    /\(os error 3\)/.test(String(error));
+}
+
 /** Whether `pid` is a live process (a zombie counts as gone). */
 export function isAlive(pid: number): boolean {
   try {
@@ -12,7 +21,7 @@ export function isAlive(pid: number): boolean {
     const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
     return state !== "Z" && state !== "X";
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    if (vanished(error)) return false;
     throw error;
   }
 }
@@ -48,7 +57,7 @@ export function killIfAlive(pid: number): void {
     Deno.kill(pid, "SIGKILL");
   } catch (error) {
     // It exited between the check and the kill.
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!vanished(error)) throw error;
   }
 }
 
@@ -135,7 +144,7 @@ function parentOf(pid: number): number | undefined {
     return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
   } catch (error) {
     // It exited while /proc was being read.
-    if (error instanceof Deno.errors.NotFound) return undefined;
+    if (vanished(error)) return undefined;
     throw error;
   }
 }
@@ -165,7 +174,7 @@ export function commandLineOf(pid: number): string {
   try {
     return Deno.readTextFileSync(`/proc/${pid}/cmdline`).replaceAll("\0", " ").trim();
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return "";
+    if (vanished(error)) return "";
     throw error;
   }
 }
