@@ -158,3 +158,27 @@ Deno.test("every link between the pages leads to a page and a heading that exist
   }
   assert.deepEqual(broken, []);
 });
+
+Deno.test("the README stays a landing page: its sections in order, and short", () => {
+  const text = Deno.readTextFileSync(`${ROOT}/README.md`);
+  const headings = [...text.matchAll(/^## (.*)$/gm)].map((match) => match[1]!);
+  const expected = [
+    "Where it works",
+    "Install and run",
+    "Add it to a client",
+    "Check that it works",
+    "Security at a glance",
+    "Tools",
+    "Documentation",
+  ];
+  assert.deepEqual(
+    headings.filter((heading) => expected.includes(heading)),
+    expected,
+    "the README's sections, in the order a newcomer needs them",
+  );
+  const lines = text.split("\n").length;
+  assert.ok(
+    lines <= 260,
+    `README.md has ${lines} lines: put the detail in a docs/ page and link it`,
+  );
+});
