@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { terminalBlocker } from "../jobs/terminal_support.ts";
 import {
   type Config,
   loadConfig,
@@ -61,6 +62,14 @@ function portLine(): string {
   return `${available ? "available" : "unavailable"}: ${reason}`;
 }
 
+// The addon is not loaded here: that would cost every --doctor run what tty jobs cost once.
+function ttyLine(): string {
+  const blocker = terminalBlocker();
+  return blocker === undefined
+    ? "available: --allow-ffi granted; the pseudo-terminal addon loads with the first tty job"
+    : `unavailable: ${blocker}`;
+}
+
 function whoRuns(): string {
   if (!granted({ name: "sys", kind: "uid" })) return "";
   const uid = Deno.uid();
@@ -114,6 +123,7 @@ export function doctorReport(): DoctorReport {
     `containment: ${containmentLine()}`,
     `listening ports: ${portLine()}`,
     `server descriptors: ${privacyLine()}`,
+    `tty jobs: ${ttyLine()}`,
     `configuration: ${
       config === undefined ? "not loaded" : showConfig(config, { brief: false }).join(" ")
     }`,

@@ -14,6 +14,8 @@ import { SpawnError } from "../errors.ts";
 import type { Executor, ProcessStatus, SpawnedProcess, SpawnSpec } from "./executor.ts";
 import { spawnWithFd3, type StartedChild } from "./extra_fd_spawn.ts";
 import { assertRunPermitted, spawnFailure, type SpawnPlace } from "./spawn_failure.ts";
+import { refuseUnlessRunnable } from "./spawn_checks.ts";
+import { spawnContainedTerminal } from "./contained_terminal.ts";
 import type { GroupSignaller } from "./process_group.ts";
 import { signalOfExitCode } from "./linux_signals.ts";
 import {
@@ -27,7 +29,6 @@ import {
   type ProgramLocation,
   resolvePath,
   shebangInterpreter,
-  unrunnableReason,
 } from "../sandbox/program_path.ts";
 import { whyHidden } from "../sandbox/hidden_paths.ts";
 import { jobFilter } from "../sandbox/seccomp/job_filter.ts";
@@ -46,20 +47,6 @@ export interface ContainedExecutorOptions {
 
 // How long a signal waits for bubblewrap to have started its init before it signals bwrap.
 const INIT_WAIT_MS = 2000;
-
-/**
- * Where `program` is; fails as a direct spawn would when it cannot be run: bwrap would only fail
- * later.
- */
-function refuseUnlessRunnable(program: string, place: SpawnPlace): ProgramLocation {
-  const found = locateProgram(program, place);
-  if (found !== undefined) return found;
-  const missing = unrunnableReason(program, place.cwd) === "program not found";
-  const error = missing
-    ? new Deno.errors.NotFound(program)
-    : new Deno.errors.PermissionDenied(program);
-  throw spawnFailure(program, error, place);
-}
 
 /**
  * Fails when the sandbox hides the program, or the interpreter its `#!` line names, that the
@@ -233,10 +220,15 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
           workingDir: options.workingDir,
           cwd: spec.cwd,
           rulePathsSeen,
+          // A terminal job keeps the terminal as its controlling one (see contained_terminal.ts).
+          newSession: spec.terminal === undefined,
         });
       } catch (error) {
         if (!(error instanceof RulePathMoved)) throw error;
         throw new SpawnError(`Cannot start "${program}": ${error.message}`, { cause: error });
+      }
+      if (spec.terminal !== undefined) {
+        return spawnContainedTerminal(spec, spec.terminal, { ...options, args, filter });
       }
       let bwrap: StartedChild;
       try {

@@ -7,6 +7,7 @@
  */
 import type { GroupSignalMethod } from "./process_group.ts";
 import type { Argv } from "../sandbox/command_line.ts";
+import type { TerminalRequest } from "./terminal_process.ts";
 
 /** Every {@linkcode StdinMode}, for schemas. */
 export const STDIN_MODES = ["pipe", "closed"] as const;
@@ -23,6 +24,8 @@ export interface SpawnSpec {
   /** Variables set on top of `env` (or of the inherited environment). */
   readonly envAdditions?: Record<string, string>;
   readonly stdin: StdinMode;
+  /** Run on a pseudo-terminal of this size (a terminal job); `undefined`: piped stdio. */
+  readonly terminal?: TerminalRequest;
 }
 
 /** How a process ended: `signal` is set when a signal ended it, then `code` means nothing. */
@@ -49,6 +52,8 @@ export interface SpawnedProcess {
   signal(signal: Deno.Signal): Promise<void>;
   /** Whether the job runs inside an OS sandbox. */
   readonly contained: boolean;
+  /** Resizes a terminal job's terminal (the program gets SIGWINCH); absent for piped jobs. */
+  resize?(cols: number, rows: number): void;
 }
 
 /** Starts job processes. */
@@ -58,7 +63,8 @@ export interface Executor {
   /** Whether jobs run inside an OS sandbox, and why (or why not), for the start-up line. */
   readonly containment?: { readonly contained: boolean; readonly reason: string };
   /**
-   * Starts `spec` with piped stdout and stderr.
+   * Starts `spec` with piped stdout and stderr, or on a pseudo-terminal when `spec.terminal` is
+   * set (its output is then `stdout`, and `stderr` is empty).
    *
    * @throws {SpawnError} when the program is missing, not executable or not permitted.
    */

@@ -27,24 +27,27 @@ export interface Answer {
 }
 
 /**
- * Writes `input` (newline added when missing) to `job` and waits for its answer: what it printed
- * afterwards, once its output has gone quiet, it ended, or a bound passed.
+ * Writes `input` (newline added when missing, unless `timing.verbatim`) to `job` and waits for
+ * its answer: what it printed afterwards, once its output has gone quiet, it ended, or a bound
+ * passed. A terminal job's screen has caught up with that output when this resolves.
  */
 export async function interact(
   job: Job,
   input: string,
-  timing: InteractionTiming = {},
+  timing: InteractionTiming & { readonly verbatim?: boolean } = {},
 ): Promise<Answer> {
   const stdoutFrom = job.stdout.totalBytes;
   const stderrFrom = job.stderr.totalBytes;
   const maxWaitMs = timing.maxWaitMs ?? 10_000;
   const startedAt = Date.now();
-  await writeWithin(job, input.endsWith("\n") ? input : `${input}\n`, maxWaitMs);
+  const text = timing.verbatim || input.endsWith("\n") ? input : `${input}\n`;
+  if (text !== "") await writeWithin(job, text, maxWaitMs);
   await settle(
     job,
     () => job.stdout.totalBytes + job.stderr.totalBytes > stdoutFrom + stderrFrom,
     { ...timing, maxWaitMs: Math.max(0, maxWaitMs - (Date.now() - startedAt)) },
   );
+  await job.screen?.settled();
   return {
     stdoutFrom,
     stderrFrom,

@@ -10,6 +10,9 @@ import { raceTimeout } from "../timers.ts";
 import type { Argv } from "../sandbox/command_line.ts";
 import type { Logger } from "../logger.ts";
 import { ListeningCache, type ListeningSocket, portDetection } from "./listening.ts";
+import type { TerminalSupport } from "./terminal_support.ts";
+import type { TerminalSize } from "./terminal_process.ts";
+import { TerminalScreen } from "../output/terminal_screen.ts";
 
 /** Every {@linkcode JobStatus}, for schemas. */
 export const JOB_STATUSES = ["running", "completed", "failed", "killed", "lost"] as const;
@@ -60,6 +63,8 @@ export interface JobOptions {
   readonly killGraceMs: number;
   /** Where failures nobody awaits are reported. */
   readonly logger: Logger;
+  /** Run on a pseudo-terminal of this size, rendered on a screen (a terminal job). */
+  readonly terminal?: TerminalSize & { readonly support: TerminalSupport };
 }
 
 // After the leader exits, output still in the pipes is drained for at most this long.
@@ -115,6 +120,8 @@ export class Job {
   readonly stderr: OutputBuffer;
   /** Resolves once the status is no longer `running`. */
   readonly done: Promise<void>;
+  /** A terminal job's rendered screen; `null` for a piped job. */
+  readonly screen: TerminalScreen | null;
 
   #status: JobStatus = "running";
   #exitCode: number | null = null;
@@ -142,6 +149,10 @@ export class Job {
     this.cwd = options.cwd;
     this.stdout = past?.stdout ?? new OutputBuffer(options.maxOutputSize);
     this.stderr = past?.stderr ?? new OutputBuffer(options.maxOutputSize);
+    const terminal = options.terminal;
+    this.screen = terminal === undefined
+      ? null
+      : new TerminalScreen(terminal.support.Terminal, terminal.cols, terminal.rows);
     this.#process = spawned;
     this.#killGraceMs = options.killGraceMs;
     this.#logger = options.logger;
@@ -163,7 +174,7 @@ export class Job {
     // A job that never reads stdin makes our writes fail later; that is reported per write.
     this.#stdin?.closed.catch(() => {});
     const drained = Promise.all([
-      this.#pump(spawned.stdout, this.stdout),
+      this.#pump(spawned.stdout, this.stdout, this.screen),
       this.#pump(spawned.stderr, this.stderr),
     ]);
     this.done = spawned.status.then(async (status) => {
@@ -187,6 +198,11 @@ export class Job {
       env: options.env,
       envAdditions: options.envAdditions,
       stdin: options.stdin ?? "pipe",
+      terminal: options.terminal === undefined ? undefined : {
+        pty: options.terminal.support.pty,
+        cols: options.terminal.cols,
+        rows: options.terminal.rows,
+      },
     });
     return new Job(options, spawned);
   }
@@ -221,6 +237,21 @@ export class Job {
   /** Whether the job runs inside an OS sandbox. */
   get contained(): boolean {
     return this.#process.contained;
+  }
+  /** Whether the job runs on a pseudo-terminal (its output is then all in `stdout`). */
+  get tty(): boolean {
+    return this.screen !== null;
+  }
+
+  /**
+   * Resizes a terminal job's terminal and screen; the program gets SIGWINCH.
+   *
+   * @throws {JobNotRunningError} when the job has ended.
+   */
+  resize(cols: number, rows: number): void {
+    if (this.#status !== "running" || this.#leaderExited) throw new JobNotRunningError(this.id);
+    this.#process.resize?.(cols, rows);
+    this.screen?.resize(cols, rows);
   }
   /**
    * The TCP ports the job's processes listen on while it runs, at most a second old; `null`
@@ -331,7 +362,11 @@ export class Job {
     return "killed";
   }
 
-  async #pump(stream: ReadableStream<Uint8Array>, buffer: OutputBuffer): Promise<void> {
+  async #pump(
+    stream: ReadableStream<Uint8Array>,
+    buffer: OutputBuffer,
+    screen: TerminalScreen | null = null,
+  ): Promise<void> {
     // A BYOB reader refilling one buffer: no fresh chunk (and no garbage) per read.
     const reader = stream.getReader({ mode: "byob" });
     let chunk = new Uint8Array(READ_SIZE);
@@ -340,6 +375,7 @@ export class Job {
         const { value, done } = await reader.read(chunk);
         if (done || value === undefined) break;
         buffer.append(value);
+        screen?.write(value);
         this.#emit();
         chunk = new Uint8Array(value.buffer);
       }

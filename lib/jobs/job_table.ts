@@ -24,6 +24,8 @@ import { OutputBudget } from "./output_budget.ts";
 import { type Logger, stderrLogger } from "../logger.ts";
 import { createExecutor } from "./containment.ts";
 import { assertRunPermitted } from "./spawn_failure.ts";
+import type { TerminalSupport } from "./terminal_support.ts";
+import { checkTerminalSize, type TerminalSize } from "./terminal_process.ts";
 
 /** Options for a {@linkcode JobManager} beyond the configuration. */
 export interface JobManagerOptions {
@@ -58,6 +60,8 @@ export interface StartOptions {
   readonly stdin?: StdinMode;
   /** The session starting the job, shown in listings. */
   readonly session?: string;
+  /** Run on a pseudo-terminal of this size (see `loadTerminalSupport`). */
+  readonly terminal?: TerminalSize & { readonly support: TerminalSupport };
 }
 
 /**
@@ -197,6 +201,12 @@ export class JobManager {
       ? this.config.workingDir
       : resolveJobCwd(this.config.workingDir, options.cwd);
     const additions = checkEnvAdditions(options.env ?? {});
+    if (options.terminal !== undefined) {
+      checkTerminalSize(options.terminal);
+      if (options.stdin === "closed") {
+        throw new ToolError("Invalid stdin: a tty job reads its terminal, which cannot be closed");
+      }
+    }
     const checked = checkCommand(command, this.config, {
       cwd,
       searchPath: this.#searchPath,
@@ -251,6 +261,7 @@ export class JobManager {
       session: options.session ?? null,
       stdin: options.stdin,
       ...(prepared.allowlistRefusal && { approvedByPerson }),
+      terminal: options.terminal,
       maxOutputSize: this.config.maxOutputSize,
       executor: this.#executor,
       killGraceMs: this.#killGraceMs,

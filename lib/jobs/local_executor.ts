@@ -6,8 +6,10 @@
  */
 import type { Executor, SpawnedProcess, SpawnSpec } from "./executor.ts";
 import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
-import { spawnFailure } from "./spawn_failure.ts";
+import { assertRunPermitted, spawnFailure } from "./spawn_failure.ts";
 import { sessionLauncher, startsCleanly } from "./session_launcher.ts";
+import { spawnOnTerminal } from "./terminal_process.ts";
+import { refuseUnlessRunnable } from "./spawn_checks.ts";
 
 /**
  * Spawns `spec` in a new session, so that it leads a new process group, with piped stdio:
@@ -56,6 +58,14 @@ export function createLocalExecutor(signaller: GroupSignaller = createGroupSigna
   return {
     signalMethod: signaller.method,
     spawn(spec: SpawnSpec): SpawnedProcess {
+      if (spec.terminal !== undefined) {
+        // The addon starts the program natively: Deno checks nothing, so it is checked here.
+        const [program] = spec.argv;
+        const searchPath = spec.envAdditions?.PATH ?? spec.env?.PATH ?? Deno.env.get("PATH") ?? "";
+        assertRunPermitted(program, { cwd: spec.cwd, searchPath });
+        refuseUnlessRunnable(program, { cwd: spec.cwd, searchPath });
+        return spawnOnTerminal(spec, spec.terminal, { signaller, contained: false });
+      }
       const child = spawnDetached(spec);
       return {
         pid: child.pid,

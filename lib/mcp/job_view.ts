@@ -31,15 +31,20 @@ export const jobStatusShape = {
   stdout_last_line: z.string().nullable(),
   stderr_last_line: z.string().nullable(),
   listening: z.array(z.object({ port: z.number().int(), address: z.string() })).nullable()
-    .describe("null where unreadable (no /proc, or Deno without -A)"),
+    .describe("null: unreadable here"),
   approved_by_person: z.enum(["once", "session"]).optional(),
 };
 
 /** The status fields inside another tool's result: listed once, in `get_job_status`. */
 export const jobStatusReference = z.looseObject({}).describe("get_job_status's fields");
 
-/** The status fields of `job`. */
-export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape>> {
+/**
+ * The status fields of `job`, and `tty` (whether it runs on a terminal, its output then all in
+ * stdout): results may carry more fields than their schema lists, and tools/list has a budget.
+ */
+export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape>> & {
+  tty: boolean;
+} {
   const end = job.ended ?? new Date();
   return {
     job_id: job.id,
@@ -52,6 +57,7 @@ export function describeJob(job: Job): z.infer<z.ZodObject<typeof jobStatusShape
     kill_reason: job.killReason,
     pid: job.pid,
     contained: job.contained,
+    tty: job.tty,
     duration_ms: end.getTime() - job.started.getTime(),
     stdout_bytes: job.stdout.totalBytes,
     stderr_bytes: job.stderr.totalBytes,

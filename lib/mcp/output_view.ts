@@ -20,7 +20,7 @@ export const DEFAULT_MAX_BYTES = 16 * 1024;
 export const maxBytesSchema = z.number().int().min(16).default(DEFAULT_MAX_BYTES);
 
 /** The `raw` input of the tools that return output. */
-export const rawSchema = z.boolean().optional().describe("keep colour codes and \\r");
+export const rawSchema = z.boolean().optional().describe("keep ANSI codes, \\r");
 
 /** How much of a stream to show. */
 export interface StreamTextOptions {

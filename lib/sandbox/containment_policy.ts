@@ -89,12 +89,15 @@ export function bwrapArguments(
     cwd: string;
     /** Where each rule's path led when first seen, kept across jobs (see `RulePathMoved`). */
     rulePathsSeen?: Map<string, ResolvedPath>;
+    /** Default true; false for a terminal job, whose terminal must stay its controlling one. */
+    newSession?: boolean;
   },
 ): string[] {
   const args = [
     "--die-with-parent",
-    // Its own session: the job's processes form one group the server can signal from outside.
-    "--new-session",
+    // Its own session: the job's processes form one group the server can signal from outside,
+    // and no terminal of the server's is theirs to type into (TIOCSTI).
+    ...(where.newSession === false ? [] : ["--new-session"]),
     "--unshare-pid",
     "--unshare-ipc",
     "--unshare-user",

@@ -96,6 +96,11 @@ function containmentRun(config: SandboxPolicy, notes: string[]): string[] {
 export function derivePermissions(config: SandboxPolicy): DerivedPermissions {
   const notes: string[] = [];
   const flags = ["--allow-env", "--allow-read", allowRun(config, notes)];
+  notes.push(
+    "tty jobs (tty: true) also need --allow-ffi: the pseudo-terminal is a native addon that " +
+      "starts programs itself (each is still checked against --allow-run first); without it " +
+      "they are refused and everything else works",
+  );
   return { flags, notes };
 }
 

@@ -19,9 +19,10 @@ Deno.test("--doctor prints version, permissions, group kill, containment, config
   assert.match(lines[4]!, /^containment: (available: bubblewrap works here|unavailable: .+)/);
   assert.equal(lines[5], "listening ports: available: read from /proc");
   assert.match(lines[6]!, /^server descriptors: (private|exposed): /);
-  assert.match(lines[7]!, /^configuration: max_jobs=4 .*job_timeout=none .*http_token=unset/);
-  assert.match(lines[8]!, /^warning: MCP_BG_JOB_TIMOUT .*did you mean MCP_BG_JOB_TIMEOUT\?/);
-  assert.equal(lines.length, 9, result.stdout);
+  assert.match(lines[7]!, /^tty jobs: available: --allow-ffi granted; .*loads with the first/);
+  assert.match(lines[8]!, /^configuration: max_jobs=4 .*job_timeout=none .*http_token=unset/);
+  assert.match(lines[9]!, /^warning: MCP_BG_JOB_TIMOUT .*did you mean MCP_BG_JOB_TIMEOUT\?/);
+  assert.equal(lines.length, 10, result.stdout);
 });
 
 Deno.test("--doctor names what a narrow permission set costs and exits 1 when the server would not start", async () => {
@@ -40,6 +41,7 @@ Deno.test("--doctor names what a narrow permission set costs and exits 1 when th
     /^listening ports: unavailable: Deno reads \/proc only when run with -A/m,
   );
   assert.match(scoped.stdout, /^warning: .*add kill to --allow-run/m);
+  assert.match(scoped.stdout, /^tty jobs: unavailable: tty jobs need --allow-ffi/m);
 
   const noEnv = await run(Deno.execPath(), [...DENO_RUN, MAIN, "--doctor"]);
   assert.equal(noEnv.code, 1);

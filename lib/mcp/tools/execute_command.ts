@@ -15,6 +15,9 @@ import { describeExecuteCommand } from "../command_description.ts";
 import { askChannel, startWithApproval } from "../approval/approved_start.ts";
 import type { SessionApprovals } from "../approval/session_approvals.ts";
 import type { TaskProgress, TaskToolExtra } from "../task_tool.ts";
+import { loadTerminalSupport } from "../../jobs/terminal_support.ts";
+import { TERMINAL_COLS, TERMINAL_ROWS } from "../../jobs/terminal_process.ts";
+import type { StartOptions } from "../../jobs/job_table.ts";
 
 /**
  * The arguments of every tool that starts a job: the command line and its start options. Their
@@ -27,6 +30,9 @@ export const startJobShape = {
   timeout: z.number().int().min(1).max(MAX_TIMER_SECONDS).optional(),
   name: z.string().min(1).max(MAX_NAME_LENGTH).optional(),
   stdin: z.enum(STDIN_MODES).optional(),
+  tty: z.boolean().optional(),
+  cols: z.number().int().optional(),
+  rows: z.number().int().optional(),
 };
 
 const describedStartJobShape = {
@@ -36,6 +42,7 @@ const describedStartJobShape = {
   timeout: startJobShape.timeout.describe("seconds, then the job is killed"),
   name: startJobShape.name.describe("a label for list_jobs"),
   stdin: startJobShape.stdin.describe("closed: end-of-file at once"),
+  cols: startJobShape.cols.describe(`tty ${TERMINAL_COLS.default}x${TERMINAL_ROWS.default}`),
 };
 
 /** Where a tool that starts jobs asks the person about a command the allowlist refuses. */
@@ -56,16 +63,27 @@ export function startJob(
   extra: TaskToolExtra,
   progress?: TaskProgress,
 ): Job | Promise<Job> {
-  const { command, cwd, env, timeout, name, stdin } = args;
+  const { command, cwd, env, timeout, name, stdin, tty, cols, rows } = args;
   const timeoutMs = manager.config.approvalTimeoutSeconds * 1000;
-  return startWithApproval(
-    manager,
-    command,
-    { cwd, env, timeoutSeconds: timeout, name, stdin, session: extra.sessionId },
-    approval.approvals,
-    () => askChannel(approval.server, extra, timeoutMs, progress),
-    extra.signal,
-  );
+  const start = (terminal?: StartOptions["terminal"]) =>
+    startWithApproval(
+      manager,
+      command,
+      { cwd, env, timeoutSeconds: timeout, name, stdin, session: extra.sessionId, terminal },
+      approval.approvals,
+      () => askChannel(approval.server, extra, timeoutMs, progress),
+      extra.signal,
+    );
+  if (!tty) {
+    if (cols !== undefined || rows !== undefined) {
+      throw new ToolError("Invalid cols/rows: they size a tty job's terminal; add tty: true");
+    }
+    return start();
+  }
+  // The first tty job waits for the terminal modules; a pipe job starts at once (a task names
+  // its job in its first answer).
+  const size = { cols: cols ?? TERMINAL_COLS.default, rows: rows ?? TERMINAL_ROWS.default };
+  return loadTerminalSupport().then((support) => start({ ...size, support }));
 }
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.

@@ -21,6 +21,9 @@ export const DEFAULT_TAIL_LINES = 50;
 /** The most bytes of each stream a result carries: the budget of every output-bearing result. */
 export const MAX_TAIL_BYTES = DEFAULT_MAX_BYTES;
 
+// A tty job run to its end keeps the default size: the listing stays short.
+const { cols: _cols, rows: _rows, ...runShape } = startJobShape;
+
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   description:
@@ -28,7 +31,7 @@ const DEFINITION = {
     "stream's last tail_lines lines. Best as a task; cancelling it (or the call) kills the job. " +
     "A plain call lasts as long as the command.",
   inputSchema: z.strictObject({
-    ...startJobShape,
+    ...runShape,
     tail_lines: z.number().int().min(1).max(1000).default(DEFAULT_TAIL_LINES).describe(
       `per stream, ≤${MAX_TAIL_BYTES / 1024} KiB`,
     ),

@@ -22,12 +22,12 @@ export const DEFAULT_WAIT_SECONDS = 30;
 // Built once and shared by every session's server: a zod schema costs kilobytes.
 const DEFINITION = {
   description: "Wait until the job ends, a line matches `pattern`, it listens on TCP `port`, or " +
-    "`timeout` seconds pass; output already held counts, from the cursors given (pass back the " +
-    "returned ones). Use instead of sleep.",
+    "`timeout` seconds pass; output already held counts, from the cursors given. Use instead " +
+    "of sleep.",
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     pattern: z.string().min(1).optional().describe(
-      'RE2 regex (no backreferences or lookahead) for a line, e.g. "port \\\\d+"',
+      'RE2 regex for a line, e.g. "port \\\\d+"',
     ),
     port: z.union([z.literal(true), z.number().int().min(1).max(65535)]).optional().describe(
       "true: any port",

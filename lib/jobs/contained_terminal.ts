@@ -1,0 +1,91 @@
+/**
+ * A terminal job in its sandbox: `bwrap` runs on the pseudo-terminal, without `--new-session`,
+ * so the terminal stays the controlling one of everything inside (a program that types into it
+ * with TIOCSTI only types into its own input: the server holds the other end).
+ *
+ * Inside, bash in job-control mode starts the program in a process group of its own and gives it
+ * the terminal's foreground, so a typed C-c reaches the program and not `bwrap` (whose death
+ * would end the whole sandbox). Its status is the program's, 128 + n for a signal.
+ *
+ * @module
+ */
+import { SpawnError } from "../errors.ts";
+import type { SpawnedProcess, SpawnSpec } from "./executor.ts";
+import type { GroupSignaller } from "./process_group.ts";
+import { spawnOnTerminal, type TerminalRequest } from "./terminal_process.ts";
+import { signalOfExitCode } from "./linux_signals.ts";
+import { locateProgram } from "../sandbox/program_path.ts";
+
+/** What {@linkcode spawnContainedTerminal} needs from the contained executor. */
+export interface ContainedTerminalOptions {
+  readonly bwrap: string;
+  /** A POSIX shell, which hands bubblewrap the seccomp filter on fd 3. */
+  readonly sh: string;
+  /** bubblewrap's arguments for this job, made without `--new-session`. */
+  readonly args: readonly string[];
+  /** The job's seccomp filter, as `bwrap --seccomp` reads it. */
+  readonly filter: Uint8Array;
+  readonly signaller: GroupSignaller;
+}
+
+// `command` skips functions a hostile environment could define under the program's name.
+const FOREGROUND_SCRIPT = 'set -m; command "$@"; exit $?';
+// The addon passes no descriptor beyond the terminal: the filter goes through a file that sh
+// opens as fd 3 and removes at once, before bwrap (or anything of the job's) runs.
+const FILTER_ON_FD3 = 'exec 3<"$1" || exit 126; rm -f -- "$1"; shift; exec "$@"';
+
+/**
+ * Starts `spec` contained on a pseudo-terminal, under the same seccomp filter as a piped job.
+ *
+ * @throws {SpawnError} when bash, which keeps the program in the foreground, is not installed.
+ */
+export function spawnContainedTerminal(
+  spec: SpawnSpec,
+  terminal: TerminalRequest,
+  options: ContainedTerminalOptions,
+): SpawnedProcess {
+  const bash = locateProgram("bash", { cwd: "/", searchPath: "/usr/bin:/bin" });
+  if (bash === undefined) {
+    throw new SpawnError(
+      `Cannot start "${spec.argv[0]}" on a terminal in its sandbox: bash is not installed (it ` +
+        "gives the program the terminal's foreground inside the sandbox)",
+    );
+  }
+  // Private to the server's user (mode 0600), under a random name.
+  const filterFile = Deno.makeTempFileSync({ prefix: "mcp-bg-seccomp-" });
+  Deno.writeFileSync(filterFile, options.filter);
+  const argv: [string, ...string[]] = [
+    options.sh,
+    "-c",
+    FILTER_ON_FD3,
+    "sh",
+    filterFile,
+    options.bwrap,
+    ...options.args,
+    "--seccomp",
+    "3",
+    // bash reads the file this names even when not interactive.
+    "--unsetenv",
+    "BASH_ENV",
+    "--",
+    bash.path,
+    "-c",
+    FOREGROUND_SCRIPT,
+    "bash",
+    ...spec.argv,
+  ];
+  try {
+    return spawnOnTerminal({ ...spec, argv }, terminal, {
+      signaller: options.signaller,
+      contained: true,
+      programStatus: (status) => {
+        if (status.signal !== null) return status;
+        const signal = signalOfExitCode(status.code);
+        return signal === null ? status : { success: false, code: status.code, signal };
+      },
+    });
+  } catch (error) {
+    Deno.removeSync(filterFile);
+    throw error;
+  }
+}
