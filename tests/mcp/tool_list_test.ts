@@ -6,7 +6,7 @@ import { compactSchema } from "../../lib/mcp/tool_list.ts";
 /**
  * The byte budget for the whole tools/list result of a default server, which an agent pays for on
  * every turn. execute_command's description names the working directory, so the count grows with
- * the checkout's path: about 9,990 bytes from a 52-character one (9,950 from a 12-character one).
+ * the checkout's path: about 9,990 bytes from a 52-character one (9,946 from a 12-character one).
  */
 const TOOL_LIST_BUDGET = 10_000;
 

@@ -42,7 +42,6 @@ const describedStartJobShape = {
   timeout: startJobShape.timeout.describe("seconds, then the job is killed"),
   name: startJobShape.name.describe("a label for list_jobs"),
   stdin: startJobShape.stdin.describe("closed: end-of-file at once"),
-  cols: startJobShape.cols.describe(`tty ${TERMINAL_COLS.default}x${TERMINAL_ROWS.default}`),
 };
 
 /** Where a tool that starts jobs asks the person about a command the allowlist refuses. */

@@ -20,8 +20,8 @@ import { ToolError } from "../../errors.ts";
 const DEFINITION = {
   description:
     "Write `input` to a running job's stdin (newline added if missing); returns what it " +
-    "printed after, once quiet 200 ms (≤10 s). tty: keys (Enter Up C-c…) after " +
-    "input, cols/rows; +screen.",
+    "printed after, once quiet 200 ms (≤10 s). tty job: keys after input, cols/rows, " +
+    "returns screen.",
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
     input: z.string().optional(),
@@ -31,12 +31,8 @@ const DEFINITION = {
     max_bytes: maxBytesSchema,
     raw: rawSchema,
   }),
-  outputSchema: z.object({
-    stdout: z.string(),
-    stderr: z.string(),
-    screen: z.string().optional(),
-    note: z.string().optional(),
-  }),
+  // A tty job's answer also has `screen` (said in the description: tools/list has a budget).
+  outputSchema: z.object({ stdout: z.string(), stderr: z.string(), note: z.string().optional() }),
   annotations: { destructiveHint: true },
 };
 

@@ -26,7 +26,7 @@ const streamResult = (stream: string) => ({
 const DEFINITION = {
   description:
     "Output in pieces: without a cursor the newest max_bytes/lines; with a returned *_cursor, " +
-    "what followed it (*_omitted_bytes: still to read; *_lost_bytes: lost to the size cap). " +
+    "what followed it (*_lost_bytes: lost to the cap). " +
     'filter: RE2 regex, matching lines as "<n>: <text>".',
   inputSchema: z.strictObject({
     job_id: jobIdSchema,
