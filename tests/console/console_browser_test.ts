@@ -21,32 +21,70 @@ if (firefox === undefined) {
   );
 }
 
-/** Runs `deno test` on `targets` with the browser tests' config; they must all pass. */
-async function runBrowserTests(targets: string[], env: Record<string, string>): Promise<void> {
+/** Each top-level test's verdict in a `deno test` report (NO_COLOR), in order. */
+function verdictsOf(report: string): { name: string; verdict: string }[] {
+  return [...report.matchAll(/^(\S.*) \.\.\. (ok|FAILED|ignored)\b/gm)]
+    .map(([, name, verdict]) => ({ name: name!, verdict: verdict! }));
+}
+
+/** Each failed test's error text from the report's ERRORS section, by test name. */
+function errorsOf(report: string): Map<string, string> {
+  const section = report.split(/^ ERRORS $/m)[1]?.split(/^ FAILURES $/m)[0] ?? "";
+  const errors = new Map<string, string>();
+  for (const block of section.split(/\n(?=\S.* => \S+:\d+:\d+$)/m)) {
+    const name = /^(\S.*) => \S+:\d+:\d+$/m.exec(block.trim())?.[1];
+    if (name !== undefined) errors.set(name, block.trim());
+  }
+  return errors;
+}
+
+/**
+ * Runs `deno test` on `targets` with the browser tests' config once, then reports each browser
+ * test as its own step of `t`, so a failure names the check that failed.
+ */
+async function runBrowserTests(
+  t: Deno.TestContext,
+  targets: string[],
+  env: Record<string, string>,
+): Promise<void> {
   const result = await new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", "--config", "browser/deno.json", ...targets],
     cwd: ROOT,
     env: { NO_COLOR: "1", ...env },
     stdin: "null",
   }).output();
-  const output = new TextDecoder().decode(result.stdout) +
+  const report = new TextDecoder().decode(result.stdout) +
     new TextDecoder().decode(result.stderr);
-  assert.equal(result.code, 0, output);
-  assert.match(output, /ok \| [1-9]\d* passed \| 0 failed/);
+  const verdicts = verdictsOf(report);
+  assert.ok(verdicts.length > 0, `no browser test ran:\n${report}`);
+  const errors = errorsOf(report);
+  for (const { name, verdict } of verdicts) {
+    await t.step({
+      name,
+      ignore: verdict === "ignored",
+      fn: () => {
+        if (verdict === "FAILED") throw new Error(errors.get(name) ?? report);
+      },
+    });
+  }
+  // Whatever failed outside a test (a type error, a leak) fails the whole run.
+  assert.equal(result.code, 0, report);
 }
 
 Deno.test({
   name: "the console works in headless Chromium (browser/console_test.ts, browser/app_test.ts)",
   ignore: chromium === undefined,
-  async fn() {
-    await runBrowserTests([`--ignore=${FIREFOX_TESTS}`, "browser/"], { CHROMIUM_PATH: chromium! });
+  async fn(t) {
+    await runBrowserTests(t, [`--ignore=${FIREFOX_TESTS}`, "browser/"], {
+      CHROMIUM_PATH: chromium!,
+    });
   },
 });
 
 Deno.test({
   name: "the console works in headless Firefox (browser/console_firefox_test.ts)",
   ignore: firefox === undefined,
-  async fn() {
-    await runBrowserTests([FIREFOX_TESTS], { FIREFOX_PATH: firefox! });
+  async fn(t) {
+    await runBrowserTests(t, [FIREFOX_TESTS], { FIREFOX_PATH: firefox! });
   },
 });
