@@ -8,6 +8,8 @@ import { helpText, parseCli } from "./lib/cli/cli.ts";
 import { httpToken, loadConfig, unknownVariableWarnings } from "./lib/settings/config.ts";
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/cli/startup_failure.ts";
 import { managedJobs } from "./lib/service/managed_jobs.ts";
+import { runAsService, runFront } from "./lib/service/service_main.ts";
+import { stopServices } from "./lib/service/stop_service.ts";
 import { createServer } from "./lib/mcp/server.ts";
 import { registerConsoleApp } from "./lib/console/console_app.ts";
 import { installShutdown } from "./lib/jobs/shutdown.ts";
@@ -48,6 +50,18 @@ async function main(args: string[]): Promise<number | undefined> {
   }
   // Before any job starts: its /proc files are then closed to jobs from the first one on.
   const privacy = makeServerPrivate();
+  if (values["stop-service"]) {
+    for (const line of await stopServices(env)) console.log(line);
+    return 0;
+  }
+  if (values.service) {
+    await runAsService(config, { env, console: values.console === true });
+    return undefined;
+  }
+  if (config.service && !values.http) {
+    await runFront(config, { env, console: values.console === true, log });
+    return 0;
+  }
   const { manager, ledger } = managedJobs(config);
   if (ledger !== undefined) log(`ledger: ${ledger.dir}`);
   if (values.http) {

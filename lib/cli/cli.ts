@@ -75,6 +75,15 @@ export const FLAGS = {
     type: "boolean",
     help: "Print what this machine and configuration give (for a bug report) and exit.",
   },
+  "stop-service": {
+    type: "boolean",
+    help: "Stop this user's job services (MCP_BG_SERVICE=on) and their jobs, say what stopped.",
+  },
+  service: {
+    type: "boolean",
+    excludes: "http",
+    help: "Run as the job service itself (a front starts it; not for clients).",
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 /** One `MCP_BG_*` environment variable as `--help` describes it. */

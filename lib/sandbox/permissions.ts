@@ -101,6 +101,15 @@ export function derivePermissions(config: SandboxPolicy): DerivedPermissions {
       "starts programs itself (each is still checked against --allow-run first); without it " +
       "they are refused and everything else works",
   );
+  if (config.stateDir !== undefined) flags.push(`--allow-write=${config.stateDir}`);
+  if (config.service === true) {
+    notes.push(
+      "service mode: the front starts the service with these same flags, so --allow-run must " +
+        "also name the deno executable and sh (the watcher of uncontained jobs), and " +
+        "--allow-write the service folders ($XDG_RUNTIME_DIR/mcp-background-job, " +
+        "~/.local/state/mcp-background-job); see docs/service.md",
+    );
+  }
   return { flags, notes };
 }
 

@@ -29,6 +29,10 @@ export interface SandboxPolicy {
   readonly workingDir: string;
   /** `MCP_BG_CONTAINMENT` (default `auto`): unless `off`, bubblewrap runs the jobs. */
   readonly containment?: ContainmentMode;
+  /** `MCP_BG_STATE_DIR`: the ledger's folder, which the server writes. */
+  readonly stateDir?: string;
+  /** `MCP_BG_SERVICE=on`: a front that starts the service with its own flags. */
+  readonly service?: boolean;
 }
 
 const POSIX_SHELLS = new Set(["sh", "dash", "ash", "posh"]);
