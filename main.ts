@@ -21,6 +21,7 @@ import { denoRunLine } from "./lib/sandbox/permissions.ts";
 import { httpOptions } from "./lib/transports/http_options.ts";
 import { launchersAbove, watchLaunchers } from "./lib/cli/launcher_watch.ts";
 import { makeServerPrivate } from "./lib/sandbox/server_privacy.ts";
+import { accessLines, httpAccess } from "./lib/transports/http_access.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
@@ -65,7 +66,11 @@ async function main(args: string[]): Promise<number | undefined> {
   const { manager, ledger } = managedJobs(config);
   if (ledger !== undefined) log(`ledger: ${ledger.dir}`);
   if (values.http) {
-    const options = httpOptions(values, config, log);
+    const access = httpAccess(config, env, values.host);
+    const options = {
+      ...httpOptions(values, config, log),
+      token: access.kind === "none" ? undefined : access.token,
+    };
     // Loaded only for --http, so a stdio server never pays for the HTTP stack at start-up.
     const { serveHttp } = await import("./lib/transports/http.ts");
     const http = await serveHttp(manager, options);
@@ -77,6 +82,7 @@ async function main(args: string[]): Promise<number | undefined> {
     });
     endWithLauncher(shutdown);
     log(`ready on ${http.url}; ${describeConfig(config, manager.executor, privacy)}`);
+    for (const line of accessLines(access, http.url)) log(line);
     log(`console: ${http.consoleUrl()}`);
     return undefined;
   }

@@ -123,13 +123,17 @@ async function runJobs(client: HttpClient, size: SoakSize): Promise<void> {
   });
 }
 
-async function runSessions(url: string, size: SoakSize): Promise<void> {
+async function runSessions(
+  url: string,
+  auth: Record<string, string>,
+  size: SoakSize,
+): Promise<void> {
   // No idle keep-alive connections: each one would hold a socket in the server after the soak.
   using client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
   await inBatches(size.sessions, size.concurrency, async () => {
     const opened = await fetch(url, {
       method: "POST",
-      headers: MCP_HEADERS,
+      headers: { ...MCP_HEADERS, ...auth },
       body: INITIALIZE,
       client,
     });
@@ -138,7 +142,7 @@ async function runSessions(url: string, size: SoakSize): Promise<void> {
     if (opened.status !== 200 || id === null) throw new Error(`initialize: ${opened.status}`);
     const ended = await fetch(url, {
       method: "DELETE",
-      headers: { "mcp-session-id": id },
+      headers: { ...auth, "mcp-session-id": id },
       client,
     });
     await ended.body?.cancel();
@@ -206,7 +210,7 @@ async function load(
   const jobsMs = performance.now() - start;
   progress(`soak: ${size.sessions} sessions opened and ended`);
   start = performance.now();
-  await runSessions(server.url, size);
+  await runSessions(server.url, server.authHeaders, size);
   const sessionsMs = performance.now() - start;
   progress(`soak: ${size.waiters} waiters on one job`);
   start = performance.now();

@@ -60,7 +60,11 @@ Deno.test({
         extensions: { "io.modelcontextprotocol/ui": { mimeTypes: [APP_MIME_TYPE] } },
       },
     });
-    await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.url), {
+        requestInit: { headers: server.authHeaders },
+      }),
+    );
     try {
       // The tool is added once the server has the client's `initialized` notification.
       let tool;

@@ -40,6 +40,12 @@ function respond(
   });
 }
 
+/** What the bare console address says without a session. */
+export const SIGN_IN_HELP =
+  'This console needs a sign-in link: open the "console:" link the server printed when it ' +
+  "started, or ask the agent for one (the console_url tool). A link works once, within 15 " +
+  'minutes. Scripts may send "Authorization: Bearer <token>" instead.\n';
+
 function json(status: number, data: unknown): Response {
   return respond(status, JSON.stringify(data), "application/json");
 }
@@ -128,7 +134,13 @@ export class WebConsole {
       (r) =>
         login || (page !== undefined ? this.#access.hasSession(r) : this.#access.hasPageKey(r)),
     );
-    if (refused !== undefined) return refused;
+    if (refused !== undefined) {
+      // A person who opened the bare address is told how to sign in, not sent JSON.
+      if (refused.status !== 401 || url.pathname !== "/") return refused;
+      return respond(401, SIGN_IN_HELP, "text/plain; charset=utf-8", {
+        "www-authenticate": refused.headers.get("www-authenticate") ?? "Bearer",
+      });
+    }
     if (login) return this.#login(request, url);
     if (page !== undefined) {
       if (request.method !== "GET" && request.method !== "HEAD") return this.#notAllowed("GET");

@@ -13,6 +13,7 @@ import { createContainedExecutor } from "./contained_executor.ts";
 import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
 import { bwrapArguments, OPEN_POLICY } from "../sandbox/containment_policy.ts";
 import { locateProgram } from "../sandbox/program_path.ts";
+import { tokenDirectory } from "../settings/generated_token.ts";
 
 /** Whether containment works on this machine, and the reason either way. */
 export interface ContainmentAvailability {
@@ -90,11 +91,15 @@ export function containmentAvailability(): ContainmentAvailability {
   return cached ??= probe();
 }
 
-/** The server's own secrets on disk (the HTTP token file), hidden from every contained job. */
+/**
+ * The server's own secrets on disk, hidden from every contained job: the HTTP token file the user
+ * named, and the directory where the server keeps the token it generates.
+ */
 function serverSecretPaths(): string[] {
   if (Deno.permissions.querySync({ name: "env" }).state !== "granted") return [];
   const file = Deno.env.get("MCP_BG_HTTP_TOKEN_FILE");
-  return file ? [resolve(Deno.cwd(), file)] : [];
+  const generated = tokenDirectory(Deno.env.toObject());
+  return [...file ? [resolve(Deno.cwd(), file)] : [], ...generated ? [generated] : []];
 }
 
 /** The containment variables the user set, which need containment to mean anything. */

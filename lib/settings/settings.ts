@@ -31,6 +31,10 @@ function resolveFrom(cwd: string, path: string): string {
   return path.startsWith("/") ? path : `${cwd}/${path}`;
 }
 
+/** The variable that turns the HTTP token off, and the one value it accepts. */
+export const NO_TOKEN_VARIABLE = "MCP_BG_HTTP_NO_TOKEN";
+export const NO_TOKEN_CONSENT = "i-understand";
+
 /** HTTP sessions open at once when `MCP_BG_HTTP_MAX_SESSIONS` is not set. */
 export const DEFAULT_MAX_SESSIONS = 100;
 
@@ -79,6 +83,8 @@ export interface Config {
   readonly httpToken: string | undefined;
   /** `--http` only: the bearer token read from the file `MCP_BG_HTTP_TOKEN_FILE` names. */
   readonly httpTokenFromFile: string | undefined;
+  /** `--http` only: `MCP_BG_HTTP_NO_TOKEN=i-understand`, serve without any token. */
+  readonly httpNoToken: true | undefined;
   /** `--http` only: host names accepted besides the loopback ones. */
   readonly httpAllowedHosts: readonly string[] | undefined;
   /** `--http` only: sessions open at once; a new one past it is refused with 503. */
@@ -244,8 +250,9 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
   }),
   httpToken: custom({
     variable: "MCP_BG_HTTP_TOKEN",
-    help: "With --http, require `Authorization: Bearer <token>` on every request.",
-    default: "unset, no token (loopback only)",
+    help: "With --http, the token every request needs as `Authorization: Bearer <token>`.",
+    default: "unset: one is generated and kept in $XDG_RUNTIME_DIR/mcp-background-job/http-token " +
+      "(else ~/.local/state/mcp-background-job/)",
     parse: (raw) => raw || undefined,
     show: (token) => `http_token=${token === undefined ? "unset" : "set"}`,
     brief: false,
@@ -261,6 +268,24 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
     show: (token) => `http_token_file=${token === undefined ? "unset" : "set"}`,
     brief: false,
     secret: true,
+  }),
+  httpNoToken: custom({
+    variable: NO_TOKEN_VARIABLE,
+    help: `With --http, serve with no token at all, only when set to \`${NO_TOKEN_CONSENT}\`: ` +
+      "every local process of every user, jobs included, can then run commands.",
+    default: "unset: a token is always required",
+    parse: (raw, { env }): true | undefined => {
+      if (raw === undefined || raw === "") return undefined;
+      if (raw !== NO_TOKEN_CONSENT) {
+        throw new ConfigError(NO_TOKEN_VARIABLE, raw, `${NO_TOKEN_CONSENT}, or unset`);
+      }
+      if (env.MCP_BG_HTTP_TOKEN || env.MCP_BG_HTTP_TOKEN_FILE) {
+        throw new ConfigError(NO_TOKEN_VARIABLE, raw, "unset while a token is set (give one)");
+      }
+      return true;
+    },
+    show: (none) => `http_no_token=${none === true ? "yes" : "no"}`,
+    brief: false,
   }),
   httpAllowedHosts: custom({
     variable: "MCP_BG_HTTP_ALLOWED_HOSTS",

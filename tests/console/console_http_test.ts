@@ -64,7 +64,7 @@ async function assertCookieAloneOpensNoData(origin: string, cookie: string, key:
 Deno.test("the console page is served at / with a strict content security policy", async () => {
   await using server = await HttpTestServer.start();
   const origin = new URL(server.url).origin;
-  const response = await fetch(origin + "/");
+  const response = await fetch(origin + "/", { headers: server.authHeaders });
   const html = await response.text();
   assert.equal(response.status, 200);
   assert.match(html, /<script type="module" src="\/console\/app\.js">/);
@@ -74,9 +74,9 @@ Deno.test("the console page is served at / with a strict content security policy
   assert.equal(response.headers.get("x-frame-options"), "DENY");
   assert.equal(response.headers.get("x-content-type-options"), "nosniff");
   for (const path of ["/console/app.js", "/console/app.css"]) {
-    assert.equal(await status(origin + path), 200);
+    assert.equal(await status(origin + path, { headers: server.authHeaders }), 200);
   }
-  assert.equal(await status(origin + "/console/nothing"), 404);
+  assert.equal(await status(origin + "/console/nothing", { headers: server.authHeaders }), 404);
 });
 
 Deno.test("the console refuses foreign origins, rebound hosts and cross-site fetches", async () => {
@@ -101,7 +101,7 @@ Deno.test("the console refuses foreign origins, rebound hosts and cross-site fet
     );
   }
   for (const site of ["cross-site", "same-site"]) {
-    const headers = { ...ACTION, "sec-fetch-site": site };
+    const headers = { ...ACTION, ...server.authHeaders, "sec-fetch-site": site };
     assert.equal(await status(kill, { method: "POST", headers }), 403);
     assert.equal(await status(origin + "/console/events", { headers }), 403);
   }
@@ -118,35 +118,36 @@ Deno.test("a console action needs POST and the console header; GET changes nothi
   const id = await client.start("sleep 30");
   const { pid } = await client.ok<{ pid: number }>("get_job_status", { job_id: id });
   const base = `${new URL(server.url).origin}/console/jobs/${id}`;
-  assert.equal(await status(`${base}/kill`), 405);
-  assert.equal(await status(`${base}/signal/SIGTERM`), 405);
-  assert.equal(await status(`${base}/kill`, { method: "POST" }), 403);
+  const act = { ...ACTION, ...server.authHeaders };
+  assert.equal(await status(`${base}/kill`, { headers: server.authHeaders }), 405);
+  assert.equal(await status(`${base}/signal/SIGTERM`, { headers: server.authHeaders }), 405);
+  assert.equal(await status(`${base}/kill`, { method: "POST", headers: server.authHeaders }), 403);
   assert.equal(
     await status(`${base}/kill`, {
       method: "POST",
-      headers: { ...ACTION, "x-mcp-bg-console": "0" },
+      headers: { ...act, "x-mcp-bg-console": "0" },
     }),
     403,
   );
-  assert.equal(await status(`${base}/signal/SIGSTOP`, { method: "POST", headers: ACTION }), 400);
+  assert.equal(await status(`${base}/signal/SIGSTOP`, { method: "POST", headers: act }), 400);
   assert.equal(
     (await client.ok<{ status: string }>("get_job_status", { job_id: id })).status,
     "running",
   );
 
-  const signal = await fetch(`${base}/signal/SIGTERM`, { method: "POST", headers: ACTION });
+  const signal = await fetch(`${base}/signal/SIGTERM`, { method: "POST", headers: act });
   assert.deepEqual(await signal.json(), { status: "sent" });
   const ended = await client.waitForEnd(id);
   assert.equal(ended.signal, "SIGTERM");
   await waitUntilGone(pid);
-  const late = await fetch(`${base}/signal/SIGINT`, { method: "POST", headers: ACTION });
+  const late = await fetch(`${base}/signal/SIGINT`, { method: "POST", headers: act });
   assert.equal(late.status, 409);
   assert.match((await late.json()).error, /is not running \(status failed\)/);
-  const again = await fetch(`${base}/kill`, { method: "POST", headers: ACTION });
+  const again = await fetch(`${base}/kill`, { method: "POST", headers: act });
   assert.deepEqual(await again.json(), { status: "already_terminated" });
   const missing = await fetch(`${new URL(server.url).origin}/console/jobs/nope/kill`, {
     method: "POST",
-    headers: ACTION,
+    headers: act,
   });
   assert.equal(missing.status, 404);
   await missing.body?.cancel();
@@ -196,7 +197,9 @@ Deno.test("the console's events stream lists jobs and sends a job's output as it
   const client = await server.connect();
   const id = await client.start("sh -c 'echo first; read line; echo \"got $line\"'");
   await client.waitForOutput(id, (o) => o.stdout.includes("first"));
-  const response = await fetch(`${new URL(server.url).origin}/console/events?job=${id}`);
+  const response = await fetch(`${new URL(server.url).origin}/console/events?job=${id}`, {
+    headers: server.authHeaders,
+  });
   assert.equal(response.headers.get("content-type"), "text/event-stream");
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
@@ -221,11 +224,11 @@ Deno.test("open console event streams are capped; a closed one makes room", asyn
   const open: Response[] = [];
   try {
     for (let i = 0; i < MAX_EVENT_STREAMS; i++) {
-      const response = await fetch(events);
+      const response = await fetch(events, { headers: server.authHeaders });
       assert.equal(response.status, 200);
       open.push(response);
     }
-    const refused = await fetch(events);
+    const refused = await fetch(events, { headers: server.authHeaders });
     assert.equal(refused.status, 503);
     assert.match((await refused.json()).error, /^Busy: 64 console pages are open/);
     await open.pop()!.body!.cancel();
@@ -234,7 +237,7 @@ Deno.test("open console event streams are capped; a closed one makes room", asyn
     for (const deadline = Date.now() + 20_000; status === 503 && Date.now() < deadline;) {
       await delay(20);
       status = await (async () => {
-        const response = await fetch(events);
+        const response = await fetch(events, { headers: server.authHeaders });
         if (response.status === 200) open.push(response);
         else await response.body?.cancel();
         return response.status;
@@ -305,4 +308,18 @@ Deno.test("--console with --http is a usage error: the console is at / there", a
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--console does nothing with --http; leave one of them out/);
   }
+});
+
+Deno.test("with the generated token, the bare console address says how to sign in, and the start-up link signs in", async () => {
+  await using server = await HttpTestServer.start();
+  const origin = new URL(server.url).origin;
+  const bare = await fetch(origin + "/");
+  assert.equal(bare.status, 401);
+  assert.match(await bare.text(), /needs a sign-in link: open the "console:" link/);
+  assert.equal(await status(origin + "/console/events"), 401);
+  const link = /console: (http:\S+\/console\/login\?code=[\w-]{43})/.exec(server.stderr)?.[1];
+  assert.ok(link !== undefined, server.stderr);
+  const login = await fetch(link);
+  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+  await assertCookieAloneOpensNoData(origin, cookie, pageKeyOf(await login.text()));
 });

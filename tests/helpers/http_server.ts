@@ -15,6 +15,9 @@ import { DENO_RUN, MAIN } from "./server_entry.ts";
 import { StderrLog } from "./stderr_log.ts";
 
 const READY = /ready on (http:\/\/\S+\/mcp);/;
+// The last start-up line: by then the token line (or the no-token warning) is out too.
+const CONSOLE_LINE = /\] console: \S+/;
+const GENERATED_TOKEN = /Authorization: Bearer ([A-Za-z0-9_-]+)"/;
 
 /** How to start the HTTP server under test. */
 export interface HttpServerOptions {
@@ -22,6 +25,13 @@ export interface HttpServerOptions {
   readonly env?: Record<string, string>;
   /** Arguments after `main.ts --http --port 0`. */
   readonly args?: readonly string[];
+}
+
+/** The token a server started with `env` uses: the one set, or the one its start-up line shows. */
+function tokenOf(env: Record<string, string>, stderr: string): string | undefined {
+  if (env.MCP_BG_HTTP_TOKEN) return env.MCP_BG_HTTP_TOKEN;
+  if (env.MCP_BG_HTTP_TOKEN_FILE) return Deno.readTextFileSync(env.MCP_BG_HTTP_TOKEN_FILE).trim();
+  return GENERATED_TOKEN.exec(stderr)?.[1];
 }
 
 /** An SDK client connected over Streamable HTTP. */
@@ -44,6 +54,10 @@ export class HttpClient extends ToolClient {
 /** The server process, its endpoint, and the clients a test connected to it. */
 export class HttpTestServer implements AsyncDisposable {
   readonly url: string;
+  /** The token requests need (`undefined` with `MCP_BG_HTTP_NO_TOKEN`). */
+  readonly token: string | undefined;
+  /** Where the server keeps a generated token: a fresh private directory per test server. */
+  readonly runtimeDir: string;
   readonly #child: Deno.ChildProcess;
   readonly #stderrDone: Promise<void>;
   readonly #clients: HttpClient[] = [];
@@ -51,11 +65,14 @@ export class HttpTestServer implements AsyncDisposable {
 
   private constructor(
     url: string,
+    runtime: { token: string | undefined; dir: string },
     child: Deno.ChildProcess,
     stderr: StderrLog,
     stderrDone: Promise<void>,
   ) {
     this.url = url;
+    this.token = runtime.token;
+    this.runtimeDir = runtime.dir;
     this.#child = child;
     this.#stderr = stderr;
     this.#stderrDone = stderrDone;
@@ -63,10 +80,18 @@ export class HttpTestServer implements AsyncDisposable {
 
   /** Starts `main.ts --http --port 0` and waits for its ready line. */
   static async start(options: HttpServerOptions = {}): Promise<HttpTestServer> {
+    // A generated token goes to $XDG_RUNTIME_DIR: one of the test's own, not the user's.
+    const dir = Deno.makeTempDirSync({ prefix: "mcp-bg-runtime-" });
+    const env = {
+      NO_COLOR: "1",
+      // Tests read jobs' descendants by host pid; containment tests ask for it explicitly.
+      MCP_BG_CONTAINMENT: "off",
+      XDG_RUNTIME_DIR: dir,
+      ...options.env,
+    };
     const child = new Deno.Command(Deno.execPath(), {
       args: [...DENO_RUN, "-A", MAIN, "--http", "--port", "0", ...(options.args ?? [])],
-      // Tests read jobs' descendants by host pid; containment tests ask for it explicitly.
-      env: { NO_COLOR: "1", MCP_BG_CONTAINMENT: "off", ...options.env },
+      env,
       stdin: "null",
       stdout: "null",
       stderr: "piped",
@@ -80,11 +105,14 @@ export class HttpTestServer implements AsyncDisposable {
     })();
     try {
       const [, url] = await stderr.waitForLine(READY, 30_000);
-      return new HttpTestServer(url!, child, stderr, stderrDone);
+      await stderr.waitForLine(CONSOLE_LINE, 30_000);
+      const token = tokenOf(env, stderr.text);
+      return new HttpTestServer(url!, { token, dir }, child, stderr, stderrDone);
     } catch (error) {
       killIfAlive(child.pid);
       await child.status;
       await stderrDone;
+      Deno.removeSync(dir, { recursive: true });
       throw error;
     }
   }
@@ -109,13 +137,25 @@ export class HttpTestServer implements AsyncDisposable {
     return this.#stderr.waitForLine(pattern, timeoutMs);
   }
 
+  /** `Authorization: Bearer <token>`, or nothing for a server without a token. */
+  get authHeaders(): Record<string, string> {
+    return this.token === undefined ? {} : { authorization: `Bearer ${this.token}` };
+  }
+
   /**
-   * Connects a new SDK client (a new session), sending `headers` with every request; `client`
-   * replaces the plain one (e.g. one that answers elicitations).
+   * Connects a new SDK client (a new session), sending `headers` with every request, and the
+   * server's token unless `headers` has an `authorization` of its own or `withToken` is false;
+   * `client` replaces the plain one (e.g. one that answers elicitations).
    */
-  async connect(headers: Record<string, string> = {}, given?: Client): Promise<HttpClient> {
+  async connect(
+    headers: Record<string, string> = {},
+    given?: Client,
+    { withToken = true } = {},
+  ): Promise<HttpClient> {
+    const own = !withToken ||
+      Object.keys(headers).some((name) => name.toLowerCase() === "authorization");
     const transport = new StreamableHTTPClientTransport(new URL(this.url), {
-      requestInit: { headers },
+      requestInit: { headers: own ? headers : { ...this.authHeaders, ...headers } },
     });
     const client = given ??
       new Client({ name: "mcp-background-job-http-tests", version: "1.0.0" });
@@ -140,6 +180,10 @@ export class HttpTestServer implements AsyncDisposable {
       } finally {
         await this.#child.status;
         await this.#stderrDone;
+        await Deno.remove(this.runtimeDir, { recursive: true }).catch((error) => {
+          // A second stop finds it removed already.
+          if (!(error instanceof Deno.errors.NotFound)) throw error;
+        });
       }
     }
     return (await this.#child.status).code;
@@ -215,7 +259,12 @@ export async function openEventStream(
  * Sends one HTTP/1.1 request over a plain TCP connection, so the `Host` header is exactly
  * `host` (`fetch` always derives it from the URL). Returns the status code.
  */
-export async function rawStatus(port: number, host: string, body = INITIALIZE): Promise<number> {
+export async function rawStatus(
+  port: number,
+  host: string,
+  body = INITIALIZE,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const connection = await Deno.connect({ hostname: "127.0.0.1", port });
   try {
     const request = [
@@ -224,6 +273,7 @@ export async function rawStatus(port: number, host: string, body = INITIALIZE): 
       "Content-Type: application/json",
       "Accept: application/json, text/event-stream",
       `Content-Length: ${new TextEncoder().encode(body).length}`,
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
       "Connection: close",
       "",
       body,

@@ -209,9 +209,10 @@ Deno.test("fuzz: raw JSON-RPC framing: every request with a readable id is answe
 Deno.test("fuzz: random HTTP bodies get an HTTP answer, and the session goes on", async () => {
   const random = new Random(HTTP_SEED);
   await using server = await HttpTestServer.start({ env: ENV });
-  const session = await rawInitialize(server.url);
+  const session = await rawInitialize(server.url, server.authHeaders);
   const headers = {
     ...MCP_HEADERS,
+    ...server.authHeaders,
     "mcp-session-id": session,
     "mcp-protocol-version": "2025-06-18",
   };

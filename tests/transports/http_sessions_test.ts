@@ -11,15 +11,22 @@ import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 const BUSY = /^Server busy: 3 sessions are open, the most MCP_BG_HTTP_MAX_SESSIONS allows; /;
 
 /** A raw `initialize`: the status, the JSON body and the session id, if one was opened. */
-async function initialize(url: string) {
-  const response = await fetch(url, { method: "POST", headers: MCP_HEADERS, body: INITIALIZE });
+async function initialize(server: HttpTestServer) {
+  const response = await fetch(server.url, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, ...server.authHeaders },
+    body: INITIALIZE,
+  });
   const text = await response.text();
   return { status: response.status, text, id: response.headers.get("mcp-session-id") };
 }
 
 /** Ends session `id` the way a client does (HTTP DELETE). */
-async function endSession(url: string, id: string): Promise<void> {
-  const response = await fetch(url, { method: "DELETE", headers: { "mcp-session-id": id } });
+async function endSession(server: HttpTestServer, id: string): Promise<void> {
+  const response = await fetch(server.url, {
+    method: "DELETE",
+    headers: { ...server.authHeaders, "mcp-session-id": id },
+  });
   await response.body?.cancel();
   assert.equal(response.status, 200);
 }
@@ -46,7 +53,7 @@ Deno.test("MCP_BG_HTTP_MAX_SESSIONS: a session past the cap gets 503 and a JSON-
     return true;
   });
   // So is a raw one, however many try at once.
-  const burst = await Promise.all(Array.from({ length: 8 }, () => initialize(server.url)));
+  const burst = await Promise.all(Array.from({ length: 8 }, () => initialize(server)));
   for (const refused of burst) {
     assert.equal(refused.status, 503);
     assert.equal(refused.id, null);
@@ -59,12 +66,12 @@ Deno.test("MCP_BG_HTTP_MAX_SESSIONS: a session past the cap gets 503 and a JSON-
   assert.match(server.stderr, /session refused: 3 already open/);
 
   // Ending one frees exactly one place, even for a burst.
-  await endSession(server.url, bob.sessionId);
-  const race = await Promise.all(Array.from({ length: 6 }, () => initialize(server.url)));
+  await endSession(server, bob.sessionId);
+  const race = await Promise.all(Array.from({ length: 6 }, () => initialize(server)));
   assert.deepEqual(race.map((r) => r.status).sort(), [200, 503, 503, 503, 503, 503]);
   const winner = race.find((r) => r.status === 200)!;
   assert.ok(winner.id);
-  await endSession(server.url, winner.id);
+  await endSession(server, winner.id);
   const dave = await server.connect();
   const job = await dave.start("echo after the cap");
   await dave.waitForEnd(job);
@@ -76,13 +83,13 @@ Deno.test("MCP_BG_HTTP_MAX_SESSIONS: a session closed for idleness frees its pla
     env: { MCP_BG_HTTP_MAX_SESSIONS: "1" },
     args: ["--idle-timeout", "0.5"],
   });
-  const first = await initialize(server.url);
+  const first = await initialize(server);
   assert.equal(first.status, 200);
   assert.ok(first.id);
   // While its event stream is open the session is in use, never idle, however long this takes.
-  const stream = await openEventStream(server.url, first.id);
+  const stream = await openEventStream(server.url, first.id, server.authHeaders);
   try {
-    assert.equal((await initialize(server.url)).status, 503);
+    assert.equal((await initialize(server)).status, 503);
     assert.doesNotMatch(server.stderr, new RegExp(`session ${first.id} closed`));
   } finally {
     await stream.body?.cancel();
@@ -113,10 +120,10 @@ Deno.test("MCP_BG_HTTP_MAX_SESSIONS is validated at start like every setting", a
 
 Deno.test("sessions share the tools' schemas: each costs a fraction of what it did", async () => {
   await using server = await HttpTestServer.start({ env: { MCP_BG_HTTP_MAX_SESSIONS: "1000" } });
-  for (let i = 0; i < 20; i++) await initialize(server.url);
+  for (let i = 0; i < 20; i++) await initialize(server);
   const before = residentBytes(server.pid);
   const count = 300;
-  for (let i = 0; i < count; i++) assert.equal((await initialize(server.url)).status, 200);
+  for (let i = 0; i < count; i++) assert.equal((await initialize(server)).status, 200);
   const each = (residentBytes(server.pid) - before) / count;
   // Measured with 2,000 sessions: 270 KiB each with the schemas built per session, 68 KiB shared.
   assert.ok(each < 160 * 1024, `${Math.round(each / 1024)} KiB per session`);

@@ -68,6 +68,7 @@ Deno.test("an HTTP client subscribed to a job gets resources/updated when it end
 
 Deno.test("a foreign Origin or Host is refused with 403", async () => {
   await using server = await HttpTestServer.start();
+  const auth = server.authHeaders;
   for (
     const origin of ["http://evil.example", "null", `http://localhost.evil.example:${server.port}`]
   ) {
@@ -79,14 +80,14 @@ Deno.test("a foreign Origin or Host is refused with 403", async () => {
     assert.equal(response.status, 403, `origin ${origin}`);
     assert.match((await response.json()).error.message, /origin/);
   }
-  await rawInitialize(server.url, { origin: `http://localhost:${server.port}` });
-  await rawInitialize(server.url, { origin: `http://127.0.0.1:${server.port}` });
+  await rawInitialize(server.url, { ...auth, origin: `http://localhost:${server.port}` });
+  await rawInitialize(server.url, { ...auth, origin: `http://127.0.0.1:${server.port}` });
 
   assert.equal(await rawStatus(server.port, "evil.example"), 403);
   assert.equal(await rawStatus(server.port, `evil.example:${server.port}`), 403);
   assert.equal(await rawStatus(server.port, "127.0.0.1:1"), 403);
-  assert.equal(await rawStatus(server.port, `localhost:${server.port}`), 200);
-  assert.equal(await rawStatus(server.port, `[::1]:${server.port}`), 200);
+  assert.equal(await rawStatus(server.port, `localhost:${server.port}`, INITIALIZE, auth), 200);
+  assert.equal(await rawStatus(server.port, `[::1]:${server.port}`, INITIALIZE, auth), 200);
   // Spellings of this machine that a rebinding page could produce are refused too.
   const port = server.port;
   for (
@@ -125,38 +126,40 @@ Deno.test("with MCP_BG_HTTP_TOKEN set, requests need the bearer token", async ()
   const client = await server.connect({ authorization: `Bearer ${token}` });
   const job = await client.start("echo authorised");
   assert.equal((await client.waitForEnd(job)).status, "completed");
-  await assert.rejects(server.connect(), /401|Unauthorized/);
+  await assert.rejects(server.connect({}, undefined, { withToken: false }), /401|Unauthorized/);
 });
 
 Deno.test("DELETE ends a session; a request in it then gets 404", async () => {
   await using server = await HttpTestServer.start();
   const client = await server.connect();
   const id = client.sessionId;
-  assert.equal(await rawPing(server.url, id), 200);
+  const auth = server.authHeaders;
+  assert.equal(await rawPing(server.url, id, auth), 200);
   await client.transport.terminateSession();
-  assert.equal(await rawPing(server.url, id), 404);
+  assert.equal(await rawPing(server.url, id, auth), 404);
   assert.match(server.stderr, new RegExp(`session ${id} closed`));
 
-  const raw = await rawInitialize(server.url);
+  const raw = await rawInitialize(server.url, auth);
   const response = await fetch(server.url, {
     method: "DELETE",
-    headers: { "mcp-session-id": raw },
+    headers: { ...auth, "mcp-session-id": raw },
   });
   await response.text();
   assert.equal(response.status, 200);
-  assert.equal(await rawPing(server.url, raw), 404);
+  assert.equal(await rawPing(server.url, raw, auth), 404);
 });
 
 Deno.test("an idle session is closed after --idle-timeout", async () => {
   await using server = await HttpTestServer.start({ args: ["--idle-timeout", "1"] });
-  const id = await rawInitialize(server.url);
+  const auth = server.authHeaders;
+  const id = await rawInitialize(server.url, auth);
   // A session whose event stream stays open is in use: it outlives the idle one.
-  const busy = await rawInitialize(server.url);
-  const stream = await openEventStream(server.url, busy);
+  const busy = await rawInitialize(server.url, auth);
+  const stream = await openEventStream(server.url, busy, auth);
   try {
     await server.waitForStderrLine(new RegExp(`session ${id} closed \\(idle`));
-    assert.equal(await rawPing(server.url, id), 404);
-    assert.equal(await rawPing(server.url, busy), 200);
+    assert.equal(await rawPing(server.url, id, auth), 404);
+    assert.equal(await rawPing(server.url, busy, auth), 200);
     assert.doesNotMatch(server.stderr, new RegExp(`session ${busy} closed`));
   } finally {
     await stream.body?.cancel();
@@ -165,17 +168,22 @@ Deno.test("an idle session is closed after --idle-timeout", async () => {
 
 Deno.test("requests outside /mcp or without a session are refused", async () => {
   await using server = await HttpTestServer.start();
-  const other = await fetch(new URL("/other", server.url), { method: "POST", body: INITIALIZE });
+  const auth = server.authHeaders;
+  const other = await fetch(new URL("/other", server.url), {
+    method: "POST",
+    headers: auth,
+    body: INITIALIZE,
+  });
   await other.text();
   assert.equal(other.status, 404);
-  const get = await fetch(server.url, { headers: { accept: "text/event-stream" } });
+  const get = await fetch(server.url, { headers: { ...auth, accept: "text/event-stream" } });
   await get.text();
   assert.equal(get.status, 400);
-  assert.equal(await rawPing(server.url, "no-such-session"), 404);
+  assert.equal(await rawPing(server.url, "no-such-session", auth), 404);
   // A first message that is not initialize opens no session.
   const ping = await fetch(server.url, {
     method: "POST",
-    headers: MCP_HEADERS,
+    headers: { ...MCP_HEADERS, ...auth },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
   });
   await ping.text();

@@ -122,10 +122,19 @@ Deno.test("over stdio every malformed request with a readable id gets its own er
 });
 
 /** POSTs `body` in session `session`; returns the status and the parsed JSON reply. */
-async function post(url: string, session: string, body: string): Promise<[number, Reply]> {
-  const response = await fetch(url, {
+async function post(
+  server: HttpTestServer,
+  session: string,
+  body: string,
+): Promise<[number, Reply]> {
+  const response = await fetch(server.url, {
     method: "POST",
-    headers: { ...MCP_HEADERS, "mcp-session-id": session, "mcp-protocol-version": "2025-06-18" },
+    headers: {
+      ...MCP_HEADERS,
+      ...server.authHeaders,
+      "mcp-session-id": session,
+      "mcp-protocol-version": "2025-06-18",
+    },
     body,
   });
   const text = await response.text();
@@ -136,11 +145,11 @@ async function post(url: string, session: string, body: string): Promise<[number
 
 Deno.test("over HTTP every malformed request with a readable id gets its own error", async () => {
   await using server = await HttpTestServer.start();
-  const session = await rawInitialize(server.url);
+  const session = await rawInitialize(server.url, server.authHeaders);
   let id = 0;
   for (const { request, code, message } of BROKEN) {
     const [status, reply] = await post(
-      server.url,
+      server,
       session,
       JSON.stringify({ jsonrpc: "2.0", id: ++id, ...request }),
     );
@@ -148,7 +157,7 @@ Deno.test("over HTTP every malformed request with a readable id gets its own err
     assert.equal(reply.id, id);
     assertAnswered(reply, code, message);
   }
-  const [parseStatus, parseReply] = await post(server.url, session, '{"jsonrpc":"2.0","id":77,');
+  const [parseStatus, parseReply] = await post(server, session, '{"jsonrpc":"2.0","id":77,');
   assert.equal(parseStatus, 400);
   assertAnswered(parseReply, -32700, /^Parse error/);
   assert.equal(parseReply.id, 77);
@@ -157,7 +166,7 @@ Deno.test("over HTTP every malformed request with a readable id gets its own err
     { jsonrpc: "2.0", id: 80, method: "ping" },
     { jsonrpc: "2.0", id: 81, method: "ping", params: null },
   ];
-  const [batchStatus, replies] = await post(server.url, session, JSON.stringify(batch));
+  const [batchStatus, replies] = await post(server, session, JSON.stringify(batch));
   assert.equal(batchStatus, 200);
   assert.deepEqual(replies.map((reply: Reply) => reply.id), [80, 81]);
   assert.match(replies[0].error.message, /not run/);
@@ -166,14 +175,14 @@ Deno.test("over HTTP every malformed request with a readable id gets its own err
   const before = opens();
   const badInit = await fetch(server.url, {
     method: "POST",
-    headers: MCP_HEADERS,
+    headers: { ...MCP_HEADERS, ...server.authHeaders },
     body: JSON.stringify({ ...JSON.parse(INITIALIZE), params: [] }),
   });
   assert.equal(badInit.status, 200);
   assertAnswered(await badInit.json(), -32602, /params must be an object, got array/);
   assert.equal(opens(), before);
   const [pingStatus, pong] = await post(
-    server.url,
+    server,
     session,
     '{"jsonrpc":"2.0","id":90,"method":"ping"}',
   );

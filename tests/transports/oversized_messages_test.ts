@@ -123,7 +123,7 @@ Deno.test("over HTTP an oversized request gets 413 and a too large result an err
   }
   const raw = await fetch(server.url, {
     method: "POST",
-    headers: MCP_HEADERS,
+    headers: { ...MCP_HEADERS, ...server.authHeaders },
     body: JSON.stringify({
       jsonrpc: "2.0",
       id: 1,

@@ -52,7 +52,7 @@ Deno.test("MCP_BG_HTTP_TOKEN_FILE: the token comes from the file, and jobs see n
   try {
     await Deno.writeTextFile(file, `  ${TOKEN}\n`);
     await using server = await HttpTestServer.start({ env: { MCP_BG_HTTP_TOKEN_FILE: file } });
-    await assert.rejects(server.connect(), /401|Unauthorized/);
+    await assert.rejects(server.connect({}, undefined, { withToken: false }), /401|Unauthorized/);
     await assert.rejects(server.connect({ authorization: `Bearer ${TOKEN}x` }), /401|Unauthorized/);
     const client = await server.connect({ authorization: `Bearer ${TOKEN}` });
     await assertJobsCannotSeeToken(client);
