@@ -81,6 +81,19 @@ Deno.test("every `console check` block prints what it shows", async () => {
         expected.join("\n"),
         `${block.page}:${block.line}: ${lines[i]}`,
       );
+      // The same page's other copies of that list (a client line, a binary's permission set).
+      const printed = /--allow-run=(\S+)/.exec(stdout)?.[1];
+      if (printed === undefined) continue;
+      const page = Deno.readTextFileSync(`${ROOT}/${block.page}`);
+      // Lists naming kill are whole lines; `--allow-run=ls` alone is an example in the prose.
+      for (
+        const match of page.matchAll(
+          /--allow-run=([\w.-]+,[\w,.-]*kill[\w,.-]*)|"run": \[([^\]]*)\]/g,
+        )
+      ) {
+        const list = match[1] ?? match[2]!.replace(/[" ]/g, "");
+        assert.equal(list, printed, `${block.page}: a copy of the printed --allow-run differs`);
+      }
     }
   }
 });
