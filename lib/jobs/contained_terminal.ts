@@ -28,11 +28,21 @@ export interface ContainedTerminalOptions {
   readonly signaller: GroupSignaller;
 }
 
-// `command` skips functions a hostile environment could define under the program's name.
-const FOREGROUND_SCRIPT = 'set -m; command "$@"; exit $?';
+// bash drops the prompt variables when not interactive: they come back from the arguments, up
+// to "--". `command` skips functions a hostile environment could define under the program's name.
+const FOREGROUND_SCRIPT =
+  'while [ "$1" != -- ]; do export "$1=$2"; shift 2; done; shift; set -m; command "$@"; exit $?';
+// The variables bash unsets or resets when it is not interactive.
+const PROMPT_VARIABLES = ["PS1", "PS2", "PS4"] as const;
 // The addon passes no descriptor beyond the terminal: the filter goes through a file that sh
 // opens as fd 3 and removes at once, before bwrap (or anything of the job's) runs.
 const FILTER_ON_FD3 = 'exec 3<"$1" || exit 126; rm -f -- "$1"; shift; exec "$@"';
+
+/** `NAME value` pairs for the prompt variables the job's environment sets. */
+function promptArguments(spec: SpawnSpec): string[] {
+  const env = { ...(spec.env ?? Deno.env.toObject()), ...spec.envAdditions };
+  return PROMPT_VARIABLES.flatMap((name) => env[name] === undefined ? [] : [name, env[name]!]);
+}
 
 /**
  * Starts `spec` contained on a pseudo-terminal, under the same seccomp filter as a piped job.
@@ -72,6 +82,8 @@ export function spawnContainedTerminal(
     "-c",
     FOREGROUND_SCRIPT,
     "bash",
+    ...promptArguments(spec),
+    "--",
     ...spec.argv,
   ];
   try {

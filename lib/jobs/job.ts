@@ -200,6 +200,7 @@ export class Job {
       stdin: options.stdin ?? "pipe",
       terminal: options.terminal === undefined ? undefined : {
         pty: options.terminal.support.pty,
+        closeOnExec: options.terminal.support.closeOnExec,
         cols: options.terminal.cols,
         rows: options.terminal.rows,
       },

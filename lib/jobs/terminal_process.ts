@@ -14,8 +14,9 @@
 import type { ProcessStatus, SpawnedProcess, SpawnSpec } from "./executor.ts";
 import type { GroupSignaller } from "./process_group.ts";
 import type { PtyModule } from "./terminal_support.ts";
+import type { CloseOnExec } from "./close_on_exec.ts";
 import { signalOfExitCode } from "./linux_signals.ts";
-import { ToolError } from "../errors.ts";
+import { SpawnError, ToolError } from "../errors.ts";
 
 /** A terminal's size in character cells. */
 export interface TerminalSize {
@@ -59,6 +60,7 @@ export function checkTerminalSize(size: TerminalSize): void {
 /** What a terminal job needs beyond a {@linkcode SpawnSpec}: the addon and the size. */
 export interface TerminalRequest extends TerminalSize {
   readonly pty: PtyModule;
+  readonly closeOnExec: CloseOnExec;
 }
 
 /** How {@linkcode spawnOnTerminal} runs and reports the process. */
@@ -233,5 +235,13 @@ export function spawnOnTerminal(
     env,
     encoding: null,
   });
+  // Before anything else starts: no later job may inherit this job's terminal.
+  const master = (pty as unknown as { fd: number }).fd;
+  if (!terminal.closeOnExec(master)) {
+    pty.kill("SIGKILL");
+    throw new SpawnError(
+      `Cannot start "${program}" on a terminal: its terminal could not be kept from other jobs`,
+    );
+  }
   return new TerminalProcess(pty, options);
 }

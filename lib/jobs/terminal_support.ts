@@ -8,6 +8,7 @@
 import type * as NodePty from "@lydell/node-pty";
 import type { Terminal as HeadlessTerminal } from "@xterm/headless";
 import { ToolError } from "../errors.ts";
+import { type CloseOnExec, openCloseOnExec } from "./close_on_exec.ts";
 
 /** The pseudo-terminal module, as `@lydell/node-pty` exports it. */
 export type PtyModule = typeof NodePty;
@@ -18,6 +19,8 @@ export type TerminalClass = typeof HeadlessTerminal;
 export interface TerminalSupport {
   readonly pty: PtyModule;
   readonly Terminal: TerminalClass;
+  /** Keeps a terminal's master side out of every program started later. */
+  readonly closeOnExec: CloseOnExec;
 }
 
 /** Terminal jobs cannot run here; the message says why and what would make them work. */
@@ -57,7 +60,7 @@ async function load(): Promise<TerminalSupport> {
     // The CommonJS modules arrive as a default export under Deno.
     const ptyModule = ((pty as { default?: PtyModule }).default ?? pty) as PtyModule;
     const xtermModule = (xterm as { default?: { Terminal: TerminalClass } }).default ?? xterm;
-    return { pty: ptyModule, Terminal: xtermModule.Terminal };
+    return { pty: ptyModule, Terminal: xtermModule.Terminal, closeOnExec: openCloseOnExec() };
   } catch (error) {
     const reason = (error as Error).message.split("\n")[0];
     throw new TerminalUnavailableError(

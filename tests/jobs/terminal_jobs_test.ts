@@ -4,52 +4,12 @@
 import assert from "node:assert/strict";
 import { TestServer, type ToolClient } from "../helpers/mcp_client.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
-import { waitUntilGone } from "../helpers/processes.ts";
+import { killAndCheckGone, startTty, waitForScreen } from "../helpers/terminal.ts";
 
 const MODES = [
   { label: "uncontained", env: {}, ignore: false },
   { label: "contained", env: CONTAINED, ignore: noContainment },
 ] as const;
-
-interface Screen {
-  screen: string;
-  cursor: { row: number; col: number };
-  cols: number;
-  rows: number;
-}
-
-async function startTty(
-  client: ToolClient,
-  command: string,
-  extra: Record<string, unknown> = {},
-): Promise<string> {
-  const started = await client.ok<{ job_id: string }>("execute_command", {
-    command,
-    tty: true,
-    ...extra,
-  });
-  return started.job_id;
-}
-
-/** Polls the screen until `predicate` holds for it. */
-async function waitForScreen(
-  client: ToolClient,
-  jobId: string,
-  predicate: (screen: Screen) => boolean,
-): Promise<Screen> {
-  for (let i = 0; i < 1000; i++) {
-    const screen = await client.ok<Screen>("get_job_output", { job_id: jobId, screen: true });
-    if (predicate(screen)) return screen;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`job ${jobId}: the screen never matched`);
-}
-
-async function killAndCheckGone(client: ToolClient, jobId: string): Promise<void> {
-  const { pid } = await client.ok<{ pid: number }>("get_job_status", { job_id: jobId });
-  await client.ok("kill_job", { job_id: jobId });
-  await waitUntilGone(pid);
-}
 
 for (const mode of MODES) {
   Deno.test({
