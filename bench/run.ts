@@ -8,6 +8,7 @@
  *   deno task bench --quick      # fewer runs, for a fast look
  *   deno task bench --cold-only  # only the cold starts (e.g. --runs 15)
  *   deno task bench --containment  # only contained vs MCP_BG_CONTAINMENT=off
+ *   deno task bench --service    # only service mode: front vs direct, starts, ledger, idle RSS
  *   deno task bench --drain-only # only the 200 MB drain against its baselines (e.g. --runs 5)
  *   deno task bench --drain-only --compare <main.ts of another checkout>  # and that server's,
  *                                # interleaved: did a change slow the drain down?
@@ -38,6 +39,7 @@ import { containmentRows } from "./containment_overhead.ts";
 import { type Flood, flood, timeShell } from "./flood.ts";
 import { AB_SIZES, abReport } from "./ab.ts";
 import { checkoutBaseline } from "./baseline_checkout.ts";
+import { serviceFigures, serviceReport } from "./service_bench.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
@@ -59,6 +61,7 @@ const { values } = parseArgs({
     soak: { type: "boolean", default: false },
     "waiters-only": { type: "boolean", default: false },
     containment: { type: "boolean", default: false },
+    service: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -325,6 +328,22 @@ function waiterRows(runs: WaiterRun[]): [string, string, string, string][] {
   ]);
 }
 
+/** Service mode's figures; with `--write`, into BENCHMARKS.md's "service" section. */
+async function serviceSection(): Promise<void> {
+  const runs = Number(values.runs ?? (quick ? 3 : 5));
+  const figures = await serviceFigures({ runs, trips: ROUND_TRIPS, progress });
+  const text = serviceReport(figures, runs);
+  console.log(text);
+  if (values.write) {
+    await writeSection(`${ROOT}BENCHMARKS.md`, "service", text);
+    await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", "BENCHMARKS.md"],
+      cwd: ROOT,
+    }).output();
+    progress("wrote the service figures to BENCHMARKS.md");
+  }
+}
+
 /** The A/B table of `--baseline <rev>`; with `--write`, into BENCHMARKS.md's "ab" section. */
 async function abSection(rev: string): Promise<void> {
   progress(`checking out ${rev} beside the working tree`);
@@ -372,6 +391,7 @@ async function main(): Promise<void> {
   }
 
   if (values.soak) return await soakSection();
+  if (values.service) return await serviceSection();
   if (values.containment) {
     for (const row of await containmentRows(quick)) console.log(row.join(" | "));
     return;

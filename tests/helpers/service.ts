@@ -65,11 +65,11 @@ export class ServiceSandbox implements AsyncDisposable {
   }
 
   /** Starts a front (a real client over stdio) with this sandbox's environment plus `env`. */
-  front(env: Record<string, string> = {}): Promise<TestServer> {
-    if (this.#uid === undefined) return TestServer.start({ env: { ...this.env, ...env } });
+  front(env: Record<string, string> = {}, args: readonly string[] = []): Promise<TestServer> {
+    if (this.#uid === undefined) return TestServer.start({ env: { ...this.env, ...env }, args });
     return TestServer.start({
       command: "setpriv",
-      args: [...this.#setpriv(), Deno.execPath(), "run", "-A", MAIN],
+      args: [...this.#setpriv(), Deno.execPath(), "run", "-A", MAIN, ...args],
       env: { ...this.env, ...env },
       cwd: this.env.HOME,
     });

@@ -235,3 +235,25 @@ Deno.test({
     await waitUntilGone(service.pid);
   },
 });
+
+Deno.test("with --console the service serves the console; a later front hands out its link", async () => {
+  await using sandbox = await ServiceSandbox.create();
+  let id: string;
+  {
+    await using first = await sandbox.front({}, ["--console"]);
+    id = await first.start("sleep 300");
+  }
+  await using second = await sandbox.front({}, ["--console"]);
+  const link = (await second.ok<{ url: string }>("console_url")).url;
+  const page = await fetch(link);
+  assert.equal(page.status, 200);
+  await page.body?.cancel();
+  const status = JSON.parse(
+    Deno.readTextFileSync(`${sandbox.servicesDir}/${sandbox.only().key}/status.json`),
+  );
+  assert.equal(new URL(status.console).origin, new URL(link).origin);
+  // A front without --console reaches another service (the flag is part of the key).
+  await using plain = await sandbox.front();
+  assert.deepEqual(await listed(plain), []);
+  assert.equal((await second.ok("kill_job", { job_id: id })).status, "killed");
+});
