@@ -25,6 +25,8 @@ export interface HttpServerOptions {
   readonly env?: Record<string, string>;
   /** Arguments after `main.ts --http --port 0`. */
   readonly args?: readonly string[];
+  /** A file descriptor limit (`ulimit -n`) to start the server under. */
+  readonly fileLimit?: number;
 }
 
 /** The token a server started with `env` uses: the one set, or the one its start-up line shows. */
@@ -89,8 +91,22 @@ export class HttpTestServer implements AsyncDisposable {
       XDG_RUNTIME_DIR: dir,
       ...options.env,
     };
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [...DENO_RUN, "-A", MAIN, "--http", "--port", "0", ...(options.args ?? [])],
+    const deno = [
+      Deno.execPath(),
+      ...DENO_RUN,
+      "-A",
+      MAIN,
+      "--http",
+      "--port",
+      "0",
+      ...(options.args ?? []),
+    ];
+    // The shell lowers the limit and becomes the server (exec): the child's pid is the server's.
+    const limited = options.fileLimit === undefined
+      ? deno
+      : ["sh", "-c", `ulimit -n ${options.fileLimit} && exec "$@"`, "sh", ...deno];
+    const child = new Deno.Command(limited[0]!, {
+      args: limited.slice(1),
       env,
       stdin: "null",
       stdout: "null",
