@@ -10,6 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/stdio"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ToolClient } from "./helpers/mcp_client.ts";
+import { HttpTestServer } from "./helpers/http_server.ts";
 import { downloadEnv, isAlive, killIfAlive, waitUntilGone } from "./helpers/processes.ts";
 import { locateProgram } from "../lib/sandbox/program_path.ts";
 
@@ -202,6 +203,54 @@ Deno.test({
           killIfAlive(pid);
         }
       }
+      await Deno.remove(project, { recursive: true });
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+/** `gemini mcp add --transport http …` lines of the HTTP page's `sh` blocks. */
+function geminiHttpCommands(): string[] {
+  return allBlocks("sh").filter((block) => block.page === "docs/http.md")
+    .flatMap((block) => commandsOf(block.text))
+    .filter((line) => line.startsWith("gemini mcp add --transport http "));
+}
+
+Deno.test({
+  name: "the HTTP page's Gemini CLI command connects to an --http server with its token",
+  ignore: GEMINI_MISSING.length > 0,
+  async fn() {
+    const lines = geminiHttpCommands();
+    assert.ok(lines.length >= 1, "no Gemini CLI line in docs/http.md");
+    const token = "docs-gemini-http-token";
+    await using server = await HttpTestServer.start({ env: { MCP_BG_HTTP_TOKEN: token } });
+    const home = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-gemini-home-" }));
+    const project = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-gemini-" }));
+    await Deno.mkdir(`${home}/.gemini`);
+    await Deno.writeTextFile(
+      `${home}/.gemini/trustedFolders.json`,
+      JSON.stringify({ [project]: "TRUST_FOLDER" }),
+    );
+    const sh = (line: string) =>
+      new Deno.Command("sh", {
+        args: ["-c", line],
+        cwd: project,
+        env: { NO_COLOR: "1", PATH, HOME: home, MCP_BG_HTTP_TOKEN: token },
+        clearEnv: true,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    try {
+      for (const line of lines) {
+        const added = await sh(line.replace("http://127.0.0.1:3939/mcp", server.url));
+        assert.equal(added.code, 0, decode(added.stderr));
+        const listed = await sh("gemini mcp list");
+        const output = decode(listed.stdout) + decode(listed.stderr);
+        assert.match(output, new RegExp(`✓ ${SERVER_NAME}: .* \\(http\\) - Connected`), output);
+      }
+    } finally {
       await Deno.remove(project, { recursive: true });
       await Deno.remove(home, { recursive: true });
     }
