@@ -78,6 +78,14 @@ export async function exitWithin(pid: number, name: string, timeoutMs = 20_000):
   }
 }
 
+/** Bytes `pid` has read so far through read() and similar calls (`rchar` in /proc/<pid>/io). */
+export function bytesReadBy(pid: number): number {
+  const io = Deno.readTextFileSync(`/proc/${pid}/io`);
+  const match = /^rchar: (\d+)$/m.exec(io);
+  if (!match) throw new Error(`No rchar for process ${pid}`);
+  return Number(match[1]);
+}
+
 /** Resident set size (`VmRSS`) and its peak (`VmHWM`) of `pid` in bytes, from /proc/<pid>/status. */
 export function memoryOf(pid: number): { rss: number; hwm: number } {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
