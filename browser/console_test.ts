@@ -41,6 +41,35 @@ async function waitForTick(page: Page, n: number): Promise<void> {
 }
 
 Deno.test({
+  name: "the console shows Stop and the signal menu only once a job is selected",
+  ignore,
+  async fn() {
+    await using server = await HttpTestServer.start();
+    const client = await server.connect();
+    const job = await startTicker(client);
+    try {
+      await using browser = await TestBrowser.launch(chromiumPath!);
+      const page = await browser.context.newPage();
+      await page.goto(await consoleUrl(client));
+      const row = page.locator(`#jobs tbody tr[data-id="${job.id}"]`);
+      await row.waitFor();
+      // Jobs are listed, none is selected: no action is offered at all.
+      for (const id of ["#detail", "#stop", "#signal", "#send-signal"]) {
+        assert.equal(await page.locator(id).isVisible(), false, `${id} shown with no job selected`);
+      }
+      await row.click();
+      await page.locator("#stop").waitFor({ state: "visible" });
+      assert.equal(await page.locator("#signal").isVisible(), true);
+      assert.equal(await page.locator("#stop").isEnabled(), true);
+    } finally {
+      await client.ok("kill_job", { job_id: job.id });
+      killIfAlive(job.grandchild);
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
   name: "the console lists a running job, streams its output in colour, and Stop ends it",
   ignore,
   async fn() {

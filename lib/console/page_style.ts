@@ -12,6 +12,8 @@ export const CONSOLE_STYLE = `:root {
   font: 14px/1.4 system-ui, sans-serif;
 }
 * { box-sizing: border-box; }
+/* An element marked hidden stays hidden even where a rule gives it a display (#detail is flex). */
+[hidden] { display: none !important; }
 body { margin: 0; background: var(--bg); color: var(--fg); display: flex; flex-direction: column; height: 100vh; }
 header { display: flex; align-items: baseline; gap: 1rem; padding: .6rem 1rem; border-bottom: 1px solid var(--line); }
 h1 { font-size: 1rem; margin: 0; }

@@ -165,6 +165,8 @@ function select(id) {
 }
 
 async function runAction(action, label) {
+  // Nothing selected, nothing to act on (the buttons are hidden then anyway).
+  if (selected === null) return;
   const result = $("action-result");
   result.textContent = label + "…";
   try {
