@@ -130,7 +130,14 @@ export class ServiceSandbox implements AsyncDisposable {
   /** Stops every service and watcher still running, checks they are gone, removes the folder. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.services();
-    for (const pid of this.#seen) if (isAlive(pid)) Deno.kill(pid, "SIGTERM");
+    for (const pid of this.#seen) {
+      try {
+        if (isAlive(pid)) Deno.kill(pid, "SIGTERM");
+      } catch (error) {
+        // It exited between the check and the signal (an idle service, a watcher at its end).
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+    }
     for (const pid of this.#seen) {
       await waitUntilGone(pid, 20_000).catch(() => killIfAlive(pid));
     }

@@ -117,7 +117,7 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-Deno.test("two fronts started at the same instant share one service", async () => {
+Deno.test("fronts started at the same instant share one service, and find jobs by name", async () => {
   await using sandbox = await ServiceSandbox.create();
   const fronts = await Promise.all([sandbox.front(), sandbox.front(), sandbox.front()]);
   try {
@@ -126,6 +126,18 @@ Deno.test("two fronts started at the same instant share one service", async () =
       assert.deepEqual((await listed(front)).map((job) => job.job_id), [id]);
     }
     assert.equal(sandbox.services().length, 1);
+    // if_running: "reuse" finds a job by name whichever front started it.
+    const named = await fronts[1]!.ok<{ job_id: string }>("execute_command", {
+      command: "sleep 300",
+      name: "dev-server",
+    });
+    const reused = await fronts[2]!.ok<{ job_id: string; reused?: boolean }>("execute_command", {
+      command: "sleep 300",
+      name: "dev-server",
+      if_running: "reuse",
+    });
+    assert.deepEqual(reused, { job_id: named.job_id, reused: true });
+    await fronts[0]!.ok("kill_job", { job_id: named.job_id });
     await fronts[1]!.ok("kill_job", { job_id: id });
   } finally {
     for (const front of fronts) await front.close();
