@@ -7,6 +7,7 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { type Answerer, choose, personClient } from "../helpers/person.ts";
 import { waitUntilGone } from "../helpers/processes.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
+import { MAX_OPEN_QUESTIONS } from "../../lib/mcp/approval/session_approvals.ts";
 
 const STRICT = {
   MCP_BG_ALLOWED_COMMANDS: "^echo( |$)",
@@ -260,4 +261,27 @@ Deno.test("a session's approval does not survive any change to the program's fil
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("at most 8 questions wait at once in a session; one more is refused without asking", async () => {
+  const release = Promise.withResolvers<void>();
+  let asked = 0;
+  const allAsked = Promise.withResolvers<void>();
+  const { person, server } = await startWithPerson(async () => {
+    if (++asked === MAX_OPEN_QUESTIONS) allAsked.resolve();
+    await release.promise;
+    return choose("deny");
+  });
+  await using _ = server;
+  const waiting = Array.from(
+    { length: MAX_OPEN_QUESTIONS },
+    (_, i) => server.call("execute_command", { command: `printf q${i}` }),
+  );
+  await allAsked.promise;
+  const extra = await server.call("execute_command", { command: "printf one-more" });
+  assert.equal(extra.isError, true);
+  assert.match(extra.text, /8 questions already wait for the person in this session/);
+  release.resolve();
+  for (const outcome of await Promise.all(waiting)) assert.match(outcome.text, /denied it/);
+  assert.equal(person.questions.length, MAX_OPEN_QUESTIONS);
 });
