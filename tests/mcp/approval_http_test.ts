@@ -76,8 +76,11 @@ Deno.test("a task-augmented run_command waits in input_required while the person
 });
 
 /** Reads the console's events stream until an `approvals` event lists a question; returns it. */
-async function openQuestion(origin: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${origin}/console/events`);
+async function openQuestion(
+  origin: string,
+  headers: Record<string, string>,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${origin}/console/events`, { headers });
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   try {
@@ -100,19 +103,23 @@ Deno.test("the console lists a waiting question and its answer starts the job; o
   // A client without elicitation: with the console open, the question waits for the console.
   const client = await server.connect();
   const call = client.call("execute_command", { command: "printf from-console" });
+  // Awaited below; a failure before that must not leave it rejecting unhandled at close.
+  call.catch(() => {});
   const origin = new URL(server.url).origin;
-  const question = await openQuestion(origin);
+  const auth = server.authHeaders;
+  const question = await openQuestion(origin, auth);
   assert.equal(question.command, "printf from-console");
   assert.deepEqual(question.argv, ["printf", "from-console"]);
   assert.match(String(question.refusal), /not in allowed patterns/);
   const answer = `${origin}/console/approvals/${question.id}/once`;
-  // Stop's protections: POST only, the console header, same-site, the guard's Host and Origin.
+  // Stop's protections: POST only, the token, the console header, same-site, the guard's Origin.
   for (
     const init of [
-      {},
-      { method: "POST" },
-      { method: "POST", headers: { ...ACTION, "sec-fetch-site": "cross-site" } },
-      { method: "POST", headers: { ...ACTION, origin: "http://evil.example" } },
+      { headers: auth },
+      { method: "POST", headers: auth },
+      { method: "POST", headers: { ...ACTION } },
+      { method: "POST", headers: { ...ACTION, ...auth, "sec-fetch-site": "cross-site" } },
+      { method: "POST", headers: { ...ACTION, ...auth, origin: "http://evil.example" } },
     ] as RequestInit[]
   ) {
     const refused = await fetch(answer, init);
@@ -121,17 +128,17 @@ Deno.test("the console lists a waiting question and its answer starts the job; o
   }
   const missing = await fetch(`${origin}/console/approvals/nope/once`, {
     method: "POST",
-    headers: ACTION,
+    headers: { ...ACTION, ...auth },
   });
   assert.equal(missing.status, 404);
   await missing.body?.cancel();
-  const accepted = await fetch(answer, { method: "POST", headers: ACTION });
+  const accepted = await fetch(answer, { method: "POST", headers: { ...ACTION, ...auth } });
   assert.deepEqual(await accepted.json(), { status: "answered" });
   const outcome = await call;
   assert.equal(outcome.isError, false, outcome.text);
   const status = await client.waitForEnd((outcome.data as { job_id: string }).job_id);
   assert.equal(status.approved_by_person, "once");
-  const again = await fetch(answer, { method: "POST", headers: ACTION });
+  const again = await fetch(answer, { method: "POST", headers: { ...ACTION, ...auth } });
   assert.equal(again.status, 404, "a question is answered once");
   await again.body?.cancel();
 });
