@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { soakLimits } from "./soak_limits.ts";
 import { parseArgs } from "node:util";
 import { TestServer } from "../tests/helpers/mcp_client.ts";
 import { delay, memoryOf } from "../tests/helpers/processes.ts";
@@ -299,6 +300,8 @@ const SOAK: SoakSize = quick
 /** Runs the soak, prints it, and with `--write` puts it in BENCHMARKS.md's soak section. */
 async function soakSection(): Promise<void> {
   const report = soakReport(await soak(SOAK, progress));
+  // Contained jobs that run into MCP_BG_JOB_LIMITS: reported as such, nothing left behind.
+  await soakLimits(quick ? 6 : 30, progress);
   const text = `Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC${
     quick ? " (quick mode: a smaller soak)" : ""
   }.\n\n${report}`;

@@ -17,6 +17,7 @@ import { VERSION } from "../version.ts";
 import { containmentAvailability, createExecutor } from "../jobs/containment.ts";
 import { portDetection } from "../jobs/listening.ts";
 import { serverPrivacyOutlook } from "../sandbox/server_privacy.ts";
+import { showJobLimits } from "../sandbox/job_limits.ts";
 
 /** The report, and whether the server would start with these permissions and this configuration. */
 export interface DoctorReport {
@@ -48,6 +49,30 @@ function granted(descriptor: Deno.PermissionDescriptor): boolean {
 export function containmentLine(): string {
   const { available, reason } = containmentAvailability();
   return `${available ? "available" : "unavailable"}: ${reason}`;
+}
+
+/** cgroup v2 could bound a job's whole tree; whether this machine offers it (it is not used). */
+function cgroupState(): string {
+  try {
+    Deno.statSync("/sys/fs/cgroup/cgroup.controllers");
+    return "cgroup v2 is mounted, but the server does not use it (no per-job cgroups yet)";
+  } catch {
+    return "cgroup v2 is not mounted here (cgroup v1 or none): nothing to delegate";
+  }
+}
+
+/** The limits contained jobs get, how they are applied, and what does not hold here. */
+function limitsLine(config: Config | undefined): string {
+  if (config === undefined) return "unknown (configuration not loaded)";
+  const { available, prlimit } = containmentAvailability();
+  if (!available) return `not applied: jobs are not contained; ${cgroupState()}`;
+  const how = prlimit === undefined
+    ? "tmp through bwrap --size; prlimit not found on PATH (util-linux), so no other limit applies"
+    : "tmp through bwrap --size, the others through prlimit inside the sandbox";
+  const root = granted({ name: "sys", kind: "uid" }) && Deno.uid() === 0
+    ? "; processes does not bind: the kernel exempts root from RLIMIT_NPROC"
+    : "";
+  return `${showJobLimits(config.jobLimits)} (${how}${root}); ${cgroupState()}`;
 }
 
 /** Whether a started server could close its /proc descriptors to its jobs, and why (not). */
@@ -124,6 +149,7 @@ export function doctorReport(): DoctorReport {
     `listening ports: ${portLine()}`,
     `server descriptors: ${privacyLine()}`,
     `tty jobs: ${ttyLine()}`,
+    `job limits: ${limitsLine(config)}`,
     `configuration: ${
       config === undefined ? "not loaded" : showConfig(config, { brief: false }).join(" ")
     }`,

@@ -32,6 +32,7 @@ import {
 } from "../sandbox/program_path.ts";
 import { whyHidden } from "../sandbox/hidden_paths.ts";
 import { jobFilter } from "../sandbox/seccomp/job_filter.ts";
+import { prlimitOptions } from "../sandbox/job_limits.ts";
 
 /** What the contained executor needs. */
 export interface ContainedExecutorOptions {
@@ -39,6 +40,8 @@ export interface ContainedExecutorOptions {
   readonly bwrap: string;
   /** A POSIX shell (a path found on `PATH`), which hands the job its stdin past bwrap. */
   readonly sh: string;
+  /** `prlimit`, which sets the policy's per-process limits; without it they are not set. */
+  readonly prlimit?: string;
   readonly policy: ContainmentPolicy;
   /** The server's working directory, writable when the policy restricts writes. */
   readonly workingDir: string;
@@ -192,6 +195,7 @@ class ContainedProcess implements SpawnedProcess {
  * import { createGroupSignaller } from "./process_group.ts";
  * import { OPEN_POLICY } from "../sandbox/containment_policy.ts";
 import { jobFilter } from "../sandbox/seccomp/job_filter.ts";
+import { prlimitOptions } from "../sandbox/job_limits.ts";
  * const executor = createContainedExecutor({
  *   bwrap: "/usr/bin/bwrap",
  *   sh: "/bin/sh",
@@ -206,6 +210,11 @@ import { jobFilter } from "../sandbox/seccomp/job_filter.ts";
 export function createContainedExecutor(options: ContainedExecutorOptions): Executor {
   const rulePathsSeen = new Map<string, ResolvedPath>();
   const filter = jobFilter({ network: options.policy.network });
+  // The job's first program sets its limits, which every process it starts inherits.
+  const rlimits = prlimitOptions(options.policy.limits ?? {});
+  const limited = options.prlimit === undefined || rlimits.length === 0
+    ? []
+    : [options.prlimit, ...rlimits, "--"];
   return {
     signalMethod: options.signaller.method,
     spawn(spec: SpawnSpec): SpawnedProcess {
@@ -247,6 +256,7 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
             "-c",
             TAKE_STDIN_BACK,
             "sh",
+            ...limited,
             ...spec.argv,
           ],
           cwd: spec.cwd,

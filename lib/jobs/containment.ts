@@ -24,6 +24,8 @@ export interface ContainmentAvailability {
   readonly bwrap?: string;
   /** The `sh` found on `PATH`, which starts bwrap with the job's stdin out of its reach. */
   readonly sh?: string;
+  /** The `prlimit` found on `PATH` (util-linux), which sets a job's limits inside its sandbox. */
+  readonly prlimit?: string;
 }
 
 const INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)";
@@ -67,7 +69,9 @@ function probe(): ContainmentAvailability {
       stderr: "piped",
     }).outputSync();
     if (success) {
-      return { available: true, reason: `bubblewrap works here: ${bwrap}`, bwrap, sh };
+      const prlimit = locateProgram("prlimit", { cwd: "/", searchPath: Deno.env.get("PATH") ?? "" })
+        ?.path;
+      return { available: true, reason: `bubblewrap works here: ${bwrap}`, bwrap, sh, prlimit };
     }
     const why = new TextDecoder().decode(stderr).trim().split("\n")[0] || "it failed";
     return { available: false, reason: `bwrap cannot make a sandbox here: ${why}`, bwrap };
@@ -148,11 +152,13 @@ export function createExecutor(
   const executor = createContainedExecutor({
     bwrap: availability.bwrap!,
     sh: availability.sh!,
+    prlimit: availability.prlimit,
     policy: {
       allowWrite: config.allowWrite,
       // The server's own files (secrets, the ledger, the service's socket) are hidden from jobs.
       denyRead: [...config.denyRead ?? [], ...serverSecretPaths(), ...hidden],
       network: config.network,
+      limits: config.jobLimits,
     },
     workingDir: config.workingDir,
     signaller,

@@ -23,7 +23,7 @@ export const JOB_STATUSES = ["running", "completed", "failed", "killed", "lost"]
 export type JobStatus = typeof JOB_STATUSES[number];
 
 /** Every {@linkcode KillReason}, for schemas. */
-export const KILL_REASONS = ["user", "timeout", "shutdown"] as const;
+export const KILL_REASONS = ["user", "timeout", "shutdown", "limit"] as const;
 /** Who stopped a killed job. */
 export type KillReason = typeof KILL_REASONS[number];
 
@@ -391,6 +391,8 @@ export class Job {
     this.#exitCode = status.signal === null ? status.code : null;
     this.#signal = status.signal;
     this.#ended = new Date();
+    // The kernel sends these only when a job's cpu or file-size limit (MCP_BG_JOB_LIMITS) is hit.
+    if (status.signal === "SIGXCPU" || status.signal === "SIGXFSZ") this.#killReason ??= "limit";
     if (this.#killReason !== null) this.#status = "killed";
     else this.#status = status.success ? "completed" : "failed";
     this.#stdin?.close().catch(() => {

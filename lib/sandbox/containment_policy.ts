@@ -8,6 +8,7 @@
 import { isAbsolute, join } from "node:path";
 import { pinnedAncestors, type ResolvedPath, trackedTargets } from "./rule_paths.ts";
 import { hostStrayKernelMounts } from "./kernel_mounts.ts";
+import type { JobLimits } from "./job_limits.ts";
 
 export { type ResolvedPath, RulePathMoved } from "./rule_paths.ts";
 
@@ -27,6 +28,8 @@ export interface ContainmentPolicy {
   readonly denyRead: readonly string[];
   /** `false`: the job gets its own network namespace with only its own loopback. */
   readonly network: boolean;
+  /** Sizes of the in-memory file systems (`tmp`); the rest is set by `prlimit` inside. */
+  readonly limits?: JobLimits;
 }
 
 /** The policy with nothing set: processes are contained, files and network are as outside. */
@@ -117,9 +120,14 @@ export function bwrapArguments(
   // shallowest first, so that every one stays a mount point.
   const pinned = pinnedAncestors([...writable, ...denied.map((found) => found.real)], writable);
   const binds = [...new Set([...writable, ...pinned])].sort((a, b) => depth(a) - depth(b));
-  if (policy.allowWrite !== undefined) args.push("--ro-bind", "/", "/", "--tmpfs", "/tmp");
+  // In-memory file systems take the host's RAM: each gets the tmp limit as its size.
+  const tmp = policy.limits?.tmp;
+  const sized = tmp === undefined ? [] : ["--size", `${tmp}`];
+  if (policy.allowWrite !== undefined) {
+    args.push("--ro-bind", "/", "/", ...sized, "--tmpfs", "/tmp");
+  }
   for (const dir of binds) args.push("--bind", dir, dir);
-  args.push("--dev", "/dev", "--proc", "/proc");
+  args.push("--dev", "/dev", ...sized, "--tmpfs", "/dev/shm", "--proc", "/proc");
   // Kernel settings stay read-only whatever the policy: to a server run as root, the job's uid 0
   // is the host's, and files like /proc/sys/kernel/core_pattern or /sys/kernel/uevent_helper
   // name a program the kernel runs as root outside every sandbox (bubblewrap leaves /proc/sys

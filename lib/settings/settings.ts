@@ -8,6 +8,12 @@ import { loadShell, type ShellConfig } from "../sandbox/shell_config.ts";
 import type { ContainmentMode } from "../sandbox/containment_policy.ts";
 import { ConfigError } from "../errors.ts";
 import {
+  DEFAULT_JOB_LIMITS,
+  type JobLimits,
+  parseJobLimits,
+  showJobLimits,
+} from "../sandbox/job_limits.ts";
+import {
   containmentMode,
   containmentPaths,
   existingDirectory,
@@ -79,6 +85,8 @@ export interface Config {
   readonly denyRead: readonly string[] | undefined;
   /** `false`: contained jobs get no network but their own loopback. */
   readonly network: boolean;
+  /** `MCP_BG_JOB_LIMITS` over the defaults: what each contained job may use. */
+  readonly jobLimits: JobLimits;
   /** `--http` only: the bearer token every request must carry. */
   readonly httpToken: string | undefined;
   /** `--http` only: the bearer token read from the file `MCP_BG_HTTP_TOKEN_FILE` names. */
@@ -246,6 +254,28 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
       return value === "on";
     },
     show: (on) => `network=${on ? "on" : "off"}`,
+    brief: false,
+  }),
+  jobLimits: custom<JobLimits>({
+    variable: "MCP_BG_JOB_LIMITS",
+    help: "Limits for each contained job, e.g. memory=2G,processes=1024,cpu=3600,file-size=4G," +
+      "tmp=512M (memory: address space per process; processes: per user, not enforced for " +
+      "root; cpu: seconds per process; tmp: private /tmp and /dev/shm each; unlimited lifts one).",
+    default: showJobLimits(DEFAULT_JOB_LIMITS),
+    blankIsUnset: true,
+    parse: (raw) => {
+      if (raw === undefined) return DEFAULT_JOB_LIMITS;
+      try {
+        return parseJobLimits(raw);
+      } catch (error) {
+        throw new ConfigError(
+          "MCP_BG_JOB_LIMITS",
+          raw.slice(0, 80),
+          `key=value pairs of memory, processes, cpu, file-size, tmp: ${(error as Error).message}`,
+        );
+      }
+    },
+    show: (limits) => `job_limits=${showJobLimits(limits)}`,
     brief: false,
   }),
   httpToken: custom({

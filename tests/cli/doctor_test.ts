@@ -20,9 +20,10 @@ Deno.test("--doctor prints version, permissions, group kill, containment, config
   assert.equal(lines[5], "listening ports: available: read from /proc");
   assert.match(lines[6]!, /^server descriptors: (private|exposed): /);
   assert.match(lines[7]!, /^tty jobs: available: --allow-ffi granted; .*loads with the first/);
-  assert.match(lines[8]!, /^configuration: max_jobs=4 .*job_timeout=none .*http_token=unset/);
-  assert.match(lines[9]!, /^warning: MCP_BG_JOB_TIMOUT .*did you mean MCP_BG_JOB_TIMEOUT\?/);
-  assert.equal(lines.length, 10, result.stdout);
+  assert.match(lines[8]!, /^job limits: .*cgroup v2 /);
+  assert.match(lines[9]!, /^configuration: max_jobs=4 .*job_timeout=none .*http_token=unset/);
+  assert.match(lines[10]!, /^warning: MCP_BG_JOB_TIMOUT .*did you mean MCP_BG_JOB_TIMEOUT\?/);
+  assert.equal(lines.length, 11, result.stdout);
 });
 
 Deno.test("--doctor names what a narrow permission set costs and exits 1 when the server would not start", async () => {

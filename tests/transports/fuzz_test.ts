@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { Random } from "../helpers/fuzz.ts";
 import { RawStdioServer, type Reply } from "../helpers/raw_stdio.ts";
 import { HttpTestServer, MCP_HEADERS, rawInitialize } from "../helpers/http_server.ts";
-import { isAlive } from "../helpers/processes.ts";
+import { isAlive, run } from "../helpers/processes.ts";
+import { parseJobLimits } from "../../lib/sandbox/job_limits.ts";
 
 // Fixed seeds: a failure replays exactly (FUZZ_SEED=<n> tries others, FUZZ_MESSAGES=<n> more
 // framing messages). Counts keep each test to a few seconds.
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 0x5eed_0001);
 const TOOL_SEED = SEED;
 const FRAMING_SEED = SEED + 1;
@@ -226,4 +228,58 @@ Deno.test("fuzz: random HTTP bodies get an HTTP answer, and the session goes on"
   const job = await client.start("echo after-fuzz");
   await client.waitForEnd(job);
   assert.equal((await client.ok("get_job_output", { job_id: job })).stdout, "after-fuzz\n");
+});
+
+/** A `MCP_BG_JOB_LIMITS` value: mostly well-formed entries, some junk, some near misses. */
+function jobLimitsValue(random: Random): string {
+  const keys = ["memory", "processes", "cpu", "file-size", "tmp", "Memory", "proc", ""];
+  const values = ["2G", "512M", "64K", "100", "0", "-1", "1.5G", "unlimited", "4GB", "1e9", "9X"];
+  const valid = [
+    "memory=1G",
+    "processes=256",
+    "cpu=600",
+    "file-size=64M",
+    "tmp=16M",
+    "tmp=unlimited",
+  ];
+  const junk = () =>
+    random.chance(0.3)
+      ? random.string(12)
+      : `${random.pick(keys)}${random.pick(["=", " = ", ":"])}${random.pick(values)}`;
+  const entries = Array.from(
+    { length: random.int(0, 3) },
+    () => random.chance(0.75) ? random.pick(valid) : junk(),
+  );
+  return entries.join(random.pick([",", ", ", ",,"]));
+}
+
+Deno.test("fuzz: MCP_BG_JOB_LIMITS values either start a contained server whose jobs run, or stop it with one line", async () => {
+  const random = new Random(SEED + 3);
+  const outcomes = { started: 0, refused: 0 };
+  for (let n = 0; n < 8; n++) {
+    const value = jobLimitsValue(random);
+    const env = { ...ENV, MCP_BG_CONTAINMENT: "auto", MCP_BG_JOB_LIMITS: value };
+    let valid = true;
+    try {
+      parseJobLimits(value);
+    } catch (error) {
+      assert.ok(error instanceof RangeError, `${JSON.stringify(value)}: ${error}`);
+      valid = false;
+    }
+    if (!valid) {
+      outcomes.refused++;
+      const refused = await run(Deno.execPath(), ["run", "-A", MAIN], { env });
+      assert.equal(refused.code, 2, JSON.stringify(value));
+      assert.match(refused.stderr.trim(), /^[^\n]*Invalid MCP_BG_JOB_LIMITS=[^\n]*$/);
+      continue;
+    }
+    outcomes.started++;
+    await using server = await RawStdioServer.start(env);
+    const reply = await server.callTool("execute_command", { command: "echo fuzz" });
+    const jobId = reply.result.structuredContent.job_id;
+    const ended = await server.callTool("wait_for_job", { job_id: jobId, timeout: 30 });
+    assert.equal(ended.result.structuredContent.status, "completed", JSON.stringify(value));
+    await server.assertWorking();
+  }
+  assert.ok(outcomes.started > 0 && outcomes.refused > 0, JSON.stringify(outcomes));
 });
