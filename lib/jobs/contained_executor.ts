@@ -237,7 +237,7 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
         throw new SpawnError(`Cannot start "${program}": ${error.message}`, { cause: error });
       }
       if (spec.terminal !== undefined) {
-        return spawnContainedTerminal(spec, spec.terminal, { ...options, args, filter });
+        return spawnContainedTerminal(spec, spec.terminal, { ...options, args, filter, limited });
       }
       let bwrap: StartedChild;
       try {

@@ -25,6 +25,8 @@ export interface ContainedTerminalOptions {
   readonly args: readonly string[];
   /** The job's seccomp filter, as `bwrap --seccomp` reads it. */
   readonly filter: Uint8Array;
+  /** `prlimit` and its options, run before bash so the job's limits cover it too; or none. */
+  readonly limited?: readonly string[];
   readonly signaller: GroupSignaller;
 }
 
@@ -78,6 +80,7 @@ export function spawnContainedTerminal(
     "--unsetenv",
     "BASH_ENV",
     "--",
+    ...options.limited ?? [],
     bash.path,
     "-c",
     FOREGROUND_SCRIPT,

@@ -58,6 +58,15 @@ Deno.test({
       assert.equal(spin.status, "killed");
       assert.equal(spin.signal, "SIGXCPU");
       assert.equal(spin.kill_reason, "limit");
+
+      // A terminal job gets the same limits.
+      const { job_id } = await server.ok<{ job_id: string }>("execute_command", {
+        command: "dd if=/dev/zero of=tty-big bs=64K count=512",
+        tty: true,
+      });
+      const onTty = await server.waitForEnd(job_id, 60_000);
+      assert.equal(onTty.signal, "SIGXFSZ");
+      assert.equal(onTty.kill_reason, "limit");
     } finally {
       await Deno.remove(work, { recursive: true });
     }
