@@ -10,7 +10,7 @@ import { TestServer } from "../tests/helpers/mcp_client.ts";
 import { delay } from "../tests/helpers/processes.ts";
 import { containmentAvailability } from "../lib/jobs/containment.ts";
 import { median, percentile, waitEnded } from "./job_latency.ts";
-import { flood, timeShell } from "./flood.ts";
+import { cpuMsOf, flood, timeShell } from "./flood.ts";
 import { bwrapArguments, OPEN_POLICY } from "../lib/sandbox/containment_policy.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -68,8 +68,12 @@ async function outputVisibleOnce(server: TestServer, marker: string): Promise<nu
 }
 
 /** 50 `execute_command` calls at once on a fresh server, until `list_jobs` shows output of each. */
-async function fiftyUntilOutput(entry: string, env: Record<string, string>): Promise<number> {
+async function fiftyUntilOutput(
+  entry: string,
+  env: Record<string, string>,
+): Promise<{ ms: number; cpuMs: number }> {
   await using server = await TestServer.start({ entry, env: { ...env, MCP_BG_MAX_JOBS: "50" } });
+  const cpuBefore = cpuMsOf(server.pid);
   const start = performance.now();
   const ids = await Promise.all(
     Array.from({ length: 50 }, (_, i) => server.start(`echo job-${i}`)),
@@ -83,8 +87,9 @@ async function fiftyUntilOutput(entry: string, env: Record<string, string>): Pro
     await delay(2);
   }
   const elapsed = performance.now() - start;
+  const cpuMs = cpuMsOf(server.pid) - cpuBefore;
   for (const id of ids) await waitEnded(server, id, 5);
-  return elapsed;
+  return { ms: elapsed, cpuMs };
 }
 
 /** Spawning `argv` from this process until it exits, in ms. */
@@ -121,6 +126,8 @@ export async function abReport(
   const visibleOff = pair(), visibleContained = pair();
   const fiftyOff = pair(), fiftyContained = pair();
   const drains = pair(), peaks = pair(), idles = pair(), cats: number[] = [];
+  // Server CPU time (user + system): steadier than wall time on a shared machine.
+  const tripCpu = pair(), fiftyOffCpu = pair(), fiftyContainedCpu = pair(), drainCpu = pair();
   const entries = { base, tree: MAIN };
   const { available, bwrap } = containmentAvailability();
 
@@ -149,12 +156,17 @@ export async function abReport(
           await servers[side].ok("get_job_status", { job_id: jobs[side] });
         }
       }
+      const cpuBefore = { base: cpuMsOf(a.pid), tree: cpuMsOf(b.pid) };
       for (let i = 0; i < size.roundTrips; i++) {
         await alternate(i, async (side) => {
           const start = performance.now();
           await servers[side].ok("get_job_status", { job_id: jobs[side] });
           trips[side].push(performance.now() - start);
         });
+      }
+      for (const side of ["base", "tree"] as const) {
+        const used = cpuMsOf(servers[side].pid) - cpuBefore[side];
+        tripCpu[side].push(used / size.roundTrips);
       }
     }
   }
@@ -185,8 +197,13 @@ export async function abReport(
     progress(`A/B: 50 jobs at once until all report output (${size.fifty} runs each, 4 servers)`);
     for (let round = 0; round < size.fifty; round++) {
       await alternate(round, async (side) => {
-        fiftyOff[side].push(await fiftyUntilOutput(entries[side], OFF));
-        if (available) fiftyContained[side].push(await fiftyUntilOutput(entries[side], CONTAINED));
+        const off = await fiftyUntilOutput(entries[side], OFF);
+        fiftyOff[side].push(off.ms);
+        fiftyOffCpu[side].push(off.cpuMs);
+        if (!available) return;
+        const contained = await fiftyUntilOutput(entries[side], CONTAINED);
+        fiftyContained[side].push(contained.ms);
+        fiftyContainedCpu[side].push(contained.cpuMs);
       });
     }
   }
@@ -195,7 +212,9 @@ export async function abReport(
     progress(`A/B: 200 MB drain and 100 MB flood peak RSS (${size.floods} runs each)`);
     for (let round = 0; round < size.floods; round++) {
       await alternate(round, async (side) => {
-        drains[side].push((await flood(200_000_000, entries[side])).drainMs);
+        const drained = await flood(200_000_000, entries[side]);
+        drains[side].push(drained.drainMs);
+        drainCpu[side].push(drained.cpuMs);
         const small = await flood(100_000_000, entries[side]);
         peaks[side].push(small.peakRss);
         idles[side].push(small.idleRss);
@@ -231,6 +250,7 @@ export async function abReport(
     "| --- | --- | --- | --- | --- |",
     row("`get_job_status` round trip, p50", p50(trips), ms, "< 0.5 ms"),
     row("`get_job_status` round trip, p99", p99(trips), ms, ""),
+    row("Server CPU per `get_job_status` call", tripCpu, ms, ""),
     row("`initialize` (spawn to initialized), p50", starts, ms, `≤ ${label}`),
     row("`execute_command` → first output, uncontained, p50", visibleOff, ms, ""),
   ];
@@ -249,12 +269,15 @@ export async function abReport(
         ms,
         "≤ 1.2 × uncontained",
       ),
+      row("Server CPU for those 50 jobs, uncontained", fiftyOffCpu, ms, ""),
+      row("Server CPU for those 50 jobs, contained", fiftyContainedCpu, ms, ""),
     );
   } else {
     lines.push(row("50 jobs at once until all report output, uncontained", fiftyOff, ms, ""));
   }
   lines.push(
     row("Drain 200 MB until `completed`", drains, ms, "≤ 1.3 × cat"),
+    row("Server CPU to drain 200 MB", drainCpu, ms, ""),
     row("Peak RSS (VmHWM) under a 100 MB flood", peaks, mib, "< 100 MiB"),
     row("RSS right after `initialize`", idles, mib, ""),
   );
