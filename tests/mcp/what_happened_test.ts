@@ -80,19 +80,22 @@ Deno.test("send_signal to a job whose program exited but whose output drains say
   await using server = await TestServer.start();
   const work = await Deno.makeTempDir({ prefix: "mcp-bg-draining-" });
   try {
-    // The background loop keeps stdout open after sh exits, until the test creates "go": the job
-    // is still collecting output however long the checks below take.
+    // The background loop keeps stdout open after sh exits, until the test creates "go"; sh
+    // itself exits only once the test creates "exit", while it is already signalling, because
+    // the server reads a leftover's output for only a short while after the program exits.
     const id = await server.start(
-      `sh -c '(until [ -e ${work}/go ]; do sleep 0.05; done) & echo started'`,
+      `sh -c '(until [ -e ${work}/go ]; do sleep 0.05; done) & echo started; ` +
+        `until [ -e ${work}/exit ]; do sleep 0.01; done'`,
     );
     await server.waitForOutput(id, (output) => output.stdout === "started\n");
     // SIGCONT is harmless: it is delivered until the server has seen the program exit.
     let outcome = await server.call("send_signal", { job_id: id, signal: "SIGCONT" });
+    assert.equal(outcome.isError, false, outcome.text);
+    await Deno.writeTextFile(`${work}/exit`, "");
     while (!outcome.isError) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
       outcome = await server.call("send_signal", { job_id: id, signal: "SIGCONT" });
     }
-    assert.equal((await server.ok("get_job_status", { job_id: id })).status, "running");
+    // The refusal says which state the job was in when it was refused: still running.
     assert.match(
       outcome.text,
       new RegExp(`^Job ${id}'s program has exited .*: cannot send SIGCONT$`),
