@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { cut, MAX_QUOTED_CHARS, quoted } from "./quote.ts";
 import { formatBytes } from "./message_limits.ts";
 
 /** Base class: a failure the client caused or should be told about, never a server bug. */
@@ -15,11 +16,16 @@ export class ToolError extends Error {
   }
 }
 
+/** A job id as given, or a short quoted prefix of one too long or odd to be a job's. */
+function shortId(jobId: string): string {
+  return /^[\w-]{1,64}$/.test(jobId) ? jobId : quoted(jobId);
+}
+
 /** The job id is unknown, or the job was already dropped by the cleanup. */
 export class JobNotFoundError extends ToolError {
   /** Creates the error for the unknown `jobId`. */
   constructor(readonly jobId: string) {
-    super(`Job ${jobId} not found`);
+    super(`Job ${shortId(jobId)} not found`);
   }
 }
 
@@ -96,7 +102,10 @@ export class SpawnError extends ToolError {}
  * ```
  */
 export function programNotFound(program: string, options?: ErrorOptions): SpawnError {
-  return new SpawnError(`Cannot start "${program}": program not found`, options);
+  return new SpawnError(
+    `Cannot start "${cut(program, MAX_QUOTED_CHARS)}": program not found`,
+    options,
+  );
 }
 
 /** A configuration value is invalid; the server refuses to start. */

@@ -8,7 +8,15 @@ const LIB = new URL("../lib/", import.meta.url);
  */
 const LAYERS: readonly (readonly string[])[] = [
   // Base files every folder may use: errors, timers, limits, the logger.
-  ["errors.ts", "logger.ts", "message_limits.ts", "timers.ts", "version.ts", "work_slice.ts"],
+  [
+    "errors.ts",
+    "logger.ts",
+    "message_limits.ts",
+    "quote.ts",
+    "timers.ts",
+    "version.ts",
+    "work_slice.ts",
+  ],
   ["output/", "sandbox/"],
   // The settings table reads the shell's validation from sandbox/.
   ["settings/"],

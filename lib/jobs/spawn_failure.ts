@@ -10,6 +10,7 @@ import { programNotFound, SpawnError } from "../errors.ts";
 import { locateProgram, shebangInterpreter, unrunnableReason } from "../sandbox/program_path.ts";
 import { missingDirectory } from "./start_options.ts";
 import { descriptorShortage, outOfDescriptors } from "./descriptors.ts";
+import { cut, MAX_QUOTED_CHARS } from "../quote.ts";
 
 /** Where the failed spawn ran: its working directory and the `PATH` it searched. */
 export interface SpawnPlace {
@@ -30,7 +31,9 @@ export interface SpawnPlace {
  */
 export function spawnFailure(program: string, error: unknown, place: SpawnPlace): SpawnError {
   const because = (why: string) =>
-    new SpawnError(`Cannot start "${program}": ${why}`, { cause: error });
+    new SpawnError(`Cannot start "${cut(program, MAX_QUOTED_CHARS)}": ${cut(why, 300)}`, {
+      cause: error,
+    });
   // Checked first: with no descriptor left, even the checks below could not open a file.
   if (outOfDescriptors(error)) return because(descriptorShortage());
   if (error instanceof Deno.errors.NotFound) {

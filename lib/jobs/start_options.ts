@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { quoted } from "../quote.ts";
 import { isAbsolute, join, sep } from "node:path";
 import { ToolError } from "../errors.ts";
 import { runsOtherCode } from "../sandbox/sensitive_env.ts";
@@ -54,11 +55,11 @@ export function checkEnvAdditions(env: Record<string, string>): Record<string, s
   for (const [name, value] of entries) {
     const reason = refusedEnvReason(name);
     if (reason !== undefined) {
-      throw new ToolError(`Invalid env variable ${JSON.stringify(name)}: ${reason}`);
+      throw new ToolError(`Invalid env variable ${quoted(name)}: ${reason}`);
     }
     if (value.includes("\0")) {
       throw new ToolError(
-        `Invalid env variable ${JSON.stringify(name)}: the value contains a NUL byte`,
+        `Invalid env variable ${quoted(name)}: the value contains a NUL byte`,
       );
     }
   }
@@ -81,12 +82,15 @@ export function checkEnvAdditions(env: Record<string, string>): Record<string, s
 export function missingDirectory(dir: string): string | undefined {
   try {
     if (Deno.statSync(dir).isDirectory) return undefined;
-    return `the working directory ${JSON.stringify(dir)} is no longer a directory`;
+    return `the working directory ${quoted(dir)} is no longer a directory`;
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    return `the working directory ${JSON.stringify(dir)} no longer exists`;
+    return `the working directory ${quoted(dir)} no longer exists`;
   }
 }
+
+// Linux refuses a path longer than this (PATH_MAX less its NUL) with "File name too long".
+const MAX_PATH_CHARS = 4095;
 
 /**
  * Resolves `cwd` (relative to `workingDir`, or absolute) to a real directory inside `workingDir`,
@@ -96,7 +100,13 @@ export function missingDirectory(dir: string): string | undefined {
  */
 export function resolveJobCwd(workingDir: string, cwd: string): string {
   if (cwd.includes("\0")) {
-    throw new ToolError(`Invalid cwd ${JSON.stringify(cwd)}: contains a NUL byte`);
+    throw new ToolError(`Invalid cwd ${quoted(cwd)}: contains a NUL byte`);
+  }
+  if (cwd.length > MAX_PATH_CHARS) {
+    throw new ToolError(
+      `Invalid cwd ${quoted(cwd)}: ${cwd.length} characters, longer than a path may be ` +
+        `(${MAX_PATH_CHARS})`,
+    );
   }
   const joined = isAbsolute(cwd) ? cwd : join(workingDir, cwd);
   let real: string;
@@ -104,24 +114,24 @@ export function resolveJobCwd(workingDir: string, cwd: string): string {
     real = Deno.realPathSync(joined);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new ToolError(`Invalid cwd ${JSON.stringify(cwd)}: no such directory`, {
+      throw new ToolError(`Invalid cwd ${quoted(cwd)}: no such directory`, {
         cause: error,
       });
     }
-    throw new ToolError(`Invalid cwd ${JSON.stringify(cwd)}: ${(error as Error).message}`, {
+    throw new ToolError(`Invalid cwd ${quoted(cwd)}: ${(error as Error).message}`, {
       cause: error,
     });
   }
   const root = workingDir.endsWith(sep) ? workingDir : workingDir + sep;
   if (real !== workingDir && !real.startsWith(root)) {
     throw new ToolError(
-      `Invalid cwd ${JSON.stringify(cwd)}: it resolves to ${
-        JSON.stringify(real)
-      }, outside the working directory ${JSON.stringify(workingDir)}`,
+      `Invalid cwd ${quoted(cwd)}: it resolves to ${quoted(real)}, outside the working directory ${
+        JSON.stringify(workingDir)
+      }`,
     );
   }
   if (!Deno.statSync(real).isDirectory) {
-    throw new ToolError(`Invalid cwd ${JSON.stringify(cwd)}: not a directory`);
+    throw new ToolError(`Invalid cwd ${quoted(cwd)}: not a directory`);
   }
   return real;
 }

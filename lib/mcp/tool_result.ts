@@ -6,6 +6,7 @@
 // @ts-types="@modelcontextprotocol/sdk/types"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ResultTooLargeError, ToolError } from "../errors.ts";
+import { cut } from "../quote.ts";
 import { MAX_MESSAGE_BYTES } from "../message_limits.ts";
 import type { Logger } from "../logger.ts";
 
@@ -66,10 +67,17 @@ export async function runTool(
     if (error instanceof ToolError) {
       return { content: [{ type: "text", text: error.message }], isError: true };
     }
-    logger.error(`${name} failed unexpectedly`, error);
     const message = error instanceof Error ? error.message : String(error);
+    // A path past the system's limit is the input's fault: say so, without echoing the path.
+    if (/File name too long|os error 36\b/.test(message)) {
+      const text =
+        "Invalid input: a path in it is longer than the system allows (File name too long)";
+      return { content: [{ type: "text", text }], isError: true };
+    }
+    logger.error(`${name} failed unexpectedly`, error);
+    // Whatever the error quotes of the input, only a short part of it goes back.
     return {
-      content: [{ type: "text", text: `Internal error in ${name}: ${message}` }],
+      content: [{ type: "text", text: `Internal error in ${name}: ${cut(message, 300)}` }],
       isError: true,
     };
   }

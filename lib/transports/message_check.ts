@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { cut, MAX_QUOTED_CHARS, quoted } from "../quote.ts";
 // @ts-types="@modelcontextprotocol/sdk/types"
 import {
   ClientNotificationSchema,
@@ -78,30 +79,7 @@ export function readableId(id: unknown): RequestId | undefined {
   return typeof id === "string" || Number.isSafeInteger(id) ? id as RequestId : undefined;
 }
 
-// How much of a client's value an error message quotes: a refusal must not echo a 4 MiB value
-// back (escaped twice, up to twice its size, past what one message may carry).
-const MAX_QUOTED_CHARS = 64;
-
-/**
- * `value` as JSON, cut to a few dozen characters, for an error message; non-finite numbers (a
- * `1e400` read as `Infinity`) are named as such rather than shown as `null`.
- *
- * @example Usage
- * ```ts
- * import { quoted } from "./message_check.ts";
- * import assert from "node:assert/strict";
- * assert.equal(quoted("x".repeat(100)), `"${"x".repeat(62)}…`);
- * assert.equal(quoted(Infinity), "a number too large");
- * ```
- */
-export function quoted(value: unknown): string {
-  if (typeof value === "number" && !Number.isFinite(value)) return "a number too large";
-  return cut(JSON.stringify(value) ?? jsonTypeOf(value), MAX_QUOTED_CHARS);
-}
-
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max - 1) + "…";
-}
+export { quoted };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
