@@ -6,8 +6,7 @@
  */
 import { TestServer } from "./mcp_client.ts";
 import { isAlive, killIfAlive, waitUntilGone } from "./processes.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { MAIN } from "./server_entry.ts";
 
 /** A service status file's fields the tests read. */
 export interface Status {

@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, jobTree, noContainment } from "../helpers/containment.ts";
 import { killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
+import { MAIN } from "../helpers/server_entry.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const setpriv = await run("sh", ["-c", "command -v setpriv"]);
 
 async function runJob(server: TestServer, command: string) {

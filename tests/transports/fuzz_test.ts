@@ -4,10 +4,10 @@ import { RawStdioServer, type Reply } from "../helpers/raw_stdio.ts";
 import { HttpTestServer, MCP_HEADERS, rawInitialize } from "../helpers/http_server.ts";
 import { isAlive, run } from "../helpers/processes.ts";
 import { parseJobLimits } from "../../lib/sandbox/job_limits.ts";
+import { MAIN } from "../helpers/server_entry.ts";
 
 // Fixed seeds: a failure replays exactly (FUZZ_SEED=<n> tries others, FUZZ_MESSAGES=<n> more
 // framing messages). Counts keep each test to a few seconds.
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 0x5eed_0001);
 const TOOL_SEED = SEED;
 const FRAMING_SEED = SEED + 1;

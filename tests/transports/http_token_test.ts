@@ -3,8 +3,8 @@ import { HttpTestServer, INITIALIZE, MCP_HEADERS, rawStatus } from "../helpers/h
 import { assertStillWorking, type ToolClient } from "../helpers/mcp_client.ts";
 import { run } from "../helpers/processes.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
+import { MAIN } from "../helpers/server_entry.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const isRoot = Deno.uid() === 0;
 
 /** Where a server started by the helper keeps its generated token. */
