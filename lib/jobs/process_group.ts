@@ -59,8 +59,11 @@ export function createGroupSignaller(
         try {
           Deno.kill(-child.pid, signal);
         } catch (error) {
-          // ESRCH: every process of the group has already exited.
+          // ESRCH: every process of the group has already exited, or a job started through
+          // `setsid` has not made its group yet (see session_launcher.ts): its leader still
+          // takes the signal, and a leader already reaped is simply gone.
           if (!(error instanceof Deno.errors.NotFound)) throw error;
+          signalLeader(child, signal);
         }
       } else if (method === "kill-program") {
         // Exit status 1 means no such group left, which is the outcome we want anyway.

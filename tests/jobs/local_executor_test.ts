@@ -80,3 +80,19 @@ Deno.test("a local job leads its own session and process group, with the pid the
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a signal sent the moment a local job starts reaches it, before its group exists too", async () => {
+  // Started through setsid, a job makes its group a moment after spawn() returns; a group
+  // signal in that moment used to be lost (ESRCH), leaving `sleep` running.
+  for (let i = 0; i < 20; i++) {
+    const spawned = createLocalExecutor().spawn({
+      argv: ["sleep", "30"],
+      cwd: Deno.cwd(),
+      stdin: "closed",
+    });
+    await spawned.signal("SIGTERM");
+    const status = await spawned.status;
+    await Promise.all([spawned.stdout.cancel(), spawned.stderr.cancel()]);
+    assert.equal(status.signal, "SIGTERM");
+  }
+});
