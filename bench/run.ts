@@ -17,6 +17,7 @@
  *                                     # into a temporary directory) against this working tree
  *   deno task bench --baseline <rev> --figures trip,init  # only some of its figures (init, trip,
  *                                     # visible, fifty, drain, floor)
+ *   deno task bench --terminal     # only terminal jobs: drain tty vs pipe, keys → screen, RSS
  *   deno task bench --waiters-only  # only other calls during a flood with 0, 20 and 100 waiters
  *                                   # (with --compare, that checkout's server too: before/after)
  *
@@ -41,6 +42,7 @@ import { type Flood, flood, timeShell } from "./flood.ts";
 import { AB_SIZES, abReport } from "./ab.ts";
 import { checkoutBaseline } from "./baseline_checkout.ts";
 import { serviceFigures, serviceReport } from "./service_bench.ts";
+import { terminalRows } from "./terminal_jobs.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MAIN = `${ROOT}main.ts`;
@@ -63,6 +65,7 @@ const { values } = parseArgs({
     "waiters-only": { type: "boolean", default: false },
     containment: { type: "boolean", default: false },
     service: { type: "boolean", default: false },
+    terminal: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -395,6 +398,7 @@ async function main(): Promise<void> {
 
   if (values.soak) return await soakSection();
   if (values.service) return await serviceSection();
+  if (values.terminal) return await terminalSection();
   if (values.containment) {
     for (const row of await containmentRows(quick)) console.log(row.join(" | "));
     return;
@@ -596,7 +600,34 @@ async function main(): Promise<void> {
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
-  if (!values["cold-only"]) await soakSection();
+  if (!values["cold-only"]) {
+    await soakSection();
+    await terminalSection();
+  }
+}
+
+/** Measures terminal jobs, prints them, and with `--write` puts them in the "terminal" section. */
+async function terminalSection(): Promise<void> {
+  progress("terminal jobs: start-up, drain tty vs pipe, keys → screen, 20 × top");
+  const rows = await terminalRows(quick);
+  const text = [
+    `Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC${
+      quick ? " (quick mode)" : ""
+    }.`,
+    "",
+    "| measurement | result | compared with |",
+    "| --- | --- | --- |",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");
+  console.log(text);
+  if (values.write) {
+    await writeSection(`${ROOT}BENCHMARKS.md`, "terminal", text);
+    await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", "BENCHMARKS.md"],
+      cwd: ROOT,
+    }).output();
+    progress("wrote terminal jobs to BENCHMARKS.md");
+  }
 }
 
 /** Replaces the generated results section of BENCHMARKS.md. */
