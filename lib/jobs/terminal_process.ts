@@ -137,7 +137,8 @@ class TerminalProcess implements SpawnedProcess {
       // The job reads again: let the program write again (back-pressure through the terminal).
       pull: () => pty.resume(),
       cancel: () => pty.pause(),
-    });
+      // Without room for a few chunks the terminal is paused and resumed at every chunk.
+    }, { highWaterMark: 256 * 1024 });
     this.stderr = new ReadableStream({ type: "bytes", start: (c) => c.close() });
     const data = pty.onData((chunk) => {
       const bytes = chunk as unknown as Uint8Array;

@@ -53,10 +53,10 @@ async function load(): Promise<TerminalSupport> {
     throw new TerminalUnavailableError(`Cannot start a tty job: ${blocker}`);
   }
   try {
-    const [pty, xterm] = await Promise.all([
-      import("@lydell/node-pty"),
-      import("@xterm/headless"),
-    ]);
+    // Named through variables: a bundle (which cannot carry a native addon) leaves them out and
+    // refuses tty jobs, instead of failing to build.
+    const names = ["@lydell/node-pty", "@xterm/headless"];
+    const [pty, xterm] = await Promise.all(names.map((name) => import(name)));
     // The CommonJS modules arrive as a default export under Deno.
     const ptyModule = ((pty as { default?: PtyModule }).default ?? pty) as PtyModule;
     const xtermModule = (xterm as { default?: { Terminal: TerminalClass } }).default ?? xterm;
