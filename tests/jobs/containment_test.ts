@@ -8,6 +8,7 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
 import { CONTAINED, ESCAPING_JOB, jobTree, noContainment } from "../helpers/containment.ts";
 import { MAIN } from "../helpers/server_entry.ts";
+import { AS_NOBODY, CAN_BE_NOBODY, SETPRIV } from "../helpers/as_nobody.ts";
 
 /**
  * SIGKILLs the server, then checks that it and each of `pids` are gone (bubblewrap's
@@ -193,13 +194,9 @@ Deno.test({
   },
 });
 
-const setpriv = (await run("sh", ["-c", "command -v setpriv"])).stdout.trim();
-/** `setpriv` arguments that run a command as nobody, without root's groups. */
-const AS_NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"];
-
 Deno.test({
   name: "run by an unprivileged user, a contained server still takes every job process with it",
-  ignore: noContainment || Deno.uid() !== 0 || setpriv === "",
+  ignore: noContainment || !CAN_BE_NOBODY,
   fn: async (t) => {
     // Its own home and Deno cache (nobody may not read root's), and the server as a bundle there:
     // the checkout may sit in a directory nobody cannot enter (a clone in `mktemp -d` is 0700).
@@ -213,7 +210,7 @@ Deno.test({
       await Deno.chmod(bundle, 0o644);
       // Deno itself may be installed where nobody cannot run it (e.g. under /root): then the step
       // is reported as ignored, with the reason.
-      const reachable = await run(setpriv, [...AS_NOBODY, Deno.execPath(), "--version"]);
+      const reachable = await run(SETPRIV, [...AS_NOBODY, Deno.execPath(), "--version"]);
       if (reachable.code !== 0) {
         console.log(`nobody cannot run ${Deno.execPath()}: ${reachable.stderr.trim()}`);
       }
@@ -222,7 +219,7 @@ Deno.test({
         ignore: reachable.code !== 0,
         fn: async () => {
           const server = await TestServer.start({
-            command: setpriv,
+            command: SETPRIV,
             args: [...AS_NOBODY, Deno.execPath(), "run", "--no-config", "-A", bundle],
             env: { ...CONTAINED, HOME: home, DENO_DIR: `${home}/deno`, MCP_BG_WORKING_DIR: home },
             cwd: home,

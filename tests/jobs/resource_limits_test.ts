@@ -9,8 +9,7 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, jobTree, noContainment } from "../helpers/containment.ts";
 import { killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
 import { MAIN } from "../helpers/server_entry.ts";
-
-const setpriv = await run("sh", ["-c", "command -v setpriv"]);
+import { AS_NOBODY, ignoreAsNobody, SETPRIV } from "../helpers/as_nobody.ts";
 
 async function runJob(server: TestServer, command: string) {
   const { job_id } = await server.ok<{ job_id: string }>("execute_command", { command });
@@ -76,18 +75,16 @@ Deno.test({
 Deno.test({
   name: "MCP_BG_JOB_LIMITS processes: a fork loop stops at the limit and kill_job ends every one",
   // The kernel exempts root from RLIMIT_NPROC: the server runs as nobody.
-  ignore: noContainment || Deno.uid() !== 0 || setpriv.code !== 0,
+  ignore: noContainment || ignoreAsNobody("the process-limit test as nobody"),
   fn: async () => {
     const home = await Deno.makeTempDir({ prefix: "mcp-bg-nproc-" });
     await Deno.chmod(home, 0o777);
     const pids: number[] = [];
     try {
       await using server = await TestServer.start({
-        command: setpriv.stdout.trim(),
+        command: SETPRIV,
         args: [
-          "--reuid=65534",
-          "--regid=65534",
-          "--clear-groups",
+          ...AS_NOBODY,
           Deno.execPath(),
           "run",
           "-A",

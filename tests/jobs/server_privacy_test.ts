@@ -8,21 +8,9 @@ import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { run } from "../helpers/processes.ts";
 import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
+import { AS_NOBODY, ignoreAsNobody, SETPRIV } from "../helpers/as_nobody.ts";
 
-const setpriv = await run("sh", ["-c", "command -v setpriv"]);
-/** Whether nobody can read the checkout: a clone in a private directory (mktemp -d) it cannot. */
-const checkoutHidden = Deno.uid() === 0 && setpriv.code === 0 &&
-  (await run(setpriv.stdout.trim(), [
-      "--reuid=65534",
-      "--regid=65534",
-      "--clear-groups",
-      "test",
-      "-r",
-      MAIN,
-    ])).code !== 0;
-if (checkoutHidden) {
-  console.log(`server privacy tests as nobody skipped: nobody cannot read ${MAIN}`);
-}
+const skipped = ignoreAsNobody("server privacy tests as nobody");
 
 /**
  * Opens (never reads) each of the server's /proc files and says which opened. The job's shell is
@@ -46,8 +34,8 @@ async function attackAsNobody(home: string, permissions: string[]) {
     " ",
   );
   await using server = await TestServer.start({
-    command: setpriv.stdout.trim(),
-    args: ["--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c", `cat | ${deno} | cat`],
+    command: SETPRIV,
+    args: [...AS_NOBODY, "sh", "-c", `cat | ${deno} | cat`],
     env: {
       MCP_BG_CONTAINMENT: "off",
       HOME: home,
@@ -64,7 +52,7 @@ async function attackAsNobody(home: string, permissions: string[]) {
 
 Deno.test({
   name: "uncontained, a job of an unprivileged user cannot open the server's /proc descriptors",
-  ignore: Deno.uid() !== 0 || setpriv.code !== 0 || checkoutHidden,
+  ignore: skipped,
   fn: async () => {
     // Its own home and Deno cache: nobody may not read root's.
     const home = await Deno.makeTempDir({ prefix: "mcp-bg-privacy-" });

@@ -2,7 +2,7 @@
  * Terminal jobs (`tty: true`) through a real client and real programs, contained and not.
  */
 import assert from "node:assert/strict";
-import { TestServer, type ToolClient } from "../helpers/mcp_client.ts";
+import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { killAndCheckGone, startTty, waitForScreen } from "../helpers/terminal.ts";
 

@@ -57,6 +57,7 @@ for (const mode of MODES) {
           return (await server.ok<{ stdout: string }>("get_job_output", { job_id, raw: true }))
             .stdout;
         };
+        // deno-lint-ignore no-control-regex -- an SGR colour sequence starts with ESC
         assert.match(await output(true), /\x1b\[[0-9;]*m.*subdir/);
         assert.equal(await output(false), "subdir\n");
       } finally {

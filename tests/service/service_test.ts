@@ -8,6 +8,7 @@ import type { TestServer } from "../helpers/mcp_client.ts";
 import { isAlive, waitUntilGone } from "../helpers/processes.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { ServiceSandbox } from "../helpers/service.ts";
+import { ignoreAsNobody } from "../helpers/as_nobody.ts";
 
 interface Listed {
   job_id: string;
@@ -219,12 +220,10 @@ Deno.test({
   },
 });
 
-const setpriv = await new Deno.Command("sh", { args: ["-c", "command -v setpriv"] }).output();
-
 Deno.test({
   name:
     "as a non-root user with XDG_RUNTIME_DIR unset: private fallback, jobs outlive fronts, stop",
-  ignore: Deno.uid() !== 0 || setpriv.code !== 0,
+  ignore: ignoreAsNobody("the service test as nobody"),
   fn: async () => {
     const nobody = 65534;
     await using sandbox = await ServiceSandbox.create({ runtime: false, uid: nobody });
