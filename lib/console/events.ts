@@ -143,6 +143,8 @@ export function openConsoleEvents(
         jobs: jobs.slice(0, MAX_LISTED_JOBS).map(describeJob),
         total: jobs.length,
         followed: options.jobId ?? null,
+        // Whether the person may type into a tty job (MCP_BG_CONSOLE_INPUT).
+        input: manager.config.consoleInput,
       });
       listChanged = outputChanged = false;
       lastList = now;

@@ -15,6 +15,8 @@ export interface OutputChunk {
   readonly runs: StyledRun[];
   /** Bytes passed over before these runs (dropped by the job's cap, or too far behind to send). */
   readonly skipped: number;
+  /** A tty job's output as the terminal received it (escapes kept), for a terminal renderer. */
+  readonly terminal?: { readonly text: string; readonly cols: number; readonly rows: number };
 }
 
 /** How much a feed sends at once. */
@@ -33,7 +35,7 @@ class StreamCursor {
 
   constructor(readonly name: "stdout" | "stderr", readonly buffer: OutputBuffer) {}
 
-  read(window: number, final: boolean): OutputChunk | undefined {
+  read(window: number, final: boolean, job: Job): OutputChunk | undefined {
     const total = this.buffer.totalBytes;
     // Further behind than one window: jump to the newest window rather than copy the backlog.
     const from = Math.max(this.#position, total - window);
@@ -45,8 +47,11 @@ class StreamCursor {
     const text = this.#decoder.decode(range.bytes.subarray(skip), { stream: !final });
     const runs = this.#styler.push(text);
     if (final) runs.push(...this.#styler.flush());
-    if (runs.length === 0 && skipped === 0) return undefined;
-    return { stream: this.name, runs, skipped };
+    if (runs.length === 0 && skipped === 0 && (job.screen === null || text === "")) {
+      return undefined;
+    }
+    if (job.screen === null) return { stream: this.name, runs, skipped };
+    return { stream: this.name, runs, skipped, terminal: { text, ...job.screen.size } };
   }
 }
 
@@ -89,7 +94,7 @@ export class OutputFeed {
   read(): OutputChunk[] {
     if (this.#finished) return [];
     const final = this.#job.status !== "running";
-    const chunks = this.#cursors.map((cursor) => cursor.read(this.#window, final));
+    const chunks = this.#cursors.map((cursor) => cursor.read(this.#window, final, this.#job));
     this.#finished = final;
     return chunks.filter((chunk) => chunk !== undefined);
   }

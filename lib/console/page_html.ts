@@ -33,6 +33,8 @@ export const CONSOLE_BODY = `<header>
       <button id="send-signal" type="button">Send signal</button>
       <span id="action-result" role="status"></span>
     </div>
+    <p id="terminal-note" class="note" hidden></p>
+    <div id="terminal" hidden></div>
     <pre id="output" tabindex="0"></pre>
   </section>
 </main>
@@ -52,7 +54,9 @@ export const CONSOLE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Jobs · mcp-background-job</title>
+<link rel="stylesheet" href="/console/xterm.css">
 <link rel="stylesheet" href="/console/app.css">
+<script src="/console/xterm.js"></script>
 <script type="module" src="/console/app.js"></script>
 </head>
 <body>

@@ -51,6 +51,18 @@ feed.act = async (jobId, action, label) => {
   const body = await response.json();
   return response.ok ? label + ": " + body.status : body.error;
 };
+// Keys for a tty job, one request at a time so they arrive in the order typed.
+let typing = Promise.resolve();
+feed.type = (jobId, keys) => {
+  typing = typing.then(async () => {
+    const response = await fetch("/console/jobs/" + encodeURIComponent(jobId) + "/input", {
+      method: "POST",
+      headers: { [ACTION_HEADER]: "1", ${JSON.stringify(PAGE_KEY_HEADER)}: pageKey() },
+      body: keys,
+    });
+    if (!response.ok) $("action-result").textContent = (await response.json()).error;
+  }).catch((error) => $("action-result").textContent = "Typing failed: " + error.message);
+};
 // Questions about commands the allowlist refused: every fact as text, three answers each.
 function showQuestions(questions) {
   const list = $("questions");

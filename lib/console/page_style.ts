@@ -50,6 +50,8 @@ button:disabled, select:disabled { opacity: .45; }
 #stop:not(:disabled) { border-color: var(--failed); color: #ffb3b3; }
 #action-result { color: var(--muted); }
 #output { flex: 1; margin: 0; padding: .5rem 1rem; overflow: auto; white-space: pre-wrap; word-break: break-all; background: #0f1115; }
+#terminal { flex: 1; overflow: auto; padding: .5rem 1rem; background: #000; }
+.note { margin: .3rem 1rem; color: var(--muted); font-size: 12.5px; }
 #output .stderr { color: #f0a8a8; }
 #output .gap { color: var(--muted); font-style: italic; }
 #output .bold { font-weight: 700; }

@@ -18,6 +18,9 @@ let selected = null;
 let jobs = [];
 let receivedAt = 0;
 let outputChars = 0;
+// A tty job's output goes to a terminal renderer (@xterm/xterm) when the page has one.
+let terminal = null;
+let consoleInput = false;
 
 function formatDuration(ms) {
   const s = Math.floor(ms / 1000);
@@ -100,7 +103,33 @@ function tick() {
   });
 }
 
+function showTerminal(size) {
+  if (terminal === null) {
+    terminal = new Terminal({ cols: size.cols, rows: size.rows, disableStdin: !consoleInput });
+    const jobId = selected;
+    terminal.onData((keys) => {
+      if (consoleInput) feed.type(jobId, keys);
+    });
+    $("output").hidden = true;
+    $("terminal").hidden = false;
+    $("terminal-note").hidden = !consoleInput;
+    $("terminal-note").textContent = "Typing here goes to the job's terminal.";
+    terminal.open($("terminal"));
+  } else if (terminal.cols !== size.cols || terminal.rows !== size.rows) {
+    terminal.resize(size.cols, size.rows);
+  }
+}
+
 function appendOutput(chunk) {
+  if (chunk.terminal !== undefined) {
+    if (typeof Terminal === "function") {
+      showTerminal(chunk.terminal);
+      return terminal.write(chunk.terminal.text);
+    }
+    $("terminal-note").hidden = false;
+    $("terminal-note").textContent =
+      "A tty job, shown as plain text: the terminal renderer is not available here.";
+  }
   const atBottom = output.scrollHeight - output.scrollTop - output.clientHeight < 30;
   const fragment = document.createDocumentFragment();
   if (chunk.skipped > 0) {
@@ -141,11 +170,13 @@ const feed = {
   act(_jobId, _action, _label) {
     return Promise.resolve("");
   },
+  type(_jobId, _keys) {},
 };
 
 function showJobs(data) {
   jobs = data.jobs;
   receivedAt = performance.now();
+  consoleInput = data.input === true;
   const total = data.total ?? jobs.length;
   $("job-count").textContent = total + (total === 1 ? " job" : " jobs");
   renderJobs();
@@ -154,11 +185,18 @@ function showJobs(data) {
 function clearOutput() {
   output.replaceChildren();
   outputChars = 0;
+  terminal?.dispose();
+  terminal = null;
+  output.hidden = false;
+  $("terminal").hidden = true;
+  $("terminal").replaceChildren();
+  $("terminal-note").hidden = true;
 }
 
 function select(id) {
   if (id === selected) return;
   selected = id;
+  clearOutput();
   $("action-result").textContent = "";
   renderJobs();
   feed.follow(id);

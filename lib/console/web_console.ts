@@ -15,9 +15,13 @@ import { type ConsoleEvents, openConsoleEvents } from "./events.ts";
 import { CONSOLE_HTML, LOGIN_SCRIPT, loginHtml } from "./page_html.ts";
 import { CONSOLE_SCRIPT } from "./page_script.ts";
 import { CONSOLE_STYLE } from "./page_style.ts";
+import { loadXtermAssets } from "./xterm_assets.ts";
+import { readTerminalInput } from "./terminal_input.ts";
 
 const SECURITY_HEADERS = {
-  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; " +
+  "content-security-policy": "default-src 'none'; script-src 'self'; " +
+    // The terminal renderer (@xterm/xterm) sizes its cells in <style> elements it creates.
+    "style-src 'self' 'unsafe-inline'; " +
     "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; " +
     "frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
@@ -56,7 +60,12 @@ const STATIC: Record<string, readonly [string, string]> = {
   "/console/app.css": [CONSOLE_STYLE, "text/css; charset=utf-8"],
   "/console/login.js": [LOGIN_SCRIPT, "text/javascript; charset=utf-8"],
 };
-const ACTION = /^\/console\/jobs\/([^/]+)\/(kill|signal\/([A-Z0-9]+))$/;
+// The terminal renderer's files, read from the npm package; same access as the page.
+const XTERM_FILES: Record<string, readonly ["script" | "style", string]> = {
+  "/console/xterm.js": ["script", "text/javascript; charset=utf-8"],
+  "/console/xterm.css": ["style", "text/css; charset=utf-8"],
+};
+const ACTION = /^\/console\/jobs\/([^/]+)\/(kill|input|signal\/([A-Z0-9]+))$/;
 const ANSWER = /^\/console\/approvals\/([^/]+)\/(once|session|deny)$/;
 /** Events streams open at once; each holds up to a 64 KiB window of output (about 160 KB). */
 export const MAX_EVENT_STREAMS = 64;
@@ -127,7 +136,8 @@ export class WebConsole {
   async handle(request: Request, guard: ConsoleGuard): Promise<Response> {
     const url = new URL(request.url);
     const login = url.pathname === "/console/login";
-    const page = STATIC[url.pathname];
+    const xterm = XTERM_FILES[url.pathname];
+    const page = STATIC[url.pathname] ?? (xterm === undefined ? undefined : ["", xterm[1]]);
     // The cookie alone opens the static page; the jobs and actions also need the page key.
     const refused = guard(
       request,
@@ -144,7 +154,10 @@ export class WebConsole {
     if (login) return this.#login(request, url);
     if (page !== undefined) {
       if (request.method !== "GET" && request.method !== "HEAD") return this.#notAllowed("GET");
-      return respond(200, request.method === "HEAD" ? null : page[0], page[1]);
+      const text = xterm === undefined ? page[0] : (await loadXtermAssets())?.[xterm[0]];
+      // Without the renderer's files, the page shows tty jobs as plain text.
+      if (text === undefined) return json(404, { error: "The terminal renderer is not installed" });
+      return respond(200, request.method === "HEAD" ? null : text, page[1]);
     }
     const fetchSite = request.headers.get("sec-fetch-site");
     if (url.pathname === "/console/events") {
@@ -163,6 +176,7 @@ export class WebConsole {
       return json(403, { error: `Forbidden: an action needs the ${CONSOLE_ACTION_HEADER} header` });
     }
     if (answer !== null) return this.#answer(answer[1]!, answer[2] as PersonAnswer);
+    if (action![2] === "input") return await this.#type(action![1]!, request);
     return await this.#act(action![1]!, action![3]);
   }
 
@@ -220,6 +234,27 @@ export class WebConsole {
       return json(404, { error: `No open question ${id}: answered, withdrawn or timed out` });
     }
     return json(200, { status: "answered" });
+  }
+
+  /** Keys the person typed into a tty job's terminal, when `MCP_BG_CONSOLE_INPUT=on`. */
+  async #type(jobId: string, request: Request): Promise<Response> {
+    if (!this.#manager.config.consoleInput) {
+      return json(403, {
+        error: "Forbidden: typing from the console is off (MCP_BG_CONSOLE_INPUT)",
+      });
+    }
+    const job = this.#manager.find(jobId);
+    if (job === undefined) return json(404, { error: `Job ${jobId} not found` });
+    if (!job.tty) return json(409, { error: `Job ${jobId} is not a tty job` });
+    const keys = await readTerminalInput(request);
+    if (keys === undefined) return json(413, { error: "Too much input at once" });
+    try {
+      await job.write(keys);
+    } catch (error) {
+      if (!(error instanceof JobNotRunningError)) throw error;
+      return json(409, { error: `Job ${jobId} is not running (status ${job.status})` });
+    }
+    return json(200, { status: "typed" });
   }
 
   async #act(jobId: string, signal: string | undefined): Promise<Response> {

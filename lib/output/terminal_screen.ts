@@ -45,6 +45,11 @@ export class TerminalScreen {
     this.#terminal.resize(cols, rows);
   }
 
+  /** The terminal's size now. */
+  get size(): { cols: number; rows: number } {
+    return { cols: this.#terminal.cols, rows: this.#terminal.rows };
+  }
+
   /** Resolves once every byte written so far is on the screen. */
   settled(): Promise<void> {
     return this.#parsed;

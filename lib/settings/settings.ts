@@ -75,6 +75,8 @@ export interface Config {
   readonly approval: ApprovalMode;
   /** Seconds a question to the person waits for an answer before the command is refused. */
   readonly approvalTimeoutSeconds: number;
+  /** `MCP_BG_CONSOLE_INPUT`: whether the person may type into a tty job from the console. */
+  readonly consoleInput: boolean;
   /** `MCP_BG_SHELL`: run each line as `<shell> -c <line>`; `undefined` runs argv directly. */
   readonly shell: ShellConfig | undefined;
   /** `MCP_BG_CONTAINMENT`: whether jobs run inside bubblewrap. */
@@ -190,6 +192,21 @@ export const SETTINGS: { readonly [K in keyof Config]: Setting<Config[K]> } = {
       }
       return value as ApprovalMode;
     },
+  }),
+  consoleInput: custom({
+    variable: "MCP_BG_CONSOLE_INPUT",
+    help: "off, or on: the person may type into a tty job from the console's terminal view " +
+      "(same protections as its Stop button).",
+    default: "off",
+    blankIsUnset: true,
+    parse: (raw): boolean => {
+      const value = (raw ?? "off").trim();
+      if (value !== "on" && value !== "off") {
+        throw new ConfigError("MCP_BG_CONSOLE_INPUT", raw!, "off or on");
+      }
+      return value === "on";
+    },
+    show: (on) => `console_input=${on ? "on" : "off"}`,
   }),
   approvalTimeoutSeconds: {
     ...wholeNumber({
