@@ -33,7 +33,7 @@ trap stop EXIT
 
 url=""
 for _ in $(seq 1 600); do
-  url=$(grep -o 'http://[^;]*/mcp' "$log" || true)
+  url=$(grep -o 'http://[^; ]*/mcp' "$log" | head -n1 || true)
   [ -n "$url" ] && break
   if ! group_alive; then
     echo "server exited before it was ready:" >&2
