@@ -34,16 +34,29 @@ export interface SessionApprovalsOptions {
 
 /**
  * Which file `path` is, and which version of it: a file replaced, rewritten or changed in any way
- * (even with its modification time set back: the change time cannot be) is another one.
+ * (even with its modification time set back) is another one. Deno reports the change time in whole
+ * seconds only, so a rewrite within the same second is told apart by the bytes themselves.
  */
 function fileVersion(path: string): string {
   try {
     const info = Deno.statSync(path);
-    return [info.dev, info.ino, info.size, info.mtime?.getTime(), info.ctime?.getTime()].join(":");
+    const stamp = [info.dev, info.ino, info.size, info.mtime?.getTime(), info.ctime?.getTime()];
+    return `${stamp.join(":")}:${contentDigest(path)}`;
   } catch {
-    // Gone since the check: no version, so no approval of the one that was there holds.
+    // Gone or unreadable since the check: no approval of the file that was there holds.
     return "gone";
   }
+}
+
+/** SHA-256 of a file's bytes, read 1 MiB at a time so a large program does not sit in memory. */
+function contentDigest(path: string): string {
+  const hash = createHash("sha256");
+  const chunk = new Uint8Array(1024 * 1024);
+  using file = Deno.openSync(path);
+  for (let read = file.readSync(chunk); read !== null; read = file.readSync(chunk)) {
+    hash.update(chunk.subarray(0, read));
+  }
+  return hash.digest("hex");
 }
 
 /**
