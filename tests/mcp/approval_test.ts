@@ -263,6 +263,62 @@ Deno.test("a session's approval does not survive any change to the program's fil
   }
 });
 
+/** Ways a program file can change while the person decides, each a different file version. */
+const REWRITES: Record<string, (tool: string) => Promise<void>> = {
+  "rewritten in place, its modification time set back": async (tool) => {
+    const { mtime } = await Deno.stat(tool);
+    await Deno.writeTextFile(tool, "#!/bin/sh\necho v2\n");
+    await Deno.utime(tool, mtime!, mtime!);
+  },
+  "replaced by another file under the same name": async (tool) => {
+    await Deno.writeTextFile(`${tool}.new`, "#!/bin/sh\necho v2\n", { mode: 0o755 });
+    await Deno.rename(`${tool}.new`, tool);
+  },
+  "appended to": async (tool) => {
+    await Deno.writeTextFile(tool, "echo v2\n", { append: true });
+  },
+};
+
+const DECIDING = [
+  { decision: "once", contained: false },
+  { decision: "session", contained: true },
+] as const;
+
+for (const [change, rewrite] of Object.entries(REWRITES)) {
+  for (const { decision, contained } of DECIDING) {
+    const how = `${decision}, ${contained ? "contained" : "uncontained"}`;
+    Deno.test({
+      name: `a program ${change} while the person decides (${how}) does not start`,
+      ignore: contained && noContainment,
+      fn: async () => {
+        const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-approval-" }));
+        try {
+          const tool = `${dir}/tool.sh`;
+          await Deno.writeTextFile(tool, "#!/bin/sh\necho v1\n", { mode: 0o755 });
+          const { person, server } = await startWithPerson(async () => {
+            await rewrite(tool);
+            return choose(decision);
+          }, { MCP_BG_WORKING_DIR: dir, ...(contained ? CONTAINED : {}) });
+          await using _ = server;
+          const changed = await server.call("execute_command", { command: "./tool.sh" });
+          assert.equal(changed.isError, true, changed.text);
+          assert.match(changed.text, /changed while the person decided; ask again/);
+          assert.deepEqual((await server.ok<{ jobs: unknown[] }>("list_jobs", {})).jobs, []);
+          // What is there now was never shown: it is asked about afresh, and runs as approved.
+          person.answerWith(() => choose("once"));
+          const id = await server.start("./tool.sh");
+          await server.waitForEnd(id);
+          const output = await server.ok<{ stdout: string }>("get_job_output", { job_id: id });
+          assert.match(output.stdout, /v2/);
+          assert.equal(person.questions.length, 2);
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      },
+    });
+  }
+}
+
 Deno.test("at most 8 questions wait at once in a session; one more is refused without asking", async () => {
   const release = Promise.withResolvers<void>();
   let asked = 0;

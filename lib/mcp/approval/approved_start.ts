@@ -89,11 +89,12 @@ async function startApproved(
 ): Promise<Job> {
   const { command, options } = prepared;
   const subject = subjectOf(prepared);
-  const how = await approvals.decide(subject, channel);
+  const { how, digest } = await approvals.decide(subject, channel);
   if (signal?.aborted) throw new ToolError("The call was cancelled while the person decided");
   const again = manager.prepare(command, options, true);
   if (again.allowlistRefusal === undefined) return manager.startPrepared(again);
-  if (subjectDigest(subjectOf(again)) !== subjectDigest(subject)) {
+  // Against the digest taken when asking: a program file rewritten meanwhile is another command.
+  if (subjectDigest(subjectOf(again)) !== digest) {
     throw new InvalidCommandError(
       `${subject.refusal} (what it would run changed while the person decided; ask again)`,
     );

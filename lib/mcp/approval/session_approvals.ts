@@ -17,6 +17,13 @@ import { approvalElicitation, type QuestionOutcome, readElicitation } from "./qu
 /** Questions open at once in one session; one more is refused without asking. */
 export const MAX_OPEN_QUESTIONS = 8;
 
+/** How the person approved, and the digest of exactly what they were asked about. */
+export interface Decision {
+  readonly how: PersonApproval;
+  /** `subjectDigest` as it was when asked: a start must still match it, file versions included. */
+  readonly digest: string;
+}
+
 /** How a session reaches its person. */
 export interface AskChannel {
   /** Sends the elicitation to the session's client; `undefined` when the client cannot be asked. */
@@ -81,7 +88,7 @@ function refused(subject: ApprovalSubject, why: string): InvalidCommandError {
  * @example Usage
  * ```ts ignore
  * const approvals = new SessionApprovals(manager.approvals, { timeoutMs: 180_000, consoleOpen });
- * const how = await approvals.decide(subject, { elicit });
+ * const { how, digest } = await approvals.decide(subject, { elicit });
  * ```
  */
 export class SessionApprovals {
@@ -100,13 +107,14 @@ export class SessionApprovals {
 
   /**
    * How the person approved `subject`: at once when allowed for the session, else after asking
-   * (or joining the open question about the same command).
+   * (or joining the open question about the same command). The digest returned is the one the
+   * approval is for, so the caller can check that nothing changed while the person decided.
    *
    * @throws {InvalidCommandError} the allowlist's refusal, with why no approval came.
    */
-  async decide(subject: ApprovalSubject, channel: AskChannel): Promise<PersonApproval> {
+  async decide(subject: ApprovalSubject, channel: AskChannel): Promise<Decision> {
     const digest = subjectDigest(subject);
-    if (this.#allowed.has(digest)) return "session";
+    if (this.#allowed.has(digest)) return { how: "session", digest };
     if (this.#denied.has(digest)) {
       throw refused(subject, "the person denied this exact command earlier in this session");
     }
@@ -138,7 +146,7 @@ export class SessionApprovals {
       throw refused(subject, "the person denied it; it is not asked again in this session");
     }
     if (outcome.answer === "session") this.#allowed.add(digest);
-    return outcome.answer;
+    return { how: outcome.answer, digest };
   }
 
   /** Withdraws every open question (the session closed): each is refused. */
