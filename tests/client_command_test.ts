@@ -256,3 +256,107 @@ Deno.test({
     }
   },
 });
+
+const CLAUDE_MISSING = ["claude", "npx"].filter((program) => !onPath(program));
+if (CLAUDE_MISSING.length > 0) {
+  console.log(
+    `skipping the Claude Code examples: ${CLAUDE_MISSING.join(", ")} not on PATH ` +
+      "(npm install -g @anthropic-ai/claude-code@2.1.197; .ci/run installs it)",
+  );
+}
+
+/** A private HOME and project for Claude Code, and a way to run its command lines there. */
+async function claudeSandbox(env: Record<string, string> = {}) {
+  const home = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-claude-home-" }));
+  const project = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-claude-" }));
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  const sh = async (line: string) => {
+    const done = await new Deno.Command("sh", {
+      args: ["-c", line],
+      cwd: project,
+      env: { ...downloadEnv(), NO_COLOR: "1", PATH, HOME: home, ...env },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      // A client that hangs fails this test instead of the whole suite.
+      signal: AbortSignal.timeout(180_000),
+    }).output();
+    return { code: done.code, text: decode(done.stdout) + decode(done.stderr) };
+  };
+  return {
+    home,
+    project,
+    sh,
+    /** What `claude mcp list` (which checks each server's health) says of ours. */
+    listed: async () => {
+      const { text } = await sh("claude mcp list");
+      return text.split("\n").find((line) => line.startsWith(`${SERVER_NAME}: `)) ?? text;
+    },
+    async [Symbol.asyncDispose]() {
+      // Claude Code stops the server it checked; whatever is left in the project would be a leak.
+      for (const pid of processesIn(project)) {
+        try {
+          await waitUntilGone(pid, 30_000);
+        } finally {
+          killIfAlive(pid);
+        }
+      }
+      await Deno.remove(project, { recursive: true });
+      await Deno.remove(home, { recursive: true });
+    },
+  };
+}
+
+Deno.test({
+  name: "the docs' Claude Code command adds a server that claude mcp list connects to",
+  ignore: CLAUDE_MISSING.length > 0,
+  async fn() {
+    const lines = clientCommands("claude");
+    assert.ok(lines.length >= 1);
+    await using claude = await claudeSandbox({ MCP_BG_CONTAINMENT: "off" });
+    for (const line of lines) {
+      const filled = line.replaceAll(CHECKOUT_PLACEHOLDER, ROOT)
+        .replaceAll("/path/to/project", claude.project);
+      const added = await claude.sh(filled);
+      assert.equal(added.code, 0, `${filled}\n${added.text}`);
+      assert.match(await claude.listed(), /main\.ts.* - ✔ Connected$/);
+      assert.equal((await claude.sh(`claude mcp remove ${SERVER_NAME}`)).code, 0);
+    }
+  },
+});
+
+/** `claude mcp add --transport http …` lines of the HTTP page's `sh` blocks. */
+function claudeHttpCommands(): string[] {
+  return allBlocks("sh").filter((block) => block.page === "docs/http.md")
+    .flatMap((block) => commandsOf(block.text))
+    .filter((line) => line.startsWith("claude mcp add --transport http "));
+}
+
+Deno.test({
+  name:
+    "the --http start-up line and the HTTP page's Claude Code lines connect; a wrong token fails",
+  ignore: CLAUDE_MISSING.length > 0,
+  async fn() {
+    // No token set: the server generates one and prints the line to paste.
+    await using server = await HttpTestServer.start();
+    const printed = /claude mcp add --transport http .*"$/m.exec(server.stderr)?.[0];
+    assert.ok(printed !== undefined, server.stderr);
+    const docs = claudeHttpCommands();
+    assert.ok(docs.length >= 2, "docs/http.md: the generated-token and own-token lines");
+    const atServer = (line: string) => line.replace("http://127.0.0.1:3939/mcp", server.url);
+    await using claude = await claudeSandbox({
+      XDG_RUNTIME_DIR: server.runtimeDir,
+      MCP_BG_HTTP_TOKEN: server.token!,
+    });
+    for (const line of [printed, ...docs.map(atServer)]) {
+      const added = await claude.sh(line);
+      assert.equal(added.code, 0, `${line}\n${added.text}`);
+      assert.match(await claude.listed(), /\(HTTP\) - ✔ Connected$/, line);
+      assert.equal((await claude.sh(`claude mcp remove ${SERVER_NAME}`)).code, 0);
+    }
+    const wrong = printed.replace(server.token!, `${server.token!.slice(0, -1)}x`);
+    assert.equal((await claude.sh(wrong)).code, 0);
+    assert.match(await claude.listed(), /\(HTTP\) - ✘ Failed to connect$/);
+  },
+});
