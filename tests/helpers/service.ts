@@ -6,7 +6,7 @@
  */
 import { TestServer } from "./mcp_client.ts";
 import { isAlive, killIfAlive, waitUntilGone } from "./processes.ts";
-import { MAIN } from "./server_entry.ts";
+import { DENO_RUN, MAIN } from "./server_entry.ts";
 
 /** A service status file's fields the tests read. */
 export interface Status {
@@ -68,7 +68,7 @@ export class ServiceSandbox implements AsyncDisposable {
     if (this.#uid === undefined) return TestServer.start({ env: { ...this.env, ...env }, args });
     return TestServer.start({
       command: "setpriv",
-      args: [...this.#setpriv(), Deno.execPath(), "run", "-A", MAIN, ...args],
+      args: [...this.#setpriv(), Deno.execPath(), ...DENO_RUN, "-A", MAIN, ...args],
       env: { ...this.env, ...env },
       cwd: this.env.HOME,
     });
@@ -112,7 +112,7 @@ export class ServiceSandbox implements AsyncDisposable {
 
   /** Runs `main.ts --stop-service` with this sandbox's environment; its stdout. */
   async stopService(): Promise<string> {
-    const deno = [Deno.execPath(), "run", "-A", MAIN, "--stop-service"];
+    const deno = [Deno.execPath(), ...DENO_RUN, "-A", MAIN, "--stop-service"];
     const [program, ...args] = this.#uid === undefined
       ? deno
       : ["setpriv", ...this.#setpriv(), ...deno];

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, jobTree, noContainment } from "../helpers/containment.ts";
 import { killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
-import { MAIN } from "../helpers/server_entry.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 import { AS_NOBODY, ignoreAsNobody, SETPRIV } from "../helpers/as_nobody.ts";
 
 async function runJob(server: TestServer, command: string) {
@@ -86,7 +86,7 @@ Deno.test({
         args: [
           ...AS_NOBODY,
           Deno.execPath(),
-          "run",
+          ...DENO_RUN,
           "-A",
           MAIN,
         ],
@@ -130,7 +130,7 @@ Deno.test("an invalid MCP_BG_JOB_LIMITS stops the server at start with one line"
       ["tmp=0", /tmp needs a size/],
     ] as const
   ) {
-    const result = await run(Deno.execPath(), ["run", "-A", MAIN], {
+    const result = await run(Deno.execPath(), [...DENO_RUN, "-A", MAIN], {
       env: { MCP_BG_JOB_LIMITS: value },
     });
     assert.equal(result.code, 2, value);

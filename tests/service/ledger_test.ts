@@ -8,7 +8,7 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { descendantsOf, killIfAlive, waitUntilGone } from "../helpers/processes.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { listSegments, readStream, StreamWriter } from "../../lib/service/ledger_stream.ts";
-import { MAIN } from "../helpers/server_entry.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
 interface Listed {
   job_id: string;
@@ -210,7 +210,7 @@ Deno.test("a state directory open to others, or in use by another server, is ref
     await Deno.mkdir(`${base}/open`, { mode: 0o755 });
     await Deno.chmod(`${base}/open`, 0o755);
     const refused = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN],
+      args: [...DENO_RUN, "-A", MAIN],
       env: { MCP_BG_STATE_DIR: `${base}/open`, MCP_BG_CONTAINMENT: "off" },
       stdin: "null",
       stdout: "null",
@@ -220,7 +220,7 @@ Deno.test("a state directory open to others, or in use by another server, is ref
     assert.match(new TextDecoder().decode(refused.stderr), /mode 755: others could reach it/);
     await using first = await TestServer.start({ env: { MCP_BG_STATE_DIR: `${base}/shared` } });
     const second = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN],
+      args: [...DENO_RUN, "-A", MAIN],
       env: { MCP_BG_STATE_DIR: `${base}/shared`, MCP_BG_CONTAINMENT: "off" },
       stdin: "null",
       stdout: "null",

@@ -4,7 +4,7 @@ import { RawStdioServer, type Reply } from "../helpers/raw_stdio.ts";
 import { HttpTestServer, MCP_HEADERS, rawInitialize } from "../helpers/http_server.ts";
 import { isAlive, run } from "../helpers/processes.ts";
 import { parseJobLimits } from "../../lib/sandbox/job_limits.ts";
-import { MAIN } from "../helpers/server_entry.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
 // Fixed seeds: a failure replays exactly (FUZZ_SEED=<n> tries others, FUZZ_MESSAGES=<n> more
 // framing messages). Counts keep each test to a few seconds.
@@ -268,7 +268,7 @@ Deno.test("fuzz: MCP_BG_JOB_LIMITS values either start a contained server whose 
     }
     if (!valid) {
       outcomes.refused++;
-      const refused = await run(Deno.execPath(), ["run", "-A", MAIN], { env });
+      const refused = await run(Deno.execPath(), [...DENO_RUN, "-A", MAIN], { env });
       assert.equal(refused.code, 2, JSON.stringify(value));
       assert.match(refused.stderr.trim(), /^[^\n]*Invalid MCP_BG_JOB_LIMITS=[^\n]*$/);
       continue;

@@ -3,7 +3,7 @@ import { HttpTestServer, INITIALIZE, MCP_HEADERS, rawStatus } from "../helpers/h
 import { assertStillWorking, type ToolClient } from "../helpers/mcp_client.ts";
 import { run } from "../helpers/processes.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
-import { MAIN } from "../helpers/server_entry.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
 const isRoot = Deno.uid() === 0;
 
@@ -232,7 +232,7 @@ Deno.test("MCP_BG_HTTP_NO_TOKEN=i-understand serves without a token and says so;
   ];
   for (const [env, args, message] of refused) {
     const result = await run(Deno.execPath(), [
-      "run",
+      ...DENO_RUN,
       "-A",
       MAIN,
       "--http",
