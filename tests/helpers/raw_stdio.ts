@@ -16,6 +16,9 @@ export class RawStdioServer implements AsyncDisposable {
   readonly #child: Deno.ChildProcess;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #replies: Reply[] = [];
+  // Each reply's place in the order the server wrote them.
+  readonly #arrival = new WeakMap<Reply, number>();
+  #arrived = 0;
   readonly #reading: Promise<void>;
   #wake = Promise.withResolvers<void>();
   #nextId = 1000;
@@ -92,6 +95,28 @@ export class RawStdioServer implements AsyncDisposable {
     return this.request("tools/call", { name, arguments: args });
   }
 
+  /**
+   * Sends every call in one write, so the server has them all before it answers any, and returns
+   * the replies in the order the server wrote them, each with the index of its call.
+   */
+  async callToolsTogether(
+    calls: readonly { name: string; arguments: Record<string, unknown> }[],
+    timeoutMs = 60_000,
+  ): Promise<{ call: number; reply: Reply }[]> {
+    const ids = calls.map(() => this.#nextId++);
+    await this.writeRaw(
+      calls.map((params, call) =>
+        JSON.stringify({ jsonrpc: "2.0", id: ids[call], method: "tools/call", params }) + "\n"
+      ).join(""),
+    );
+    const replies = [];
+    for (const [call, id] of ids.entries()) {
+      const reply = await this.next((r) => r.id === id && !("method" in r), timeoutMs);
+      replies.push({ call, reply });
+    }
+    return replies.sort((a, b) => this.#arrival.get(a.reply)! - this.#arrival.get(b.reply)!);
+  }
+
   /** Proves the server still works: a new job starts, ends, and its output reads back. */
   async assertWorking(): Promise<void> {
     const started = await this.callTool("execute_command", { command: "echo still-alive" });
@@ -132,7 +157,9 @@ export class RawStdioServer implements AsyncDisposable {
       pending += text;
       let newline;
       while ((newline = pending.indexOf("\n")) !== -1) {
-        this.#replies.push(JSON.parse(pending.slice(0, newline)));
+        const reply: Reply = JSON.parse(pending.slice(0, newline));
+        this.#arrival.set(reply, this.#arrived++);
+        this.#replies.push(reply);
         pending = pending.slice(newline + 1);
       }
       this.#wake.resolve();

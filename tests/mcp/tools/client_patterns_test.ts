@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { assertStillWorking, TestServer, type ToolClient } from "../../helpers/mcp_client.ts";
 import { HttpTestServer } from "../../helpers/http_server.ts";
+import { RawStdioServer } from "../../helpers/raw_stdio.ts";
 
 // Patterns that take exponential time in a backtracking engine on a long run of "a" then "!".
 const CATASTROPHIC = ["(a+)+$", "(a|aa)+$", "(a|a)+$", "^(\\w+\\s?)+$", "(.*a){12}$"];
@@ -42,24 +43,22 @@ Deno.test("catastrophic patterns from a client are answered over HTTP", async ()
   await attack(await server.connect());
 });
 
-Deno.test("other calls are answered while a big filter runs", async () => {
-  await using server = await TestServer.start();
-  const id = await server.start("seq 1 1000000");
-  await server.waitForEnd(id);
-  // Every line matches: each of the million is tested on its own.
-  let filtered = false;
-  const filter = server.ok("read_job_output", { job_id: id, filter: "^\\d+$", lines: 1 })
-    .then((read) => {
-      filtered = true;
-      return read;
-    });
-  let answeredMeanwhile = 0;
-  for (let call = 0; call < 3; call++) {
-    await server.ok("list_jobs");
-    if (!filtered) answeredMeanwhile++;
-  }
-  const read = await filter;
+Deno.test("list_jobs calls sent with a big filter are answered before the filter ends", async () => {
+  await using server = await RawStdioServer.start({ MCP_BG_CONTAINMENT: "off" });
+  const started = await server.callTool("execute_command", { command: "seq 1 1000000" });
+  const id = started.result.structuredContent.job_id;
+  await server.callTool("wait_for_job", { job_id: id, timeout: 60 });
+  // Every line matches: each of the million is tested on its own. One write carries the filter
+  // and the list_jobs calls; the server reads eight lines a turn, so most list_jobs calls reach
+  // it only after the filter has started: they are answered between its slices or not at all.
+  const filter = { name: "read_job_output", arguments: { job_id: id, filter: "^\\d+$", lines: 1 } };
+  const listJobs = { name: "list_jobs", arguments: {} };
+  const replies = await server.callToolsTogether([filter, ...Array(20).fill(listJobs)]);
+  assert.deepEqual(replies.map(({ call }) => call).at(-1), 0, "list_jobs waited for the filter");
+  const read = replies.find(({ call }) => call === 0)!.reply.result.structuredContent;
   assert.equal(read.stdout, "[999999 earlier matching lines not shown]\n1000000: 1000000\n");
   assert.equal(read.stdout_matching_lines, 1_000_000);
-  assert.equal(answeredMeanwhile, 3, "list_jobs waited for the filter to finish");
+  for (const { reply } of replies) {
+    assert.ok(reply.result && !reply.result.isError, JSON.stringify(reply));
+  }
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { TestServer } from "../../helpers/mcp_client.ts";
+import { RawStdioServer } from "../../helpers/raw_stdio.ts";
 import { isAlive, killIfAlive, waitUntilGone, waitUntilReaped } from "../../helpers/processes.ts";
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -249,25 +250,35 @@ Deno.test("two kill_job calls during one kill both report killed", async () => {
 });
 
 Deno.test("kill_job escalates to SIGKILL for a job that ignores SIGTERM, without blocking other calls", async () => {
-  await using server = await TestServer.start();
-  const id = await server.start(
-    `sh -c 'trap "" TERM; sleep 300 & echo $!; while :; do sleep 1; done'`,
-  );
-  const { stdout } = await server.waitForOutput(id, (output) => output.stdout.endsWith("\n"));
-  const grandchild = Number.parseInt(stdout);
-  const { pid } = await server.ok<Status>("get_job_status", { job_id: id });
+  await using server = await RawStdioServer.start({ MCP_BG_CONTAINMENT: "off" });
+  const started = await server.callTool("execute_command", {
+    command: `sh -c 'trap "" TERM; sleep 300 & echo $!; while :; do sleep 1; done'`,
+  });
+  const id = started.result.structuredContent.job_id;
+  const printed = await server.callTool("wait_for_job", {
+    job_id: id,
+    pattern: "^\\d+$",
+    timeout: 60,
+  });
+  const grandchild = Number.parseInt(printed.result.structuredContent.match.text);
+  const statusCall = { name: "get_job_status", arguments: { job_id: id } };
+  const { pid } = (await server.callTool(statusCall.name, statusCall.arguments)).result
+    .structuredContent;
   try {
-    let killed = false;
-    const kill = server.ok("kill_job", { job_id: id }).then((result) => {
-      killed = true;
-      return result;
-    });
-    // The kill waits out its grace period; meanwhile the server keeps answering.
-    const during = await server.ok<Status>("get_job_status", { job_id: id });
-    assert.equal(killed, false, "get_job_status waited for the kill");
-    assert.equal(during.status, "running");
-    assert.deepEqual(await kill, { status: "killed" });
-    const status = await server.ok<Status>("get_job_status", { job_id: id });
+    // One write: the status calls reach the server with the kill, which waits out its grace
+    // period; they are answered meanwhile, and see the job still running.
+    const replies = await server.callToolsTogether([
+      { name: "kill_job", arguments: { job_id: id } },
+      statusCall,
+      statusCall,
+      statusCall,
+    ]);
+    assert.equal(replies.at(-1)!.call, 0, "get_job_status waited for the kill");
+    for (const { call, reply } of replies) {
+      assert.equal(reply.result.structuredContent.status, call === 0 ? "killed" : "running");
+    }
+    const status = (await server.callTool(statusCall.name, statusCall.arguments)).result
+      .structuredContent;
     assert.equal(status.status, "killed");
     assert.equal(status.signal, "SIGKILL");
     await waitUntilGone(pid);
