@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { allBlocks, CHECKOUT_PLACEHOLDER, commandsOf, pages, ROOT } from "./markdown_blocks.ts";
-import { downloadEnv } from "../helpers/processes.ts";
+import { downloadEnv, run, type RunResult } from "../helpers/processes.ts";
 import { locateProgram } from "../../lib/sandbox/program_path.ts";
 
 const SERVER_NAME = "background-job";
@@ -14,18 +14,12 @@ const SERVER_NAME = "background-job";
  * Runs `line` with sh in the checkout, as a user would type it there; `env` may give a `HOME` of
  * the test's own, so that what a snippet installs lands there.
  */
-async function runLine(line: string, env: Record<string, string> = {}) {
-  const { code, stdout, stderr } = await new Deno.Command("sh", {
-    args: ["-c", line.replaceAll(CHECKOUT_PLACEHOLDER, ROOT)],
+function runLine(line: string, env: Record<string, string> = {}): Promise<RunResult> {
+  return run("sh", ["-c", line.replaceAll(CHECKOUT_PLACEHOLDER, ROOT)], {
     cwd: ROOT,
-    env: { ...downloadEnv(), NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", ...env },
+    env: { ...downloadEnv(), PATH: Deno.env.get("PATH") ?? "", ...env },
     clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+  });
 }
 
 Deno.test("every json block of the docs parses", () => {

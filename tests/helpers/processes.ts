@@ -114,16 +114,26 @@ export interface RunResult {
   readonly stderr: string;
 }
 
+/** Where and how {@linkcode run} runs a program. */
+export interface RunOptions {
+  readonly cwd?: string;
+  /** Added to the test's environment, or the whole environment with `clearEnv`. */
+  readonly env?: Record<string, string>;
+  /** Start from an empty environment instead of the test's. */
+  readonly clearEnv?: boolean;
+}
+
 /** Runs `command` with `args` to completion (stdin closed) and decodes its output. */
 export async function run(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: RunOptions = {},
 ): Promise<RunResult> {
   const { code, stdout, stderr } = await new Deno.Command(command, {
     args: [...args],
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...options.env },
+    clearEnv: options.clearEnv,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
