@@ -12,7 +12,8 @@
  */
 import { SpawnError } from "../errors.ts";
 import type { Executor, ProcessStatus, SpawnedProcess, SpawnSpec } from "./executor.ts";
-import { spawnWithFd3, type StartedChild } from "./extra_fd_spawn.ts";
+import type { StartedChild } from "./extra_fd_spawn.ts";
+import { startBwrap } from "./bwrap_start.ts";
 import { assertRunPermitted, spawnFailure, type SpawnPlace } from "./spawn_failure.ts";
 import { refuseUnlessRunnable } from "./spawn_checks.ts";
 import { spawnContainedTerminal } from "./contained_terminal.ts";
@@ -32,6 +33,7 @@ import {
 } from "../sandbox/program_path.ts";
 import { whyHidden } from "../sandbox/hidden_paths.ts";
 import { jobFilter } from "../sandbox/seccomp/job_filter.ts";
+import { filterDirectory, filterFile, FilterFileTampered } from "../sandbox/seccomp/filter_file.ts";
 import { prlimitOptions } from "../sandbox/job_limits.ts";
 
 /** What the contained executor needs. */
@@ -112,19 +114,6 @@ async function childrenOf(pid: number): Promise<number[] | undefined> {
   return text.split(" ").filter((word) => word.trim() !== "").map(Number);
 }
 
-/**
- * bubblewrap and its init keep fds 0-2 open for the sandbox's whole life, so a job that closed
- * its stdin would never break the pipe: the server would write into a void. They close every
- * other descriptor, so the pipe travels past them as fd 4 and the job takes it back as fd 0.
- */
-const HAND_STDIN_PAST_BWRAP = 'exec 4<&0 0</dev/null; exec "$@"';
-const TAKE_STDIN_BACK = 'exec 0<&4 4<&-; exec "$@"';
-
-/** The job's whole environment: `spec.env` (or the server's) with its additions. */
-function jobEnvironment(spec: SpawnSpec): Record<string, string> {
-  return { ...(spec.env ?? Deno.env.toObject()), ...spec.envAdditions };
-}
-
 /** bwrap reports a death by signal n as exit code 128 + n; report it as the signal again. */
 function programStatus(status: Deno.CommandStatus): ProcessStatus {
   if (status.signal !== null) return status;
@@ -194,8 +183,6 @@ class ContainedProcess implements SpawnedProcess {
  * import { createContainedExecutor } from "./contained_executor.ts";
  * import { createGroupSignaller } from "./process_group.ts";
  * import { OPEN_POLICY } from "../sandbox/containment_policy.ts";
-import { jobFilter } from "../sandbox/seccomp/job_filter.ts";
-import { prlimitOptions } from "../sandbox/job_limits.ts";
  * const executor = createContainedExecutor({
  *   bwrap: "/usr/bin/bwrap",
  *   sh: "/bin/sh",
@@ -210,6 +197,13 @@ import { prlimitOptions } from "../sandbox/job_limits.ts";
 export function createContainedExecutor(options: ContainedExecutorOptions): Executor {
   const rulePathsSeen = new Map<string, ResolvedPath>();
   const filter = jobFilter({ network: options.policy.network });
+  // Written once; its directory hidden from every job like a deny rule (see filter_file.ts).
+  const filterDir = filterDirectory();
+  const filterPath = () => filterDir === undefined ? undefined : filterFile(filter);
+  options = filterDir === undefined ? options : {
+    ...options,
+    policy: { ...options.policy, denyRead: [...options.policy.denyRead, filterDir] },
+  };
   // The job's first program sets its limits, which every process it starts inherits.
   const rlimits = prlimitOptions(options.policy.limits ?? {});
   const limited = options.prlimit === undefined || rlimits.length === 0
@@ -237,35 +231,29 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
         throw new SpawnError(`Cannot start "${program}": ${error.message}`, { cause: error });
       }
       if (spec.terminal !== undefined) {
-        return spawnContainedTerminal(spec, spec.terminal, { ...options, args, filter, limited });
+        let filterFile: string | undefined;
+        try {
+          filterFile = filterPath();
+        } catch (error) {
+          throw new SpawnError(
+            `Cannot start "${program}" in its sandbox: ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+        return spawnContainedTerminal(spec, spec.terminal, {
+          ...options,
+          args,
+          filterFile,
+          limited,
+        });
       }
       let bwrap: StartedChild;
       try {
-        bwrap = spawnWithFd3({
-          program: options.sh,
-          args: [
-            "-c",
-            HAND_STDIN_PAST_BWRAP,
-            "sh",
-            options.bwrap,
-            ...args,
-            "--seccomp",
-            "3",
-            "--",
-            options.sh,
-            "-c",
-            TAKE_STDIN_BACK,
-            "sh",
-            ...limited,
-            ...spec.argv,
-          ],
-          cwd: spec.cwd,
-          env: jobEnvironment(spec),
-          stdin: spec.stdin === "closed" ? "null" : "pipe",
-          fd3: filter,
-        });
+        bwrap = startBwrap(spec, { ...options, args, limited, filter, filterFile: filterPath() });
       } catch (error) {
-        const failure = spawnFailure(options.sh, error, place);
+        const failure = error instanceof FilterFileTampered
+          ? error
+          : spawnFailure(options.sh, error, place);
         throw new SpawnError(`Cannot start "${program}" in its sandbox: ${failure.message}`, {
           cause: error,
         });

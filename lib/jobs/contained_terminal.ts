@@ -23,8 +23,8 @@ export interface ContainedTerminalOptions {
   readonly sh: string;
   /** bubblewrap's arguments for this job, made without `--new-session`. */
   readonly args: readonly string[];
-  /** The job's seccomp filter, as `bwrap --seccomp` reads it. */
-  readonly filter: Uint8Array;
+  /** The file holding the job's seccomp filter (see filter_file.ts); none when none could be made. */
+  readonly filterFile: string | undefined;
   /** `prlimit` and its options, run before bash so the job's limits cover it too; or none. */
   readonly limited?: readonly string[];
   readonly signaller: GroupSignaller;
@@ -36,9 +36,8 @@ const FOREGROUND_SCRIPT =
   'while [ "$1" != -- ]; do export "$1=$2"; shift 2; done; shift; set -m; command "$@"; exit $?';
 // The variables bash unsets or resets when it is not interactive.
 const PROMPT_VARIABLES = ["PS1", "PS2", "PS4"] as const;
-// The addon passes no descriptor beyond the terminal: the filter goes through a file that sh
-// opens as fd 3 and removes at once, before bwrap (or anything of the job's) runs.
-const FILTER_ON_FD3 = 'exec 3<"$1" || exit 126; rm -f -- "$1"; shift; exec "$@"';
+// The addon passes no descriptor beyond the terminal: sh opens the filter's file as fd 3.
+const FILTER_ON_FD3 = 'exec 3<"$1" || exit 126; shift; exec "$@"';
 
 /** `NAME value` pairs for the prompt variables the job's environment sets. */
 function promptArguments(spec: SpawnSpec): string[] {
@@ -63,15 +62,18 @@ export function spawnContainedTerminal(
         "gives the program the terminal's foreground inside the sandbox)",
     );
   }
-  // Private to the server's user (mode 0600), under a random name.
-  const filterFile = Deno.makeTempFileSync({ prefix: "mcp-bg-seccomp-" });
-  Deno.writeFileSync(filterFile, options.filter);
+  if (options.filterFile === undefined) {
+    throw new SpawnError(
+      `Cannot start "${spec.argv[0]}" on a terminal in its sandbox: its seccomp filter goes ` +
+        "through a file in the temporary directory, which the server may not write (--allow-write)",
+    );
+  }
   const argv: [string, ...string[]] = [
     options.sh,
     "-c",
     FILTER_ON_FD3,
     "sh",
-    filterFile,
+    options.filterFile,
     options.bwrap,
     ...options.args,
     "--seccomp",
@@ -89,18 +91,13 @@ export function spawnContainedTerminal(
     "--",
     ...spec.argv,
   ];
-  try {
-    return spawnOnTerminal({ ...spec, argv }, terminal, {
-      signaller: options.signaller,
-      contained: true,
-      programStatus: (status) => {
-        if (status.signal !== null) return status;
-        const signal = signalOfExitCode(status.code);
-        return signal === null ? status : { success: false, code: status.code, signal };
-      },
-    });
-  } catch (error) {
-    Deno.removeSync(filterFile);
-    throw error;
-  }
+  return spawnOnTerminal({ ...spec, argv }, terminal, {
+    signaller: options.signaller,
+    contained: true,
+    programStatus: (status) => {
+      if (status.signal !== null) return status;
+      const signal = signalOfExitCode(status.code);
+      return signal === null ? status : { success: false, code: status.code, signal };
+    },
+  });
 }

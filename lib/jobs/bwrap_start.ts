@@ -1,0 +1,98 @@
+/**
+ * Starting a piped contained job's `bwrap`, its seccomp filter on fd 3 and the job's stdin on fd 4.
+ *
+ * bubblewrap and its init keep fds 0-2 open for the sandbox's whole life, so a job that closed
+ * its stdin would never break the pipe: the server would write into a void. They close every
+ * other descriptor, so the pipe travels past them as fd 4 and the job takes it back as fd 0.
+ *
+ * The filter reaches fd 3 from a file `sh` opens (see filter_file.ts): then `Deno.Command` starts
+ * the job with an ordinary `posix_spawn` of `setsid`. Only where no such file can be written (no
+ * `--allow-write`) is it handed down as a descriptor, which makes the runtime fork the server.
+ *
+ * @module
+ */
+import type { SpawnSpec } from "./executor.ts";
+import { spawnWithFd3, type StartedChild } from "./extra_fd_spawn.ts";
+import { sessionLauncher } from "./session_launcher.ts";
+
+/** What starting one job's `bwrap` needs. */
+export interface BwrapStart {
+  readonly bwrap: string;
+  /** A POSIX shell, which opens the filter and moves the stdin before it becomes bwrap. */
+  readonly sh: string;
+  /** bubblewrap's arguments for this job (without `--seccomp`). */
+  readonly args: readonly string[];
+  /** `prlimit` and its options, or none. */
+  readonly limited: readonly string[];
+  /** The filter's bytes, handed down on fd 3 when there is no file. */
+  readonly filter: Uint8Array;
+  /** The filter's file, checked just now; `undefined` when none could be written. */
+  readonly filterFile: string | undefined;
+}
+
+const HAND_STDIN_PAST_BWRAP = 'exec 4<&0 0</dev/null; exec "$@"';
+// The same, with the filter's file (the first argument) opened as bwrap's fd 3.
+const OPEN_FILTER_AND_HAND_STDIN = 'exec 3<"$1" 4<&0 0</dev/null || exit 126; shift; exec "$@"';
+const TAKE_STDIN_BACK = 'exec 0<&4 4<&-; exec "$@"';
+
+/** The job's whole environment: `spec.env` (or the server's) with its additions. */
+function jobEnvironment(spec: SpawnSpec): Record<string, string> {
+  return { ...(spec.env ?? Deno.env.toObject()), ...spec.envAdditions };
+}
+
+/**
+ * Starts `sh` with `args` in a session of its own, its stdio piped: through the `setsid` program
+ * where that works (a `posix_spawn`, see session_launcher.ts), else `detached` (a fork).
+ */
+function spawnInSession(sh: string, args: string[], spec: SpawnSpec): Deno.ChildProcess {
+  const setsid = sessionLauncher();
+  return new Deno.Command(setsid ?? sh, {
+    args: setsid === undefined ? args : ["--", sh, ...args],
+    cwd: spec.cwd,
+    env: jobEnvironment(spec),
+    clearEnv: true,
+    stdin: spec.stdin === "closed" ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+    detached: setsid === undefined,
+  }).spawn();
+}
+
+/**
+ * Starts `spec` in its sandbox: `sh`, which becomes `bwrap`, whose program is `sh` again, which
+ * takes the stdin back and becomes the job.
+ *
+ * @throws {Error} as `Deno.Command` (or `node:child_process`) throws when `sh` cannot start.
+ */
+export function startBwrap(spec: SpawnSpec, start: BwrapStart): StartedChild {
+  const sandboxed = [
+    ...start.args,
+    "--seccomp",
+    "3",
+    "--",
+    start.sh,
+    "-c",
+    TAKE_STDIN_BACK,
+    "sh",
+    ...start.limited,
+    ...spec.argv,
+  ];
+  if (start.filterFile !== undefined) {
+    return spawnInSession(start.sh, [
+      "-c",
+      OPEN_FILTER_AND_HAND_STDIN,
+      "sh",
+      start.filterFile,
+      start.bwrap,
+      ...sandboxed,
+    ], spec);
+  }
+  return spawnWithFd3({
+    program: start.sh,
+    args: ["-c", HAND_STDIN_PAST_BWRAP, "sh", start.bwrap, ...sandboxed],
+    cwd: spec.cwd,
+    env: jobEnvironment(spec),
+    stdin: spec.stdin === "closed" ? "null" : "pipe",
+    fd3: start.filter,
+  });
+}
