@@ -8,20 +8,15 @@ import { helpText, parseCli } from "./lib/cli/cli.ts";
 import { httpToken, loadConfig, unknownVariableWarnings } from "./lib/settings/config.ts";
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/cli/startup_failure.ts";
 import { managedJobs } from "./lib/service/managed_jobs.ts";
-import { runAsService, runFront } from "./lib/service/service_main.ts";
-import { stopServices } from "./lib/service/stop_service.ts";
 import { createServer } from "./lib/mcp/server.ts";
 import { registerConsoleApp } from "./lib/console/console_app.ts";
+import { compactOnceInitialized } from "./lib/mcp/heap_compaction.ts";
 import { installShutdown } from "./lib/jobs/shutdown.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
 import { describeConfig } from "./lib/settings/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
-import { doctorReport } from "./lib/cli/doctor.ts";
-import { denoRunLine } from "./lib/sandbox/permissions.ts";
-import { httpOptions } from "./lib/transports/http_options.ts";
 import { launchersAbove, watchLaunchers } from "./lib/cli/launcher_watch.ts";
 import { makeServerPrivate } from "./lib/sandbox/server_privacy.ts";
-import { accessLines, httpAccess } from "./lib/transports/http_access.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
@@ -35,7 +30,10 @@ async function main(args: string[]): Promise<number | undefined> {
     console.log(helpText());
     return 0;
   }
+  // Every mode but the stdio server loads its own code when chosen: a stdio server never pays for
+  // the service, the doctor, the HTTP transport or the console (tests/startup/lazy_modules_test.ts).
   if (values.doctor) {
+    const { doctorReport } = await import("./lib/cli/doctor.ts");
     const report = doctorReport();
     console.log(report.lines.join("\n"));
     return report.wouldStart ? 0 : 1;
@@ -44,6 +42,7 @@ async function main(args: string[]): Promise<number | undefined> {
   const config = loadConfig(env, Deno.cwd());
   for (const warning of unknownVariableWarnings(env)) log(`warning: ${warning}`);
   if (values["print-permissions"]) {
+    const { denoRunLine } = await import("./lib/sandbox/permissions.ts");
     const { line, notes } = denoRunLine(config, new URL(import.meta.url).pathname);
     for (const note of notes) log(`note: ${note}`);
     console.log(line);
@@ -52,26 +51,30 @@ async function main(args: string[]): Promise<number | undefined> {
   // Before any job starts: its /proc files are then closed to jobs from the first one on.
   const privacy = makeServerPrivate();
   if (values["stop-service"]) {
+    const { stopServices } = await import("./lib/service/stop_service.ts");
     for (const line of await stopServices(env)) console.log(line);
     return 0;
   }
   if (values.service) {
+    const { runAsService } = await import("./lib/service/service_main.ts");
     await runAsService(config, { env, console: values.console === true });
     return undefined;
   }
   if (config.service && !values.http) {
+    const { runFront } = await import("./lib/service/service_main.ts");
     await runFront(config, { env, console: values.console === true, log });
     return 0;
   }
   const { manager, ledger } = managedJobs(config);
   if (ledger !== undefined) log(`ledger: ${ledger.dir}`);
   if (values.http) {
+    const { accessLines, httpAccess } = await import("./lib/transports/http_access.ts");
+    const { httpOptions } = await import("./lib/transports/http_options.ts");
     const access = httpAccess(config, env, values.host);
     const options = {
       ...httpOptions(values, config, log),
       token: access.kind === "none" ? undefined : access.token,
     };
-    // Loaded only for --http, so a stdio server never pays for the HTTP stack at start-up.
     const { serveHttp } = await import("./lib/transports/http.ts");
     const http = await serveHttp(manager, options);
     const shutdown = installShutdown(manager, log, {
@@ -86,7 +89,6 @@ async function main(args: string[]): Promise<number | undefined> {
     log(`console: ${http.consoleUrl()}`);
     return undefined;
   }
-  // Loaded only for --console, like the HTTP transport.
   const web = values.console
     ? await (await import("./lib/transports/console_server.ts")).serveConsole(manager, {
       token: httpToken(config),
@@ -102,6 +104,7 @@ async function main(args: string[]): Promise<number | undefined> {
   endWithLauncher(shutdown);
   const server = createServer(manager, { consoleUrl: web && (() => web.entryUrl()) });
   registerConsoleApp(server, manager);
+  compactOnceInitialized(server);
   await serveStdio(server, shutdown);
   log(`ready on stdio; ${describeConfig(config, manager.executor, privacy)}`);
   if (web !== undefined) log(`console: ${web.entryUrl()}`);

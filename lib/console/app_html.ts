@@ -8,11 +8,6 @@ import { CONSOLE_BODY } from "./page_html.ts";
 import { CONSOLE_STYLE } from "./page_style.ts";
 import { APP_SCRIPT } from "./app_script.ts";
 
-/** The MIME type of an MCP App's HTML resource. */
-export const APP_MIME_TYPE = "text/html;profile=mcp-app";
-/** The URI the console's view is read from. */
-export const APP_URI = "ui://mcp-background-job/console";
-
 /** The console view as an MCP App document. */
 export const APP_HTML = `<!doctype html>
 <html lang="en">

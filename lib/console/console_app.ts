@@ -10,7 +10,11 @@ import type { McpServer } from "../mcp/sdk.ts";
 import type { JobManager } from "../jobs/job_table.ts";
 import { describeJob } from "../mcp/job_view.ts";
 import { jsonResult, runTool } from "../mcp/tool_result.ts";
-import { APP_HTML, APP_MIME_TYPE, APP_URI } from "./app_html.ts";
+
+/** The MIME type of an MCP App's HTML resource. */
+export const APP_MIME_TYPE = "text/html;profile=mcp-app";
+/** The URI the console's view is read from. */
+export const APP_URI = "ui://mcp-background-job/console";
 
 /** The extension a host declares in its capabilities to render MCP Apps. */
 export const UI_EXTENSION = "io.modelcontextprotocol/ui";
@@ -72,9 +76,13 @@ export function registerConsoleApp(server: McpServer, manager: JobManager): void
   server.server.oninitialized = () => {
     previous?.();
     if (!rendersApps(server.server.getClientCapabilities())) return;
-    server.registerResource("console", APP_URI, RESOURCE, () => ({
-      contents: [{ uri: APP_URI, mimeType: APP_MIME_TYPE, text: APP_HTML, _meta: { ui: UI } }],
-    }));
+    // The view's page is loaded when a host first reads it, not by every server that starts.
+    server.registerResource("console", APP_URI, RESOURCE, async () => {
+      const { APP_HTML } = await import("./app_html.ts");
+      return {
+        contents: [{ uri: APP_URI, mimeType: APP_MIME_TYPE, text: APP_HTML, _meta: { ui: UI } }],
+      };
+    });
     server.registerTool(
       "show_jobs",
       TOOL,
