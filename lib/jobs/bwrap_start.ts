@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { basename } from "node:path";
 import type { SpawnSpec } from "./executor.ts";
 import { spawnWithFd3, type StartedChild } from "./extra_fd_spawn.ts";
 import { sessionLauncher } from "./session_launcher.ts";
@@ -28,12 +29,28 @@ export interface BwrapStart {
   readonly filter: Uint8Array;
   /** The filter's file, checked just now; `undefined` when none could be written. */
   readonly filterFile: string | undefined;
+  /** The job's program with every symlink followed (a shell's line can take the stdin back). */
+  readonly programReal: string;
 }
 
 const HAND_STDIN_PAST_BWRAP = 'exec 4<&0 0</dev/null; exec "$@"';
 // The same, with the filter's file (the first argument) opened as bwrap's fd 3.
 const OPEN_FILTER_AND_HAND_STDIN = 'exec 3<"$1" 4<&0 0</dev/null || exit 126; shift; exec "$@"';
 const TAKE_STDIN_BACK = 'exec 0<&4 4<&-; exec "$@"';
+// Shells whose `-c` line can start by taking the stdin back themselves: one exec fewer.
+const FOLDING_SHELLS = new Set(["dash", "bash"]);
+
+/** The command bwrap runs: the job, its stdin taken back from fd 4 on the way. */
+function jobSide(spec: SpawnSpec, start: BwrapStart): string[] {
+  const [program, flag, line] = spec.argv;
+  if (
+    spec.argv.length === 3 && flag === "-c" && FOLDING_SHELLS.has(basename(start.programReal))
+  ) {
+    // On the same line, so that the shell still counts the job's lines from 1.
+    return [...start.limited, program, "-c", `exec 0<&4 4<&-; ${line}`];
+  }
+  return [start.sh, "-c", TAKE_STDIN_BACK, "sh", ...start.limited, ...spec.argv];
+}
 
 /** The job's whole environment: `spec.env` (or the server's) with its additions. */
 function jobEnvironment(spec: SpawnSpec): Record<string, string> {
@@ -60,23 +77,12 @@ function spawnInSession(sh: string, args: string[], spec: SpawnSpec): Deno.Child
 
 /**
  * Starts `spec` in its sandbox: `sh`, which becomes `bwrap`, whose program is `sh` again, which
- * takes the stdin back and becomes the job.
+ * takes the stdin back and becomes the job (or the job's own `dash`/`bash -c`, which does it).
  *
  * @throws {Error} as `Deno.Command` (or `node:child_process`) throws when `sh` cannot start.
  */
 export function startBwrap(spec: SpawnSpec, start: BwrapStart): StartedChild {
-  const sandboxed = [
-    ...start.args,
-    "--seccomp",
-    "3",
-    "--",
-    start.sh,
-    "-c",
-    TAKE_STDIN_BACK,
-    "sh",
-    ...start.limited,
-    ...spec.argv,
-  ];
+  const sandboxed = [...start.args, "--seccomp", "3", "--", ...jobSide(spec, start)];
   if (start.filterFile !== undefined) {
     return spawnInSession(start.sh, [
       "-c",

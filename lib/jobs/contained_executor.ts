@@ -249,7 +249,14 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
       }
       let bwrap: StartedChild;
       try {
-        bwrap = startBwrap(spec, { ...options, args, limited, filter, filterFile: filterPath() });
+        bwrap = startBwrap(spec, {
+          ...options,
+          args,
+          limited,
+          filter,
+          filterFile: filterPath(),
+          programReal: found.real,
+        });
       } catch (error) {
         const failure = error instanceof FilterFileTampered
           ? error

@@ -13,6 +13,7 @@ const CLOSED = (id: string) =>
 const CLOSERS = [
   `sh -c 'exec 0<&-; echo ready; sleep 300'`,
   `sh -c 'exec 0</dev/null; echo ready; sleep 300'`,
+  `bash -c 'exec 0<&-; echo ready; sleep 300'`,
   `python3 -c 'import os, time; os.close(0); print("ready", flush=True); time.sleep(300)'`,
 ];
 
@@ -51,5 +52,37 @@ Deno.test({
   fn: async () => {
     await using server = await TestServer.start({ env: CONTAINED });
     await assertClosedStdinSaid(server, true);
+  },
+});
+
+// A contained `sh -c`/`bash -c` job takes its stdin back from fd 4 in its own line (bwrap_start.ts).
+// (dash leaves $LINENO empty in a -c line; bash counts it.)
+const READERS = [
+  `sh -c 'echo "line $LINENO"; read typed; echo "got $typed"'`,
+  `bash -c 'echo "line $LINENO"; read typed; echo "got $typed"'`,
+];
+const FIRST_LINE = ["line \n", "line 1\n"];
+
+async function assertShellLineReads(server: TestServer): Promise<void> {
+  for (const [i, command] of READERS.entries()) {
+    const id = await server.start(command);
+    await server.waitForOutput(id, (output) => output.stdout === FIRST_LINE[i]);
+    await server.ok("interact_with_job", { job_id: id, input: "hello\n" });
+    await server.waitForOutput(id, (output) => output.stdout === `${FIRST_LINE[i]}got hello\n`);
+    assert.equal((await server.waitForEnd(id)).exit_code, 0, command);
+  }
+}
+
+Deno.test("uncontained, a shell's -c line reads what is typed, bash counts its lines from 1", async () => {
+  await using server = await TestServer.start({ env: { MCP_BG_CONTAINMENT: "off" } });
+  await assertShellLineReads(server);
+});
+
+Deno.test({
+  name: "contained, a shell's -c line reads what is typed, bash counts its lines from 1",
+  ignore: noContainment,
+  fn: async () => {
+    await using server = await TestServer.start({ env: CONTAINED });
+    await assertShellLineReads(server);
   },
 });
