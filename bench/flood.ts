@@ -39,7 +39,7 @@ export interface Flood {
   readonly drainMs: number;
   /** Peak RSS of the server process (VmHWM), bytes. */
   readonly peakRss: number;
-  /** RSS right after `initialize`, bytes. */
+  /** RSS once initialized (after one `list_jobs` call), bytes. */
   readonly idleRss: number;
   /** CPU time the server used from `execute_command` to `completed`, ms. */
   readonly cpuMs: number;
@@ -48,6 +48,9 @@ export interface Flood {
 /** Floods a fresh server with `bytes` of `yes` output; a fresh process so VmHWM is this flood's. */
 export async function flood(bytes: number, entry = MAIN): Promise<Flood> {
   await using server = await TestServer.start({ entry });
+  // Answered after the client's `initialized` notification, so whatever the server does on it
+  // (it compacts its heap) is done when the idle figure is taken.
+  await server.ok("list_jobs");
   const idleRss = memoryOf(server.pid).rss;
   const cpuBefore = cpuMsOf(server.pid);
   const start = performance.now();

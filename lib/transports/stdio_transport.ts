@@ -117,9 +117,14 @@ export class StdioTransport implements Transport {
     while (start < chunk.length && !this.#closed) {
       const newline = chunk.indexOf(NEWLINE, start);
       const end = newline === -1 ? chunk.length : newline;
-      this.#append(chunk.subarray(start, end));
-      if (newline === -1) return;
-      this.#endLine();
+      if (newline !== -1 && this.#lineBytes === 0 && end - start <= this.#maxLineBytes) {
+        // The usual case, a whole line in one read: handled in place, with no copy.
+        this.#handleLine(chunk.subarray(start, end));
+      } else {
+        this.#append(chunk.subarray(start, end));
+        if (newline === -1) return;
+        this.#endLine();
+      }
       start = newline + 1;
       await this.#keepPaceWithOutput();
     }
