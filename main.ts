@@ -11,6 +11,7 @@ import { managedJobs } from "./lib/service/managed_jobs.ts";
 import { createServer } from "./lib/mcp/server.ts";
 import { registerConsoleApp } from "./lib/console/console_app.ts";
 import { compactOnceInitialized } from "./lib/mcp/heap_compaction.ts";
+import { loadShellParser, needsShellParser } from "./lib/sandbox/shell_parser.ts";
 import { installShutdown } from "./lib/jobs/shutdown.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
 import { describeConfig } from "./lib/settings/describe_config.ts";
@@ -41,6 +42,7 @@ async function main(args: string[]): Promise<number | undefined> {
   const env = Deno.env.toObject();
   const config = loadConfig(env, Deno.cwd());
   for (const warning of unknownVariableWarnings(env)) log(`warning: ${warning}`);
+  if (needsShellParser(config)) await loadShellParser();
   if (values["print-permissions"]) {
     const { denoRunLine } = await import("./lib/sandbox/permissions.ts");
     const { line, notes } = denoRunLine(config, new URL(import.meta.url).pathname);

@@ -20,3 +20,5 @@ export type {
   StdinMode,
 } from "./jobs/executor.ts";
 export { createLocalExecutor } from "./jobs/local_executor.ts";
+// A configuration with an allowlist and MCP_BG_SHELL needs the shell parser loaded before any job.
+export { loadShellParser, needsShellParser } from "./sandbox/shell_parser.ts";

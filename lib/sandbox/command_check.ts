@@ -27,7 +27,7 @@ import {
   possibleArgumentTriggers,
   programRunnerTriggers,
 } from "./program_runners.ts";
-import { analyzeShellLine } from "./shell_walker.ts";
+import { shellParser } from "./shell_parser.ts";
 import { isShellSensitive } from "./sensitive_env.ts";
 import type { SandboxPolicy } from "./shell_config.ts";
 
@@ -240,7 +240,7 @@ function shellPrograms(line: string, config: SandboxPolicy): Program[] {
       `Shell line is too long to check (${line.length} characters, at most ${MAX_CHECKED_SHELL_LINE})`,
     );
   }
-  const { commands, unsafe } = analyzeShellLine(line, config.shell?.grammar ?? "sh");
+  const { commands, unsafe } = shellParser()(line, config.shell?.grammar ?? "sh");
   if (unsafe.length > 0) {
     throw new InvalidCommandError(`Shell line cannot be proven safe (${unsafe[0]}): ${line}`);
   }
