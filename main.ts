@@ -12,6 +12,7 @@ import { createServer } from "./lib/mcp/server.ts";
 import { registerConsoleApp } from "./lib/console/console_app.ts";
 import { compactOnceInitialized } from "./lib/mcp/heap_compaction.ts";
 import { loadShellParser, needsShellParser } from "./lib/sandbox/shell_parser.ts";
+import { loadApprovalDigests } from "./lib/mcp/approval/digest.ts";
 import { installShutdown } from "./lib/jobs/shutdown.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
 import { describeConfig } from "./lib/settings/describe_config.ts";
@@ -43,6 +44,7 @@ async function main(args: string[]): Promise<number | undefined> {
   const config = loadConfig(env, Deno.cwd());
   for (const warning of unknownVariableWarnings(env)) log(`warning: ${warning}`);
   if (needsShellParser(config)) await loadShellParser();
+  if (config.approval === "ask") await loadApprovalDigests();
   if (values["print-permissions"]) {
     const { denoRunLine } = await import("./lib/sandbox/permissions.ts");
     const { line, notes } = denoRunLine(config, new URL(import.meta.url).pathname);

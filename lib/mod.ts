@@ -22,3 +22,5 @@ export type {
 export { createLocalExecutor } from "./jobs/local_executor.ts";
 // A configuration with an allowlist and MCP_BG_SHELL needs the shell parser loaded before any job.
 export { loadShellParser, needsShellParser } from "./sandbox/shell_parser.ts";
+// A configuration with MCP_BG_APPROVAL=ask needs the approval digests loaded before any session.
+export { loadApprovalDigests } from "./mcp/approval/digest.ts";

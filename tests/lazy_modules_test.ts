@@ -31,6 +31,8 @@ const LAZY = [
   "npm:/@xterm/xterm@",
   "npm:/@lydell/node-pty@",
   "npm:/@modelcontextprotocol/sdk@1.32.2/server/webStandardStreamableHttp",
+  "npm:/@modelcontextprotocol/sdk@1.32.2/experimental/tasks",
+  "node:crypto",
 ];
 
 interface GraphModule {

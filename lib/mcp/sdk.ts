@@ -34,12 +34,16 @@ export type {
   ServerRequest,
   Task,
 } from "@modelcontextprotocol/sdk/types.js";
-// @ts-types="@modelcontextprotocol/sdk/experimental/tasks"
-export { InMemoryTaskMessageQueue, isTerminal } from "@modelcontextprotocol/sdk/experimental/tasks";
+// Not the `experimental/tasks` entry: it also loads the SDK's own task store, and with it
+// `node:crypto`, which this server does not need for tasks.
+// @ts-types="@modelcontextprotocol/sdk/experimental/tasks/interfaces"
+export { isTerminal } from "@modelcontextprotocol/sdk/experimental/tasks/interfaces.js";
 // @ts-types="@modelcontextprotocol/sdk/experimental/tasks"
 export type {
   CreateTaskOptions,
   CreateTaskRequestHandlerExtra,
+  QueuedMessage,
+  TaskMessageQueue,
   TaskRequestHandlerExtra,
   TaskStore,
   ToolTaskHandler,

@@ -22,7 +22,7 @@ import { registerCloseStdin } from "./tools/close_stdin.ts";
 import { listToolsCompactly } from "./tool_list.ts";
 import { registerRunCommand } from "./tools/run_command.ts";
 import { CancellableTaskStore } from "./task_store.ts";
-import { InMemoryTaskMessageQueue } from "./sdk.ts";
+import { TaskMessages } from "./task_messages.ts";
 import { SessionApprovals } from "./approval/session_approvals.ts";
 import { registerConsoleUrl } from "./tools/console_url.ts";
 
@@ -62,7 +62,7 @@ export function createServer(manager: JobManager, options: ServerOptions = {}): 
     },
     taskStore: tasks,
     // Requests a task sends its client (a question to the person) wait here for tasks/result.
-    taskMessageQueue: new InMemoryTaskMessageQueue(),
+    taskMessageQueue: new TaskMessages(),
     // How often a blocked tasks/result looks at its task (a Map lookup); tasks suggest no interval.
     defaultTaskPollInterval: TASK_RESULT_CHECK_MS,
   });

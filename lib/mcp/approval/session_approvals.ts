@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "./digest.ts";
 import { InvalidCommandError } from "../../errors.ts";
 import type { PersonApproval } from "../../jobs/job.ts";
 import type { ApprovalDesk, ApprovalSubject } from "../../jobs/approval_desk.ts";
@@ -57,7 +57,7 @@ function fileVersion(path: string): string {
 
 /** SHA-256 of a file's bytes, read 1 MiB at a time so a large program does not sit in memory. */
 function contentDigest(path: string): string {
-  const hash = createHash("sha256");
+  const hash = sha256();
   const chunk = new Uint8Array(1024 * 1024);
   using file = Deno.openSync(path);
   for (let read = file.readSync(chunk); read !== null; read = file.readSync(chunk)) {
@@ -75,7 +75,7 @@ export function subjectDigest(subject: ApprovalSubject): string {
   const env = Object.entries(subject.envAdditions).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
   const versions = subject.files.map(fileVersion);
   const shown = [subject.programs, versions, subject.argv, subject.cwd, env, subject.contained];
-  return createHash("sha256").update(JSON.stringify(shown)).digest("hex");
+  return sha256().update(JSON.stringify(shown)).digest("hex");
 }
 
 function refused(subject: ApprovalSubject, why: string): InvalidCommandError {
