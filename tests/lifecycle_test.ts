@@ -21,8 +21,7 @@ async function startFamilies(server: TestServer, withStubborn: boolean): Promise
   const pids: JobPids = { leaders: [], grandchildren: [] };
   for (const command of commands) {
     const id = await server.start(command);
-    const { stdout } = await server.waitForOutput(id, (output) => output.stdout.endsWith("\n"));
-    pids.grandchildren.push(Number.parseInt(stdout));
+    pids.grandchildren.push(await server.pidPrintedBy(id));
     pids.leaders.push((await server.ok<{ pid: number }>("get_job_status", { job_id: id })).pid);
   }
   for (const pid of [...pids.leaders, ...pids.grandchildren]) assert.ok(isAlive(pid));

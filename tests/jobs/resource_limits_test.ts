@@ -78,9 +78,9 @@ Deno.test({
   ignore: noContainment || ignoreAsNobody("the process-limit test as nobody"),
   fn: async () => {
     const home = await Deno.makeTempDir({ prefix: "mcp-bg-nproc-" });
-    await Deno.chmod(home, 0o777);
     const pids: number[] = [];
     try {
+      await Deno.chmod(home, 0o777);
       await using server = await TestServer.start({
         command: SETPRIV,
         args: [

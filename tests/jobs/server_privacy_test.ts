@@ -56,8 +56,8 @@ Deno.test({
   fn: async () => {
     // Its own home and Deno cache: nobody may not read root's.
     const home = await Deno.makeTempDir({ prefix: "mcp-bg-privacy-" });
-    await Deno.chmod(home, 0o777);
     try {
+      await Deno.chmod(home, 0o777);
       const protectedRun = await attackAsNobody(home, ["-A"]);
       assert.match(protectedRun.line, /server_fds=private/);
       assert.deepEqual(protectedRun.opened, [

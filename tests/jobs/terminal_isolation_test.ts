@@ -116,7 +116,10 @@ for (
         for (let i = 0; i < 500 && pids.flatMap(descendantsOf).length < 3; i++) {
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
-        pids.push(...pids.flatMap(descendantsOf));
+        const descendants = pids.flatMap(descendantsOf);
+        // Without them, "every process is gone" below would check only the two leaders.
+        assert.ok(descendants.length >= 3, `only ${descendants.length} descendants found`);
+        pids.push(...descendants);
         Deno.kill(serverPid, "SIGKILL");
         await waitUntilGone(serverPid);
         for (const pid of pids) await waitUntilGone(pid, 20_000);

@@ -54,10 +54,11 @@ Deno.test("under scoped --allow-run kill_job, timeouts and shutdown leave no des
     {
       await using server = await TestServer.start({ permissions: SCOPED });
       const killed = await server.start(`sh -c "sleep 300 & echo $!; wait"`);
-      // Only this job has a timeout: the kill_job above must not race a timer.
+      // Only this job has a timeout (the kill_job above must not race a timer), long enough for
+      // its shell to print the grandchild's pid first on a stalled machine.
       const timedOut = (await server.ok<{ job_id: string }>("execute_command", {
         command: `sh -c "sleep 301 & echo $!; wait"`,
-        timeout: 2,
+        timeout: 10,
       })).job_id;
       pids.push(await server.pidPrintedBy(killed), await server.pidPrintedBy(timedOut));
       assert.deepEqual(await server.ok("kill_job", { job_id: killed }), { status: "killed" });

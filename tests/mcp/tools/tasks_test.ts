@@ -189,8 +189,7 @@ for (const [transport, open] of Object.entries(TRANSPORTS)) {
       command: `sh -c "sleep 60 & echo $!; wait"`,
     });
     const jobId = await jobOfTask(tools, task.taskId);
-    const output = await tools.waitForOutput(jobId, (o) => /^\d+\n/.test(o.stdout));
-    const grandchild = Number(output.stdout.trim());
+    const grandchild = await tools.pidPrintedBy(jobId);
     await tools.client.experimental.tasks.cancelTask(task.taskId);
     const status = await tools.waitForEnd(jobId);
     assert.equal(status.status, "killed");

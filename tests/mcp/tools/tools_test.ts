@@ -293,8 +293,7 @@ Deno.test("a job's leftover background processes are stopped when it exits", asy
   await using server = await TestServer.start();
   const id = await server.start(`sh -c "sleep 300 & echo $!"`);
   const status = await server.waitForEnd(id);
-  const { stdout } = await server.ok<Output>("get_job_output", { job_id: id });
-  const grandchild = Number.parseInt(stdout);
+  const grandchild = await server.pidPrintedBy(id);
   try {
     assert.equal(status.status, "completed");
     await waitUntilGone(grandchild);
@@ -308,8 +307,7 @@ Deno.test("kill_job after the job exited on its own, while its output drains, do
   await using server = await TestServer.start();
   // The background sleep holds the output pipes open, so the job ends a moment after its shell.
   const id = await server.start(`sh -c 'sleep 300 & echo $!; read line; exit 3'`);
-  const { stdout } = await server.waitForOutput(id, (output) => output.stdout.endsWith("\n"));
-  const grandchild = Number.parseInt(stdout);
+  const grandchild = await server.pidPrintedBy(id);
   const { pid } = await server.ok<Status>("get_job_status", { job_id: id });
   try {
     await server.ok("close_stdin", { job_id: id });
