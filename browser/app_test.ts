@@ -6,6 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { TestBrowser } from "./chromium.ts";
 import { findChromium } from "./find_browser.ts";
 import { HttpTestServer } from "../tests/helpers/http_server.ts";
+import { ToolClient } from "../tests/helpers/mcp_client.ts";
 import { delay, killIfAlive, waitUntilGone } from "../tests/helpers/processes.ts";
 
 const chromiumPath = findChromium();
@@ -68,7 +69,7 @@ Deno.test({
     try {
       // The tool is added once the server has the client's `initialized` notification.
       let tool;
-      for (let i = 0; i < 100 && tool === undefined; i++) {
+      for (const deadline = Date.now() + 20_000; tool === undefined && Date.now() < deadline;) {
         tool = (await client.listTools()).tools.find((t) => t.name === "show_jobs");
         if (tool === undefined) await delay(20);
       }
@@ -87,13 +88,12 @@ Deno.test({
       const id = (started.structuredContent as { job_id: string }).job_id;
       const status = await client.callTool({ name: "get_job_status", arguments: { job_id: id } });
       const pid = (status.structuredContent as { pid: number }).pid;
-      let grandchild = 0;
-      for (let i = 0; i < 250 && grandchild === 0; i++) {
-        const out = await client.callTool({ name: "get_job_output", arguments: { job_id: id } });
-        const stdout = (out.structuredContent as { stdout: string }).stdout;
-        grandchild = Number(/grandchild (\d+)/.exec(stdout)?.[1] ?? 0);
-        if (grandchild === 0) await delay(20);
-      }
+      const { stdout } = await new ToolClient(client).waitForOutput(
+        id,
+        (output) => /grandchild \d+/.test(output.stdout),
+        20_000,
+      );
+      const grandchild = Number(/grandchild (\d+)/.exec(stdout)![1]);
       try {
         await using browser = await TestBrowser.launch(chromiumPath!);
         const page = await browser.context.newPage();

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { TestBrowser } from "./chromium.ts";
 import { findChromium } from "./find_browser.ts";
 import { HttpTestServer } from "../tests/helpers/http_server.ts";
-import { consoleUrl } from "./ticker.ts";
 
 const chromiumPath = findChromium();
 
@@ -16,8 +15,7 @@ Deno.test({
     // A client without elicitation: the console is where the person answers.
     const client = await server.connect();
     await using browser = await TestBrowser.launch(chromiumPath!);
-    const page = await browser.context.newPage();
-    await page.goto(await consoleUrl(client));
+    const page = await browser.openConsole(client);
     assert.equal(await page.locator("#approvals").isHidden(), true);
     const call = client.call("execute_command", { command: "printf from-browser" });
     const question = page.locator("#questions li", { hasText: "Command: printf from-browser" });

@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { HttpClient } from "../tests/helpers/http_server.ts";
+import { consoleUrl } from "./ticker.ts";
 
 /** A browser with a fresh profile, removed again on dispose. */
 export class TestBrowser implements AsyncDisposable {
@@ -38,6 +40,13 @@ export class TestBrowser implements AsyncDisposable {
       ],
     });
     return new TestBrowser(context, profile);
+  }
+
+  /** A new page signed in to the console through the link `client` is handed. */
+  async openConsole(client: HttpClient): Promise<Page> {
+    const page = await this.context.newPage();
+    await page.goto(await consoleUrl(client));
+    return page;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { findFirefox } from "./find_browser.ts";
 import { TestFirefox } from "./firefox.ts";
-import { consoleUrl, startTicker, TICK_GREEN } from "./ticker.ts";
+import { consoleUrl, TICK_GREEN, withTicker } from "./ticker.ts";
 import { attackFromPage, REFUSED, serveForeignPage } from "./foreign_origin.ts";
 import { pingMcpFromPage } from "./mcp_from_page.ts";
 import { HttpTestServer } from "../tests/helpers/http_server.ts";
-import { delay, isAlive, killIfAlive, waitUntilGone } from "../tests/helpers/processes.ts";
+import { delay, isAlive, waitUntilGone } from "../tests/helpers/processes.ts";
 
 const firefoxPath = findFirefox();
 const ignore = firefoxPath === undefined;
@@ -52,10 +52,7 @@ Deno.test({
   name: "Firefox: the console lists a running job, streams its output in colour, and Stop ends it",
   ignore,
   async fn() {
-    await using server = await HttpTestServer.start();
-    const client = await server.connect();
-    const job = await startTicker(client);
-    try {
+    await withTicker(async ({ client, job }) => {
       await using firefox = await TestFirefox.launch(firefoxPath!);
       const page = await firefox.browser.newPage();
       const requests: string[] = [];
@@ -87,10 +84,7 @@ Deno.test({
       // The kill's answer may arrive after the events stream has shown the job killed.
       await waitForText(page, "#action-result", /Stop: killed/);
       assert.equal(await page.evaluate(`document.getElementById("stop").disabled`), true);
-    } finally {
-      killIfAlive(job.grandchild);
-      await server.stop();
-    }
+    });
   },
 });
 
@@ -98,11 +92,8 @@ Deno.test({
   name: "Firefox: the console refuses a foreign Origin and a rebound Host",
   ignore,
   async fn() {
-    await using server = await HttpTestServer.start();
-    const client = await server.connect();
-    const job = await startTicker(client);
-    const attacker = serveForeignPage();
-    try {
+    await withTicker(async ({ client, job }) => {
+      await using attacker = serveForeignPage();
       await using firefox = await TestFirefox.launch(firefoxPath!, [REBOUND_HOST]);
       const page = await firefox.browser.newPage();
       await page.goto(`http://127.0.0.1:${attacker.addr.port}/`);
@@ -115,11 +106,7 @@ Deno.test({
       const rebound = await page.goto(`http://${REBOUND_HOST}:${new URL(target).port}/`);
       assert.equal(rebound?.status(), 403);
       assert.doesNotMatch(await page.content(), /jobs-pane/);
-    } finally {
-      await attacker.shutdown();
-      killIfAlive(job.grandchild);
-      await server.stop();
-    }
+    });
   },
 });
 

@@ -3,10 +3,10 @@ import type { Page } from "playwright-core";
 import { TestBrowser } from "./chromium.ts";
 import { findChromium } from "./find_browser.ts";
 import { HttpTestServer } from "../tests/helpers/http_server.ts";
-import { consoleUrl, startTicker, TICK_GREEN } from "./ticker.ts";
+import { consoleUrl, TICK_GREEN, withTicker } from "./ticker.ts";
 import { attackFromPage, REFUSED, serveForeignPage } from "./foreign_origin.ts";
 import { pingMcpFromPage } from "./mcp_from_page.ts";
-import { isAlive, killIfAlive, waitUntilGone } from "../tests/helpers/processes.ts";
+import { isAlive, waitUntilGone } from "../tests/helpers/processes.ts";
 
 const chromiumPath = findChromium();
 const ignore = chromiumPath === undefined;
@@ -44,13 +44,9 @@ Deno.test({
   name: "the console shows Stop and the signal menu only once a job is selected",
   ignore,
   async fn() {
-    await using server = await HttpTestServer.start();
-    const client = await server.connect();
-    const job = await startTicker(client);
-    try {
+    await withTicker(async ({ client, job }) => {
       await using browser = await TestBrowser.launch(chromiumPath!);
-      const page = await browser.context.newPage();
-      await page.goto(await consoleUrl(client));
+      const page = await browser.openConsole(client);
       const row = page.locator(`#jobs tbody tr[data-id="${job.id}"]`);
       await row.waitFor();
       // Jobs are listed, none is selected: no action is offered at all.
@@ -61,11 +57,7 @@ Deno.test({
       await page.locator("#stop").waitFor({ state: "visible" });
       assert.equal(await page.locator("#signal").isVisible(), true);
       assert.equal(await page.locator("#stop").isEnabled(), true);
-    } finally {
-      await client.ok("kill_job", { job_id: job.id });
-      killIfAlive(job.grandchild);
-      await server.stop();
-    }
+    });
   },
 });
 
@@ -73,13 +65,9 @@ Deno.test({
   name: "the console lists a running job, streams its output in colour, and Stop ends it",
   ignore,
   async fn() {
-    await using server = await HttpTestServer.start();
-    const client = await server.connect();
-    const job = await startTicker(client);
-    try {
+    await withTicker(async ({ client, job }) => {
       await using browser = await TestBrowser.launch(chromiumPath!);
-      const page = await browser.context.newPage();
-      await page.goto(await consoleUrl(client));
+      const page = await browser.openConsole(client);
       const row = page.locator(`#jobs tbody tr[data-id="${job.id}"]`);
       await row.waitFor();
       assert.match(await row.innerText(), /sleep 300/);
@@ -103,10 +91,7 @@ Deno.test({
       assert.equal(await page.locator("#stop").isDisabled(), true);
       const screenshot = Deno.env.get("CONSOLE_SCREENSHOT");
       if (screenshot) await page.screenshot({ path: screenshot });
-    } finally {
-      killIfAlive(job.grandchild);
-      await server.stop();
-    }
+    });
   },
 });
 
@@ -114,11 +99,8 @@ Deno.test({
   name: "the console refuses a foreign Origin and a rebound Host in the browser",
   ignore,
   async fn() {
-    await using server = await HttpTestServer.start();
-    const client = await server.connect();
-    const job = await startTicker(client);
-    const attacker = serveForeignPage();
-    try {
+    await withTicker(async ({ client, job }) => {
+      await using attacker = serveForeignPage();
       await using browser = await TestBrowser.launch(
         chromiumPath!,
         `MAP ${REBOUND_HOST} 127.0.0.1`,
@@ -135,11 +117,7 @@ Deno.test({
       const rebound = await page.goto(`http://${REBOUND_HOST}:${new URL(target).port}/`);
       assert.equal(rebound?.status(), 403);
       assert.doesNotMatch(await page.content(), /jobs-pane/);
-    } finally {
-      await attacker.shutdown();
-      killIfAlive(job.grandchild);
-      await server.stop();
-    }
+    });
   },
 });
 
@@ -225,8 +203,7 @@ Deno.test({
     const port = /127\.0\.0\.1:(\d+)/.exec(stdout)![1]!;
     try {
       await using browser = await TestBrowser.launch(chromiumPath!);
-      const page = await browser.context.newPage();
-      await page.goto(await consoleUrl(client));
+      const page = await browser.openConsole(client);
       const row = page.locator(`#jobs tbody tr[data-id="${id}"]`);
       await row.locator(".ports", { hasText: port }).waitFor();
       await row.click();

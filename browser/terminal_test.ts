@@ -3,7 +3,6 @@ import type { Page } from "playwright-core";
 import { TestBrowser } from "./chromium.ts";
 import { findChromium } from "./find_browser.ts";
 import { type HttpClient, HttpTestServer } from "../tests/helpers/http_server.ts";
-import { consoleUrl } from "./ticker.ts";
 
 const chromiumPath = findChromium();
 const ignore = chromiumPath === undefined;
@@ -22,11 +21,16 @@ async function startShell(client: HttpClient): Promise<string> {
 }
 
 /** Opens the console on `jobId` and waits until its prompt is drawn by the terminal renderer. */
-async function openTerminal(page: Page, client: HttpClient, jobId: string): Promise<void> {
-  await page.goto(await consoleUrl(client));
+async function openTerminal(
+  browser: TestBrowser,
+  client: HttpClient,
+  jobId: string,
+): Promise<Page> {
+  const page = await browser.openConsole(client);
   await page.locator(`#jobs tbody tr[data-id="${jobId}"]`).click();
   await page.locator("#terminal .xterm-rows", { hasText: "ready>" }).waitFor();
   assert.equal(await page.locator("#output").isVisible(), false);
+  return page;
 }
 
 Deno.test({
@@ -38,8 +42,7 @@ Deno.test({
     const id = await startShell(client);
     try {
       await using browser = await TestBrowser.launch(chromiumPath!);
-      const page = await browser.context.newPage();
-      await openTerminal(page, client, id);
+      const page = await openTerminal(browser, client, id);
       // The renderer has the job's size: 12 rows.
       assert.equal(await page.locator("#terminal .xterm-rows > div").count(), 12);
       await page.locator("#terminal .xterm").click();
@@ -64,8 +67,7 @@ Deno.test({
     const id = await startShell(client);
     try {
       await using browser = await TestBrowser.launch(chromiumPath!);
-      const page = await browser.context.newPage();
-      await openTerminal(page, client, id);
+      const page = await openTerminal(browser, client, id);
       await page.locator("#terminal .xterm").click();
       await page.keyboard.type("echo typed-off");
       await page.keyboard.press("Enter");

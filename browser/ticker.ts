@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { HttpClient } from "../tests/helpers/http_server.ts";
+import { type HttpClient, HttpTestServer } from "../tests/helpers/http_server.ts";
+import { killIfAlive } from "../tests/helpers/processes.ts";
 
 /** A shell command that starts a grandchild, names its pid, then prints green `tick N` lines. */
 export const TICKER = `sh -c 'sleep 300 & echo "grandchild $!"; i=0; while :; do i=$((i+1)); ` +
@@ -27,6 +28,29 @@ export async function startTicker(client: HttpClient): Promise<TickerJob> {
   const grandchild = Number(/grandchild (\d+)/.exec(stdout)![1]);
   const { pid } = await client.ok<{ pid: number }>("get_job_status", { job_id: id });
   return { id, pid, grandchild };
+}
+
+/** What a browser test gets from {@linkcode withTicker}. */
+export interface TickerServer {
+  readonly server: HttpTestServer;
+  readonly client: HttpClient;
+  readonly job: TickerJob;
+}
+
+/**
+ * Starts an HTTP server and the ticker on it, runs `test`, then ends the ticker's grandchild and
+ * stops the server (its jobs end with it), whatever `test` did.
+ */
+export async function withTicker(test: (ticker: TickerServer) => Promise<void>): Promise<void> {
+  await using server = await HttpTestServer.start();
+  const client = await server.connect();
+  const job = await startTicker(client);
+  try {
+    await test({ server, client, job });
+  } finally {
+    killIfAlive(job.grandchild);
+    await server.stop();
+  }
 }
 
 /** The console's address, as the `console_url` tool hands it out. */

@@ -11,7 +11,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ToolClient } from "./helpers/mcp_client.ts";
 import { HttpTestServer } from "./helpers/http_server.ts";
-import { downloadEnv, isAlive, killIfAlive, waitUntilGone } from "./helpers/processes.ts";
+import { downloadEnv, isAlive, killIfAlive, run, waitUntilGone } from "./helpers/processes.ts";
 import { locateProgram } from "../lib/sandbox/program_path.ts";
 
 import { allBlocks, CHECKOUT_PLACEHOLDER, commandsOf, ROOT } from "./docs/markdown_blocks.ts";
@@ -162,49 +162,18 @@ Deno.test({
   name: "the docs' Gemini CLI command adds a server that gemini mcp list connects to",
   ignore: GEMINI_MISSING.length > 0,
   async fn() {
-    const home = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-gemini-home-" }));
-    const project = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-gemini-" }));
-    // What answering "trust this folder" on Gemini's first start in the project writes.
-    await Deno.mkdir(`${home}/.gemini`);
-    await Deno.writeTextFile(
-      `${home}/.gemini/trustedFolders.json`,
-      JSON.stringify({ [project]: "TRUST_FOLDER" }),
-    );
-    const gemini = (args: string[]) =>
-      new Deno.Command("sh", {
-        args,
-        cwd: project,
-        env: { ...downloadEnv(), NO_COLOR: "1", PATH, HOME: home, MCP_BG_CONTAINMENT: "off" },
-        clearEnv: true,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    try {
-      for (const line of clientCommands("gemini")) {
-        const filled = line.replaceAll(CHECKOUT_PLACEHOLDER, ROOT)
-          .replaceAll("/path/to/project", project);
-        const added = await gemini(["-c", filled]);
-        assert.equal(added.code, 0, `${filled}\n${decode(added.stderr)}`);
-        const listed = await gemini(["-c", "gemini mcp list"]);
-        const output = decode(listed.stdout) + decode(listed.stderr);
-        assert.match(output, new RegExp(`✓ ${SERVER_NAME}: .*main\\.ts.* - Connected`), output);
-        const settings = JSON.parse(await Deno.readTextFile(`${project}/.gemini/settings.json`));
-        assert.equal(settings.mcpServers[SERVER_NAME].env.MCP_BG_WORKING_DIR, project);
-      }
-    } finally {
-      // Gemini stops the server it checked; whatever is left in the project would be a leak.
-      const left = processesIn(project);
-      for (const pid of left) {
-        try {
-          await waitUntilGone(pid, 30_000);
-        } finally {
-          killIfAlive(pid);
-        }
-      }
-      await Deno.remove(project, { recursive: true });
-      await Deno.remove(home, { recursive: true });
+    await using gemini = await geminiSandbox({ MCP_BG_CONTAINMENT: "off" });
+    for (const line of clientCommands("gemini")) {
+      const filled = line.replaceAll(CHECKOUT_PLACEHOLDER, ROOT)
+        .replaceAll("/path/to/project", gemini.project);
+      const added = await gemini.sh(filled);
+      assert.equal(added.code, 0, `${filled}\n${added.text}`);
+      const { text } = await gemini.sh("gemini mcp list");
+      assert.match(text, new RegExp(`✓ ${SERVER_NAME}: .*main\\.ts.* - Connected`), text);
+      const settings = JSON.parse(
+        await Deno.readTextFile(`${gemini.project}/.gemini/settings.json`),
+      );
+      assert.equal(settings.mcpServers[SERVER_NAME].env.MCP_BG_WORKING_DIR, gemini.project);
     }
   },
 });
@@ -224,35 +193,12 @@ Deno.test({
     assert.ok(lines.length >= 1, "no Gemini CLI line in docs/http.md");
     const token = "docs-gemini-http-token";
     await using server = await HttpTestServer.start({ env: { MCP_BG_HTTP_TOKEN: token } });
-    const home = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-gemini-home-" }));
-    const project = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-gemini-" }));
-    await Deno.mkdir(`${home}/.gemini`);
-    await Deno.writeTextFile(
-      `${home}/.gemini/trustedFolders.json`,
-      JSON.stringify({ [project]: "TRUST_FOLDER" }),
-    );
-    const sh = (line: string) =>
-      new Deno.Command("sh", {
-        args: ["-c", line],
-        cwd: project,
-        env: { NO_COLOR: "1", PATH, HOME: home, MCP_BG_HTTP_TOKEN: token },
-        clearEnv: true,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    try {
-      for (const line of lines) {
-        const added = await sh(line.replace("http://127.0.0.1:3939/mcp", server.url));
-        assert.equal(added.code, 0, decode(added.stderr));
-        const listed = await sh("gemini mcp list");
-        const output = decode(listed.stdout) + decode(listed.stderr);
-        assert.match(output, new RegExp(`✓ ${SERVER_NAME}: .* \\(http\\) - Connected`), output);
-      }
-    } finally {
-      await Deno.remove(project, { recursive: true });
-      await Deno.remove(home, { recursive: true });
+    await using gemini = await geminiSandbox({ MCP_BG_HTTP_TOKEN: token });
+    for (const line of lines) {
+      const added = await gemini.sh(line.replace("http://127.0.0.1:3939/mcp", server.url));
+      assert.equal(added.code, 0, added.text);
+      const { text } = await gemini.sh("gemini mcp list");
+      assert.match(text, new RegExp(`✓ ${SERVER_NAME}: .* \\(http\\) - Connected`), text);
     }
   },
 });
@@ -265,36 +211,34 @@ if (CLAUDE_MISSING.length > 0) {
   );
 }
 
-/** A private HOME and project for Claude Code, and a way to run its command lines there. */
-async function claudeSandbox(env: Record<string, string> = {}) {
-  const home = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-claude-home-" }));
-  const project = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcp-bg-claude-" }));
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+/**
+ * A private HOME and project for a client's command line (`claude`, `gemini`), and a way to run
+ * its command lines there.
+ */
+async function clientSandbox(client: string, env: Record<string, string> = {}) {
+  const home = await Deno.realPath(await Deno.makeTempDir({ prefix: `mcp-bg-${client}-home-` }));
+  const project = await Deno.realPath(await Deno.makeTempDir({ prefix: `mcp-bg-${client}-` }));
   const sh = async (line: string) => {
-    const done = await new Deno.Command("sh", {
-      args: ["-c", line],
+    const done = await run("sh", ["-c", line], {
       cwd: project,
-      env: { ...downloadEnv(), NO_COLOR: "1", PATH, HOME: home, ...env },
+      env: { ...downloadEnv(), PATH, HOME: home, ...env },
       clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
       // A client that hangs fails this test instead of the whole suite.
       signal: AbortSignal.timeout(180_000),
-    }).output();
-    return { code: done.code, text: decode(done.stdout) + decode(done.stderr) };
+    });
+    return { code: done.code, text: done.stdout + done.stderr };
   };
   return {
     home,
     project,
     sh,
     /** What `claude mcp list` (which checks each server's health) says of ours. */
-    listed: async () => {
+    claudeListed: async () => {
       const { text } = await sh("claude mcp list");
       return text.split("\n").find((line) => line.startsWith(`${SERVER_NAME}: `)) ?? text;
     },
     async [Symbol.asyncDispose]() {
-      // Claude Code stops the server it checked; whatever is left in the project would be a leak.
+      // The client stops the server it checked; whatever is left in the project would be a leak.
       for (const pid of processesIn(project)) {
         try {
           await waitUntilGone(pid, 30_000);
@@ -308,19 +252,36 @@ async function claudeSandbox(env: Record<string, string> = {}) {
   };
 }
 
+/** A sandbox for Gemini CLI whose project Gemini already trusts. */
+async function geminiSandbox(env: Record<string, string>) {
+  const sandbox = await clientSandbox("gemini", env);
+  try {
+    // What answering "trust this folder" on Gemini's first start in the project writes.
+    await Deno.mkdir(`${sandbox.home}/.gemini`);
+    await Deno.writeTextFile(
+      `${sandbox.home}/.gemini/trustedFolders.json`,
+      JSON.stringify({ [sandbox.project]: "TRUST_FOLDER" }),
+    );
+  } catch (error) {
+    await sandbox[Symbol.asyncDispose]();
+    throw error;
+  }
+  return sandbox;
+}
+
 Deno.test({
   name: "the docs' Claude Code command adds a server that claude mcp list connects to",
   ignore: CLAUDE_MISSING.length > 0,
   async fn() {
     const lines = clientCommands("claude");
     assert.ok(lines.length >= 1);
-    await using claude = await claudeSandbox({ MCP_BG_CONTAINMENT: "off" });
+    await using claude = await clientSandbox("claude", { MCP_BG_CONTAINMENT: "off" });
     for (const line of lines) {
       const filled = line.replaceAll(CHECKOUT_PLACEHOLDER, ROOT)
         .replaceAll("/path/to/project", claude.project);
       const added = await claude.sh(filled);
       assert.equal(added.code, 0, `${filled}\n${added.text}`);
-      assert.match(await claude.listed(), /main\.ts.* - ✔ Connected$/);
+      assert.match(await claude.claudeListed(), /main\.ts.* - ✔ Connected$/);
       assert.equal((await claude.sh(`claude mcp remove ${SERVER_NAME}`)).code, 0);
     }
   },
@@ -345,18 +306,18 @@ Deno.test({
     const docs = claudeHttpCommands();
     assert.ok(docs.length >= 2, "docs/http.md: the generated-token and own-token lines");
     const atServer = (line: string) => line.replace("http://127.0.0.1:3939/mcp", server.url);
-    await using claude = await claudeSandbox({
+    await using claude = await clientSandbox("claude", {
       XDG_RUNTIME_DIR: server.runtimeDir,
       MCP_BG_HTTP_TOKEN: server.token!,
     });
     for (const line of [printed, ...docs.map(atServer)]) {
       const added = await claude.sh(line);
       assert.equal(added.code, 0, `${line}\n${added.text}`);
-      assert.match(await claude.listed(), /\(HTTP\) - ✔ Connected$/, line);
+      assert.match(await claude.claudeListed(), /\(HTTP\) - ✔ Connected$/, line);
       assert.equal((await claude.sh(`claude mcp remove ${SERVER_NAME}`)).code, 0);
     }
     const wrong = printed.replace(server.token!, `${server.token!.slice(0, -1)}x`);
     assert.equal((await claude.sh(wrong)).code, 0);
-    assert.match(await claude.listed(), /\(HTTP\) - ✘ Failed to connect$/);
+    assert.match(await claude.claudeListed(), /\(HTTP\) - ✘ Failed to connect$/);
   },
 });

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { findChromium, findFirefox } from "../../browser/find_browser.ts";
+import { run } from "../helpers/processes.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const FIREFOX_TESTS = "browser/console_firefox_test.ts";
@@ -47,14 +48,12 @@ async function runBrowserTests(
   targets: string[],
   env: Record<string, string>,
 ): Promise<void> {
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--config", "browser/deno.json", ...targets],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-  }).output();
-  const report = new TextDecoder().decode(result.stdout) +
-    new TextDecoder().decode(result.stderr);
+  const result = await run(
+    Deno.execPath(),
+    ["test", "-A", "--config", "browser/deno.json", ...targets],
+    { cwd: ROOT, env },
+  );
+  const report = result.stdout + result.stderr;
   const verdicts = verdictsOf(report);
   assert.ok(verdicts.length > 0, `no browser test ran:\n${report}`);
   const errors = errorsOf(report);

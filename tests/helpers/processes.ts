@@ -121,6 +121,8 @@ export interface RunOptions {
   readonly env?: Record<string, string>;
   /** Start from an empty environment instead of the test's. */
   readonly clearEnv?: boolean;
+  /** Kills the program when aborted, so a hung one fails its test instead of the suite. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs `command` with `args` to completion (stdin closed) and decodes its output. */
@@ -134,6 +136,7 @@ export async function run(
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...options.env },
     clearEnv: options.clearEnv,
+    signal: options.signal,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

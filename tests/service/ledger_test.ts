@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
-import { descendantsOf, killIfAlive, waitUntilGone } from "../helpers/processes.ts";
+import { descendantsOf, killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { listSegments, readStream, StreamWriter } from "../../lib/service/ledger_stream.ts";
 import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
@@ -209,25 +209,18 @@ Deno.test("a state directory open to others, or in use by another server, is ref
   try {
     await Deno.mkdir(`${base}/open`, { mode: 0o755 });
     await Deno.chmod(`${base}/open`, 0o755);
-    const refused = await new Deno.Command(Deno.execPath(), {
-      args: [...DENO_RUN, "-A", MAIN],
-      env: { MCP_BG_STATE_DIR: `${base}/open`, MCP_BG_CONTAINMENT: "off" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).output();
+    // A server on each directory in turn, which must refuse it and exit.
+    const serverOn = (dir: string) =>
+      run(Deno.execPath(), [...DENO_RUN, "-A", MAIN], {
+        env: { MCP_BG_STATE_DIR: dir, MCP_BG_CONTAINMENT: "off" },
+      });
+    const refused = await serverOn(`${base}/open`);
     assert.notEqual(refused.code, 0);
-    assert.match(new TextDecoder().decode(refused.stderr), /mode 755: others could reach it/);
+    assert.match(refused.stderr, /mode 755: others could reach it/);
     await using first = await TestServer.start({ env: { MCP_BG_STATE_DIR: `${base}/shared` } });
-    const second = await new Deno.Command(Deno.execPath(), {
-      args: [...DENO_RUN, "-A", MAIN],
-      env: { MCP_BG_STATE_DIR: `${base}/shared`, MCP_BG_CONTAINMENT: "off" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).output();
+    const second = await serverOn(`${base}/shared`);
     assert.notEqual(second.code, 0);
-    assert.match(new TextDecoder().decode(second.stderr), /in use by another server/);
+    assert.match(second.stderr, /in use by another server/);
     assert.equal((await listed(first)).length, 0);
   } finally {
     await Deno.remove(base, { recursive: true });
