@@ -8,7 +8,11 @@ import { join } from "node:path";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { killAndCheckGone, startTty } from "../helpers/terminal.ts";
-import { descendantsOf, killIfAlive, waitUntilGone } from "../helpers/processes.ts";
+import { commandLineOf, descendantsOf, killIfAlive, waitUntilGone } from "../helpers/processes.ts";
+
+// The programs the two tty jobs of the server-SIGKILL test run, by their command lines (python3
+// may be a launcher's, which runs the real one by its full path).
+const PROGRAMS = [/^sleep 310$/, /^sleep 311$/, /(^|\/)python3 -q$/];
 
 // Lists its descriptors, tries to open another terminal, types into its own with TIOCSTI (on
 // stdin and on /dev/tty), then reads what arrived.
@@ -112,14 +116,24 @@ for (
           const { pid } = await server.ok<{ pid: number }>("get_job_status", { job_id: id });
           pids.push(pid);
         }
-        // Every process of both jobs, found from the host once they have started.
-        for (let i = 0; i < 500 && pids.flatMap(descendantsOf).length < 3; i++) {
+        // Every process of both jobs, found from the host once the three programs have started:
+        // without them, "every process is gone" below would check only the leaders. The check
+        // and the pids come from one look (a launcher such as pyenv's execs python3 in place, so
+        // its name changes on the way while its pid stays).
+        let tree: number[] = [];
+        let lines: string[] = [];
+        const started = () => {
+          tree = pids.flatMap(descendantsOf);
+          lines = [...pids, ...tree].map(commandLineOf);
+          return PROGRAMS.every((program) => lines.some((line) => program.test(line)));
+        };
+        let found = started();
+        for (let i = 0; i < 500 && !found; i++) {
           await new Promise((resolve) => setTimeout(resolve, 20));
+          found = started();
         }
-        const descendants = pids.flatMap(descendantsOf);
-        // Without them, "every process is gone" below would check only the two leaders.
-        assert.ok(descendants.length >= 3, `only ${descendants.length} descendants found`);
-        pids.push(...descendants);
+        assert.ok(found, `not all started: ${lines.join("; ")}`);
+        pids.push(...tree);
         Deno.kill(serverPid, "SIGKILL");
         await waitUntilGone(serverPid);
         for (const pid of pids) await waitUntilGone(pid, 20_000);
