@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 import { SpawnError } from "../errors.ts";
 import type { Executor, ProcessStatus, SpawnedProcess, SpawnSpec } from "./executor.ts";
 import type { StartedChild } from "./extra_fd_spawn.ts";
@@ -33,7 +34,7 @@ import {
 } from "../sandbox/program_path.ts";
 import { whyHidden } from "../sandbox/hidden_paths.ts";
 import { jobFilter } from "../sandbox/seccomp/job_filter.ts";
-import { filterDirectory, filterFile, FilterFileTampered } from "../sandbox/seccomp/filter_file.ts";
+import { filterFile, FilterFileTampered } from "../sandbox/seccomp/filter_file.ts";
 import { prlimitOptions } from "../sandbox/job_limits.ts";
 
 /** What the contained executor needs. */
@@ -197,13 +198,6 @@ class ContainedProcess implements SpawnedProcess {
 export function createContainedExecutor(options: ContainedExecutorOptions): Executor {
   const rulePathsSeen = new Map<string, ResolvedPath>();
   const filter = jobFilter({ network: options.policy.network });
-  // Written once; its directory hidden from every job like a deny rule (see filter_file.ts).
-  const filterDir = filterDirectory();
-  const filterPath = () => filterDir === undefined ? undefined : filterFile(filter);
-  options = filterDir === undefined ? options : {
-    ...options,
-    policy: { ...options.policy, denyRead: [...options.policy.denyRead, filterDir] },
-  };
   // The job's first program sets its limits, which every process it starts inherits.
   const rlimits = prlimitOptions(options.policy.limits ?? {});
   const limited = options.prlimit === undefined || rlimits.length === 0
@@ -216,10 +210,24 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
       const place = { cwd: spec.cwd, searchPath: jobVariable(spec, "PATH") ?? "" };
       assertRunPermitted(program, place);
       const found = refuseUnlessRunnable(program, place);
-      refuseUnlessVisible(program, found, place, options);
+      let filterPath: string | undefined;
+      try {
+        filterPath = filterFile(filter);
+      } catch (error) {
+        if (!(error instanceof FilterFileTampered)) throw error;
+        throw new SpawnError(`Cannot start "${program}" in its sandbox: ${error.message}`, {
+          cause: error,
+        });
+      }
+      // The filter's directory is hidden from the job like a deny rule (see filter_file.ts).
+      const policy = filterPath === undefined ? options.policy : {
+        ...options.policy,
+        denyRead: [...options.policy.denyRead, dirname(filterPath)],
+      };
+      refuseUnlessVisible(program, found, place, { ...options, policy });
       let args: string[];
       try {
-        args = bwrapArguments(options.policy, {
+        args = bwrapArguments(policy, {
           workingDir: options.workingDir,
           cwd: spec.cwd,
           rulePathsSeen,
@@ -231,19 +239,10 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
         throw new SpawnError(`Cannot start "${program}": ${error.message}`, { cause: error });
       }
       if (spec.terminal !== undefined) {
-        let filterFile: string | undefined;
-        try {
-          filterFile = filterPath();
-        } catch (error) {
-          throw new SpawnError(
-            `Cannot start "${program}" in its sandbox: ${(error as Error).message}`,
-            { cause: error },
-          );
-        }
         return spawnContainedTerminal(spec, spec.terminal, {
           ...options,
           args,
-          filterFile,
+          filterFile: filterPath,
           limited,
         });
       }
@@ -254,13 +253,11 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
           args,
           limited,
           filter,
-          filterFile: filterPath(),
+          filterFile: filterPath,
           programReal: found.real,
         });
       } catch (error) {
-        const failure = error instanceof FilterFileTampered
-          ? error
-          : spawnFailure(options.sh, error, place);
+        const failure = spawnFailure(options.sh, error, place);
         throw new SpawnError(`Cannot start "${program}" in its sandbox: ${failure.message}`, {
           cause: error,
         });

@@ -14,6 +14,7 @@ import { jobFilter } from "../../lib/sandbox/seccomp/job_filter.ts";
 import { filterFile } from "../../lib/sandbox/seccomp/filter_file.ts";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
+import { killIfAlive, waitUntilGone } from "../helpers/processes.ts";
 
 // clone3 with no arguments: the filter answers ENOSYS (38), the kernel alone EINVAL (22).
 const PROBE = "import ctypes; libc = ctypes.CDLL(None, use_errno=True); " +
@@ -149,6 +150,8 @@ Deno.test({
     try {
       {
         await using server = await TestServer.start({ env: { ...CONTAINED, TMPDIR: tmp } });
+        // Made for the first contained job, not before.
+        assert.deepEqual([...Deno.readDirSync(tmp)], []);
         for (const tty of [false, true]) {
           const { job_id } = await server.ok<{ job_id: string }>("execute_command", {
             command: `python3 -c "${PROBE}"`,
@@ -164,6 +167,66 @@ Deno.test({
       }
       assert.deepEqual([...Deno.readDirSync(tmp)], []);
     } finally {
+      Deno.removeSync(tmp, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a removed filter directory is made afresh, and the job is still filtered",
+  ignore: noContainment,
+  fn: async () => {
+    const before = dirname(filterFile(jobFilter({ network: OPEN_POLICY.network }))!);
+    Deno.removeSync(before, { recursive: true });
+    assert.equal(await runContained(["python3", "-c", PROBE]), FILTERED);
+    const after = dirname(filterFile(jobFilter({ network: OPEN_POLICY.network }))!);
+    assert.notEqual(after, before);
+    assert.equal(Deno.statSync(after).mode! & 0o777, 0o700);
+  },
+});
+
+/** Starts a contained server in `tmp`, runs one job, and returns it with its filter directory. */
+async function serverWithDirectory(tmp: string) {
+  const before = new Set([...Deno.readDirSync(tmp)].map((entry) => entry.name));
+  const server = await TestServer.start({ env: { ...CONTAINED, TMPDIR: tmp } });
+  const { job_id } = await server.ok<{ job_id: string }>("execute_command", { command: "true" });
+  await server.waitForEnd(job_id);
+  const made = [...Deno.readDirSync(tmp)].map((entry) => entry.name).filter((name) =>
+    !before.has(name)
+  );
+  assert.equal(made.length, 1);
+  return { server, dir: made[0] };
+}
+
+Deno.test({
+  name: "a killed server's filter directory is removed by the next server, a live one's is kept",
+  ignore: noContainment,
+  fn: async () => {
+    const tmp = Deno.makeTempDirSync({ prefix: "mcp-bg-tmpdir-" });
+    Deno.chmodSync(tmp, 0o777);
+    const started: number[] = [];
+    try {
+      const killed = await serverWithDirectory(tmp);
+      started.push(killed.server.pid);
+      Deno.kill(killed.server.pid, "SIGKILL");
+      await waitUntilGone(killed.server.pid);
+      await killed.server.close();
+      assert.ok(Deno.statSync(join(tmp, killed.dir)).isDirectory, "SIGKILL leaves it");
+      // A directory named after a process that runs (this test) is never taken for abandoned.
+      const stat = Deno.readTextFileSync("/proc/self/stat");
+      const start = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+      const live = `mcp-bg-seccomp-${Deno.pid}-${start}-x`;
+      Deno.mkdirSync(join(tmp, live));
+      {
+        const next = await serverWithDirectory(tmp);
+        started.push(next.server.pid);
+        await using _ = next.server;
+        const names = [...Deno.readDirSync(tmp)].map((entry) => entry.name).sort();
+        assert.deepEqual(names, [next.dir, live].sort());
+      }
+      assert.deepEqual([...Deno.readDirSync(tmp)].map((entry) => entry.name), [live]);
+    } finally {
+      for (const pid of started) killIfAlive(pid);
       Deno.removeSync(tmp, { recursive: true });
     }
   },

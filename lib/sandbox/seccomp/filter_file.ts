@@ -5,13 +5,15 @@
  *
  * One file per distinct filter (they depend only on the policy), written once into a directory
  * of the server's own (mode 0700, the file 0400) and removed when the server exits. Contained
- * jobs never see it: the executor hides the directory like a deny rule. A process of the same
- * user outside every sandbox could rewrite it, so its bytes and inode are compared before each
+ * jobs never see it: the executor hides the directory like a deny rule. It is made when the first
+ * contained job starts; a killed server's directory is removed by the next server that makes one
+ * (see filter_dir_owner.ts). A process of the same user outside every sandbox could rewrite it, so its bytes and inode are compared before each
  * use (one `lstat`, one read of under a kilobyte) and a changed file is replaced.
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { ownPrefix, removeAbandoned } from "./filter_dir_owner.ts";
 
 /** A filter's file: where it is, what it must hold, and the inode it was written to. */
 interface Written {
@@ -33,10 +35,11 @@ export class FilterFileTampered extends Error {
 export function filterDirectory(): string | undefined {
   if (directory === undefined) {
     try {
-      directory = Deno.makeTempDirSync({ prefix: "mcp-bg-seccomp-" });
+      directory = Deno.makeTempDirSync({ prefix: ownPrefix() });
       Deno.chmodSync(directory, 0o700);
       directoryIno = Deno.lstatSync(directory).ino;
       const made = directory;
+      removeAbandoned(dirname(made), basename(made));
       // Nothing stays on disk once the server is gone (Deno.exit dispatches "unload" too).
       globalThis.addEventListener("unload", () => {
         try {
@@ -67,6 +70,16 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }
 
 /** Whether `dir` is still the directory made for the filters. */
@@ -127,6 +140,12 @@ export function filterFile(filter: Uint8Array): string | undefined {
   const dir = filterDirectory();
   if (dir === undefined) return undefined;
   if (!directoryIntact(dir)) {
+    // Gone (removed by hand, or by a cleaner of the temporary directory): made afresh.
+    if (!exists(dir)) {
+      directory = undefined;
+      files.clear();
+      return filterFile(filter);
+    }
     throw new FilterFileTampered(`the seccomp filters' directory ${dir} was replaced`);
   }
   const name = nameOf(filter);
