@@ -4,6 +4,10 @@
  * can (an extra `stdio` entry, a socket pair whose far end is fd 3), so this wraps it in the
  * shape of a `Deno.ChildProcess`: web byte streams, a status promise, `kill`.
  *
+ * Deno forks the whole server to map the extra descriptor, so this is used only where the filter
+ * cannot go through a file instead (no `--allow-write` for the temporary directory; see
+ * bwrap_start.ts).
+ *
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
