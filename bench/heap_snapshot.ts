@@ -110,9 +110,11 @@ if (import.meta.main) {
   const keep = (name: string, text: string) => {
     if (values.keep) Deno.writeTextFileSync(`${values.keep}/${name}.heapsnapshot`, text);
   };
+  await server.ok("list_jobs");
+  const idleRss = memoryOf(server.pid).rss;
   const idle = await takeSnapshot(port);
   keep("idle", idle);
-  report("After initialize", server.pid, idle);
+  report("After initialize", idleRss, idle);
   const bytes = 100_000_000;
   const jobId = await server.start(`sh -c "yes | head -c ${bytes}"`);
   // Mid-flood: once a quarter of it has been read.
@@ -120,9 +122,9 @@ if (import.meta.main) {
     const status = await server.ok<{ stdout_bytes: number }>("get_job_status", { job_id: jobId });
     if (status.stdout_bytes >= bytes / 4) break;
   }
+  const floodRss = memoryOf(server.pid).rss;
   const flood = await takeSnapshot(port);
   keep("flood", flood);
-  report("During a 100 MB flood", server.pid, flood);
+  report("During a 100 MB flood", floodRss, flood);
   await waitEnded(server, jobId, 10);
-  console.log(`\nPeak RSS (VmHWM): ${(memoryOf(server.pid).hwm / MIB).toFixed(1)} MiB`);
 }
