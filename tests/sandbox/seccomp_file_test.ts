@@ -231,3 +231,29 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "without --allow-write no filter file is made, and a contained job is still filtered",
+  ignore: noContainment,
+  fn: async () => {
+    const tmp = Deno.makeTempDirSync({ prefix: "mcp-bg-tmpdir-" });
+    Deno.chmodSync(tmp, 0o777);
+    try {
+      {
+        await using server = await TestServer.start({
+          env: { ...CONTAINED, TMPDIR: tmp },
+          permissions: ["--allow-env", "--allow-read", "--allow-run", "--allow-sys"],
+        });
+        const { job_id } = await server.ok<{ job_id: string }>("execute_command", {
+          command: `python3 -c "${PROBE}"`,
+        });
+        await server.waitForEnd(job_id);
+        const output = await server.ok<{ stdout: string }>("get_job_output", { job_id });
+        assert.equal(output.stdout, FILTERED);
+        assert.deepEqual([...Deno.readDirSync(tmp)], []);
+      }
+    } finally {
+      Deno.removeSync(tmp, { recursive: true });
+    }
+  },
+});
