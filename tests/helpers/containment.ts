@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { containmentAvailability } from "../../lib/jobs/containment.ts";
+import { FILTER_DIR_PREFIX } from "../../lib/sandbox/seccomp/filter_dir_owner.ts";
 import type { ToolClient } from "./mcp_client.ts";
 import { commandLineOf, delay, descendantsOf } from "./processes.ts";
 
@@ -43,3 +45,19 @@ export async function jobTree(
 /** A job that leaves a `setsid` grandchild and a double-forked daemon, then waits. */
 export const ESCAPING_JOB =
   `sh -c 'setsid sleep 300 & (sh -c "sleep 301 &" &); sleep 302 & echo started; wait'`;
+
+/**
+ * Removes the seccomp filter directory that the SIGKILLed server `pid` could not remove itself
+ * (the next contained server would), so that a test which kills its server leaves nothing in the
+ * temp directory. Returns how many it removed.
+ */
+export function removeFilterDirectoryOf(pid: number): number {
+  const tempDir = Deno.env.get("TMPDIR") || "/tmp";
+  let removed = 0;
+  for (const entry of Deno.readDirSync(tempDir)) {
+    if (!entry.name.startsWith(`${FILTER_DIR_PREFIX}${pid}-`)) continue;
+    Deno.removeSync(join(tempDir, entry.name), { recursive: true });
+    removed++;
+  }
+  return removed;
+}

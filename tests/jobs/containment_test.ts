@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
-import { CONTAINED, ESCAPING_JOB, jobTree, noContainment } from "../helpers/containment.ts";
+import {
+  CONTAINED,
+  ESCAPING_JOB,
+  jobTree,
+  noContainment,
+  removeFilterDirectoryOf,
+} from "../helpers/containment.ts";
 import { MAIN } from "../helpers/server_entry.ts";
 import { AS_NOBODY, CAN_BE_NOBODY, SETPRIV } from "../helpers/as_nobody.ts";
 
@@ -17,6 +23,7 @@ import { AS_NOBODY, CAN_BE_NOBODY, SETPRIV } from "../helpers/as_nobody.ts";
 async function killServerExpectingGone(serverPid: number, pids: readonly number[]): Promise<void> {
   Deno.kill(serverPid, "SIGKILL");
   await waitUntilGone(serverPid);
+  removeFilterDirectoryOf(serverPid);
   for (const pid of pids) await waitUntilGone(pid, 20_000);
 }
 

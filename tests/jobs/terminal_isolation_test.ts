@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { TestServer } from "../helpers/mcp_client.ts";
-import { CONTAINED, noContainment } from "../helpers/containment.ts";
+import { CONTAINED, noContainment, removeFilterDirectoryOf } from "../helpers/containment.ts";
 import { killAndCheckGone, startTty } from "../helpers/terminal.ts";
 import { commandLineOf, descendantsOf, killIfAlive, waitUntilGone } from "../helpers/processes.ts";
 
@@ -136,6 +136,7 @@ for (
         pids.push(...tree);
         Deno.kill(serverPid, "SIGKILL");
         await waitUntilGone(serverPid);
+        removeFilterDirectoryOf(serverPid);
         for (const pid of pids) await waitUntilGone(pid, 20_000);
       } finally {
         pids.forEach(killIfAlive);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { descendantsOf, killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
-import { CONTAINED, noContainment } from "../helpers/containment.ts";
+import { CONTAINED, noContainment, removeFilterDirectoryOf } from "../helpers/containment.ts";
 import { listSegments, readStream, StreamWriter } from "../../lib/service/ledger_stream.ts";
 import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
@@ -120,6 +120,7 @@ for (const contained of [false, true]) {
         leftovers = descendantsOf(firstPid);
         Deno.kill(firstPid, "SIGKILL");
         await waitUntilGone(firstPid);
+        removeFilterDirectoryOf(firstPid);
         // An uncontained job outlives a SIGKILLed plain server (service mode watches for that).
         if (!contained) leftovers.forEach(killIfAlive);
         for (const pid of leftovers) await waitUntilGone(pid, 10_000);
