@@ -33,7 +33,7 @@ async function main(args: string[]): Promise<number | undefined> {
     return 0;
   }
   // Every mode but the stdio server loads its own code when chosen: a stdio server never pays for
-  // the service, the doctor, the HTTP transport or the console (tests/startup/lazy_modules_test.ts).
+  // the service, the doctor, the HTTP transport or the console (tests/lazy_modules_test.ts).
   if (values.doctor) {
     const { doctorReport } = await import("./lib/cli/doctor.ts");
     const report = doctorReport();
