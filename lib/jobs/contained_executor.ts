@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { dirname } from "node:path";
 import { SpawnError } from "../errors.ts";
 import type { Executor, ProcessStatus, SpawnedProcess, SpawnSpec } from "./executor.ts";
 import type { StartedChild } from "./extra_fd_spawn.ts";
@@ -34,7 +33,11 @@ import {
 } from "../sandbox/program_path.ts";
 import { whyHidden } from "../sandbox/hidden_paths.ts";
 import { jobFilter } from "../sandbox/seccomp/job_filter.ts";
-import { filterFile, FilterFileTampered } from "../sandbox/seccomp/filter_file.ts";
+import {
+  filterFile,
+  FilterFileTampered,
+  hiddenFilterDirectory,
+} from "../sandbox/seccomp/filter_file.ts";
 import { prlimitOptions } from "../sandbox/job_limits.ts";
 
 /** What the contained executor needs. */
@@ -219,10 +222,10 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
           cause: error,
         });
       }
-      // The filter's directory is hidden from the job like a deny rule (see filter_file.ts).
+      // Every server's filter directory is hidden from the job like a deny rule (filter_file.ts).
       const policy = filterPath === undefined ? options.policy : {
         ...options.policy,
-        denyRead: [...options.policy.denyRead, dirname(filterPath)],
+        denyRead: [...options.policy.denyRead, hiddenFilterDirectory(filterPath)],
       };
       refuseUnlessVisible(program, found, place, { ...options, policy });
       let args: string[];

@@ -52,12 +52,21 @@ export const ESCAPING_JOB =
  * temp directory. Returns how many it removed.
  */
 export function removeFilterDirectoryOf(pid: number): number {
-  const tempDir = Deno.env.get("TMPDIR") || "/tmp";
+  const users = join(
+    Deno.env.get("TMPDIR") || "/tmp",
+    `${FILTER_DIR_PREFIX}u${Deno.lstatSync("/proc/self").uid}`,
+  );
   let removed = 0;
-  for (const entry of Deno.readDirSync(tempDir)) {
-    if (!entry.name.startsWith(`${FILTER_DIR_PREFIX}${pid}-`)) continue;
-    Deno.removeSync(join(tempDir, entry.name), { recursive: true });
-    removed++;
+  try {
+    for (const entry of Deno.readDirSync(users)) {
+      if (!entry.name.startsWith(`${FILTER_DIR_PREFIX}${pid}-`)) continue;
+      Deno.removeSync(join(users, entry.name), { recursive: true });
+      removed++;
+    }
+    // Empty once no server runs: the servers remove it as they exit; so does this.
+    Deno.removeSync(users);
+  } catch {
+    // Not there, or another server's directory is still in it.
   }
   return removed;
 }

@@ -185,15 +185,28 @@ Deno.test({
   },
 });
 
+/** The directory in `tmp` that holds this user's servers' filter directories. */
+function usersDirectory(tmp: string): string {
+  return join(tmp, `mcp-bg-seccomp-u${Deno.lstatSync("/proc/self").uid}`);
+}
+
+/** Names in `dir`, none when it does not exist. */
+function namesIn(dir: string): string[] {
+  try {
+    return [...Deno.readDirSync(dir)].map((entry) => entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
 /** Starts a contained server in `tmp`, runs one job, and returns it with its filter directory. */
 async function serverWithDirectory(tmp: string) {
-  const before = new Set([...Deno.readDirSync(tmp)].map((entry) => entry.name));
+  const before = new Set(namesIn(usersDirectory(tmp)));
   const server = await TestServer.start({ env: { ...CONTAINED, TMPDIR: tmp } });
   const { job_id } = await server.ok<{ job_id: string }>("execute_command", { command: "true" });
   await server.waitForEnd(job_id);
-  const made = [...Deno.readDirSync(tmp)].map((entry) => entry.name).filter((name) =>
-    !before.has(name)
-  );
+  const made = namesIn(usersDirectory(tmp)).filter((name) => !before.has(name));
   assert.equal(made.length, 1);
   return { server, dir: made[0] };
 }
@@ -211,20 +224,20 @@ Deno.test({
       Deno.kill(killed.server.pid, "SIGKILL");
       await waitUntilGone(killed.server.pid);
       await killed.server.close();
-      assert.ok(Deno.statSync(join(tmp, killed.dir)).isDirectory, "SIGKILL leaves it");
+      const users = usersDirectory(tmp);
+      assert.ok(Deno.statSync(join(users, killed.dir)).isDirectory, "SIGKILL leaves it");
       // A directory named after a process that runs (this test) is never taken for abandoned.
       const stat = Deno.readTextFileSync("/proc/self/stat");
       const start = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
       const live = `mcp-bg-seccomp-${Deno.pid}-${start}-x`;
-      Deno.mkdirSync(join(tmp, live));
+      Deno.mkdirSync(join(users, live));
       {
         const next = await serverWithDirectory(tmp);
         started.push(next.server.pid);
         await using _ = next.server;
-        const names = [...Deno.readDirSync(tmp)].map((entry) => entry.name).sort();
-        assert.deepEqual(names, [next.dir, live].sort());
+        assert.deepEqual(namesIn(users).sort(), [next.dir, live].sort());
       }
-      assert.deepEqual([...Deno.readDirSync(tmp)].map((entry) => entry.name), [live]);
+      assert.deepEqual(namesIn(users), [live]);
     } finally {
       for (const pid of started) killIfAlive(pid);
       Deno.removeSync(tmp, { recursive: true });
@@ -253,6 +266,60 @@ Deno.test({
         assert.deepEqual([...Deno.readDirSync(tmp)], []);
       }
     } finally {
+      Deno.removeSync(tmp, { recursive: true });
+    }
+  },
+});
+
+/** The filter directory server `pid` made in `tmp`, wherever in it (at most two levels down). */
+function filterDirectoryOf(tmp: string, pid: number): string {
+  for (const top of namesIn(tmp)) {
+    if (top.startsWith(`mcp-bg-seccomp-${pid}-`)) return join(tmp, top);
+    for (const inner of namesIn(join(tmp, top))) {
+      if (inner.startsWith(`mcp-bg-seccomp-${pid}-`)) return join(tmp, top, inner);
+    }
+  }
+  throw new Error(`server ${pid} made no filter directory in ${tmp}`);
+}
+
+Deno.test({
+  name:
+    "a contained job of one server cannot reach another server's filter files, made after it started",
+  ignore: noContainment,
+  fn: async () => {
+    const tmp = Deno.makeTempDirSync({ prefix: "mcp-bg-tmpdir-" });
+    Deno.chmodSync(tmp, 0o777);
+    const started: number[] = [];
+    try {
+      const env = { ...CONTAINED, TMPDIR: tmp };
+      await using first = await TestServer.start({ env });
+      started.push(first.pid);
+      // The job's sandbox is made first; then server B writes its filter; then the job looks.
+      const probe = 'echo ready; read users theirs; ls -a "$users" "$theirs"; ' +
+        'for f in "$theirs"/*; do cat "$f" >/dev/null && echo "READ $f"; ' +
+        'printf EVIL > "$theirs/x" && mv -f "$theirs/x" "$f" && echo "SWAPPED $f"; done; ' +
+        "echo probe-done";
+      const early = await first.start(`sh -c '${probe}'`);
+      await first.ok("wait_for_job", { job_id: early, pattern: "^ready$", timeout: 60 });
+      await using second = await TestServer.start({ env });
+      started.push(second.pid);
+      await second.waitForEnd(await second.start("true"));
+      const theirs = filterDirectoryOf(tmp, second.pid);
+      const files = namesIn(theirs);
+      assert.ok(files.length >= 1, "server B wrote its filter file");
+      const before = files.map((name) => Deno.readFileSync(join(theirs, name)));
+      await first.ok("interact_with_job", { job_id: early, input: `${dirname(theirs)} ${theirs}` });
+      await first.waitForEnd(early);
+      const output = await first.ok<{ stdout: string }>("get_job_output", { job_id: early });
+      assert.match(output.stdout, /probe-done/);
+      assert.doesNotMatch(output.stdout, /READ|SWAPPED|filter-/, output.stdout);
+      // On the host, B's files are as B wrote them, and nothing was added beside them.
+      assert.deepEqual(namesIn(theirs), files);
+      files.forEach((name, i) =>
+        assert.deepEqual(Deno.readFileSync(join(theirs, name)), before[i])
+      );
+    } finally {
+      for (const pid of started) killIfAlive(pid);
       Deno.removeSync(tmp, { recursive: true });
     }
   },

@@ -4,16 +4,20 @@
  * instead of `posix_spawn`ing (106 ms against 43 ms of blocking per spawn, measured).
  *
  * One file per distinct filter (they depend only on the policy), written once into a directory
- * of the server's own (mode 0700, the file 0400) and removed when the server exits. Contained
- * jobs never see it: the executor hides the directory like a deny rule. It is made when the first
- * contained job starts; a killed server's directory is removed by the next server that makes one
- * (see filter_dir_owner.ts). A process of the same user outside every sandbox could rewrite it, so its bytes and inode are compared before each
- * use (one `lstat`, one read of under a kilobyte) and a changed file is replaced.
+ * of the server's own (mode 0700, the file 0400) and removed when the server exits. Every
+ * server's directory sits in one directory per user (`mcp-bg-seccomp-u<uid>` in the temporary
+ * directory, 0700), and every sandbox hides that whole directory like a deny rule: a contained job
+ * of one server must not reach another server's filter files, which it could otherwise swap
+ * between that server's check and bubblewrap's read (same user, so modes do not stop it). The
+ * directory is made when the first contained job starts; a killed server's directory is removed
+ * by the next server that makes one (see filter_dir_owner.ts). A process of the same user outside
+ * every sandbox could still rewrite a file, so its bytes and inode are compared before each use
+ * (one `lstat`, one read of under a kilobyte) and a changed file is replaced.
  *
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { ownPrefix, removeAbandoned } from "./filter_dir_owner.ts";
+import { FILTER_DIR_PREFIX, ownPrefix, removeAbandoned } from "./filter_dir_owner.ts";
 
 /** A filter's file: where it is, what it must hold, and the inode it was written to. */
 interface Written {
@@ -31,21 +35,64 @@ export class FilterFileTampered extends Error {
   override name = "FilterFileTampered";
 }
 
+/** This process's user id, from `/proc/self` (no `--allow-sys` needed); `undefined` without it. */
+function ownUid(): number | undefined {
+  try {
+    return Deno.lstatSync("/proc/self").uid ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The user's directory of filter directories in `tempDir`, made if missing. `undefined` when the
+ * name is taken by something that is not this user's own 0700 directory (another user may have
+ * made it first in a shared temporary directory): then no file is used at all.
+ */
+function usersDirectory(tempDir: string): string | undefined {
+  const uid = ownUid();
+  if (uid === undefined) return undefined;
+  const root = join(tempDir, `${FILTER_DIR_PREFIX}u${uid}`);
+  try {
+    Deno.mkdirSync(root, { mode: 0o700 });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  }
+  const info = Deno.lstatSync(root);
+  if (!info.isDirectory || info.uid !== uid || (info.mode! & 0o077) !== 0) return undefined;
+  return root;
+}
+
+/** Makes this server's directory in the user's one; `undefined` when there is none to use. */
+function makeDirectory(): string | undefined {
+  const tempDir = Deno.env.get("TMPDIR") || "/tmp";
+  // Twice: another server may remove the user's directory, found empty, as it exits.
+  for (let attempt = 0;; attempt++) {
+    const root = usersDirectory(tempDir);
+    if (root === undefined) return undefined;
+    try {
+      return Deno.makeTempDirSync({ dir: root, prefix: ownPrefix() });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound) || attempt > 0) throw error;
+    }
+  }
+}
+
 /** The server's private directory for filter files, made on first use; `undefined` when Deno may not write there. */
 export function filterDirectory(): string | undefined {
   if (directory === undefined) {
+    let made: string | undefined;
     try {
-      directory = Deno.makeTempDirSync({ prefix: ownPrefix() });
-      Deno.chmodSync(directory, 0o700);
-      directoryIno = Deno.lstatSync(directory).ino;
-      const made = directory;
-      removeAbandoned(dirname(made), basename(made));
-      // Nothing stays on disk once the server is gone (Deno.exit dispatches "unload" too).
-      globalThis.addEventListener("unload", () => {
-        try {
-          Deno.removeSync(made, { recursive: true });
-        } catch { /* already gone */ }
-      });
+      made = makeDirectory();
+      if (made !== undefined) {
+        Deno.chmodSync(made, 0o700);
+        directoryIno = Deno.lstatSync(made).ino;
+        removeAbandoned(dirname(made), basename(made));
+        const own = made;
+        // Nothing stays on disk once the server is gone (Deno.exit dispatches "unload" too).
+        globalThis.addEventListener("unload", () => removeOwn(own));
+      }
+      directory = made ?? null;
     } catch (error) {
       if (
         !(error instanceof Deno.errors.NotCapable) &&
@@ -53,10 +100,27 @@ export function filterDirectory(): string | undefined {
       ) {
         throw error;
       }
+      if (made !== undefined) removeOwn(made);
       directory = null;
     }
   }
   return directory ?? undefined;
+}
+
+/** Removes `own`, and the user's directory too when no other server's is left in it. */
+function removeOwn(own: string): void {
+  try {
+    Deno.removeSync(own, { recursive: true });
+    Deno.removeSync(dirname(own));
+  } catch { /* gone already, or another server's directory is still there */ }
+}
+
+/**
+ * What every sandbox hides for `filterPath`: the user's directory that holds every server's
+ * filter directory, so that no contained job reaches any server's filter files.
+ */
+export function hiddenFilterDirectory(filterPath: string): string {
+  return dirname(dirname(filterPath));
 }
 
 /** A short name for `bytes` (FNV-1a): files of different filters never share a path. */
