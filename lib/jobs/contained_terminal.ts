@@ -65,7 +65,9 @@ export function spawnContainedTerminal(
   if (options.filterFile === undefined) {
     throw new SpawnError(
       `Cannot start "${spec.argv[0]}" on a terminal in its sandbox: its seccomp filter goes ` +
-        "through a file in the temporary directory, which the server may not write (--allow-write)",
+        "through a file in the temporary directory, and the server has no private place there " +
+        "(no --allow-write for it, or its mcp-bg-seccomp-u<uid> is not this user's own 0700 " +
+        "directory)",
     );
   }
   const argv: [string, ...string[]] = [

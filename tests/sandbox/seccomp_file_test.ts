@@ -4,7 +4,7 @@
  * user outside every sandbox; read and written by a contained job; and left behind after exit.
  */
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { createContainedExecutor } from "../../lib/jobs/contained_executor.ts";
 import { containmentAvailability } from "../../lib/jobs/containment.ts";
 import { createGroupSignaller } from "../../lib/jobs/process_group.ts";
@@ -320,6 +320,35 @@ Deno.test({
       );
     } finally {
       for (const pid of started) killIfAlive(pid);
+      Deno.removeSync(tmp, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a per-user filter directory squatted by another user is not used; pipe jobs stay filtered",
+  ignore: noContainment || Deno.uid() !== 0,
+  fn: async () => {
+    const tmp = Deno.makeTempDirSync({ prefix: "mcp-bg-tmpdir-" });
+    Deno.chmodSync(tmp, 0o1777);
+    try {
+      // Another user (nobody) made the name first, as anyone may in a shared temporary directory.
+      const squatted = usersDirectory(tmp);
+      Deno.mkdirSync(squatted, { mode: 0o777 });
+      Deno.chownSync(squatted, 65534, 65534);
+      await using server = await TestServer.start({ env: { ...CONTAINED, TMPDIR: tmp } });
+      const { job_id } = await server.ok<{ job_id: string }>("execute_command", {
+        command: `python3 -c "${PROBE}"`,
+      });
+      await server.waitForEnd(job_id);
+      const output = await server.ok<{ stdout: string }>("get_job_output", { job_id });
+      assert.equal(output.stdout, FILTERED);
+      assert.deepEqual(namesIn(squatted), [], "nothing of the server's went into it");
+      assert.deepEqual(namesIn(tmp), [basename(squatted)], "and nothing beside it");
+      const tty = await server.call("execute_command", { command: "true", tty: true });
+      assert.equal(tty.isError, true);
+      assert.match(tty.text, /not this user's own 0700 directory/);
+    } finally {
       Deno.removeSync(tmp, { recursive: true });
     }
   },

@@ -35,64 +35,63 @@ export class FilterFileTampered extends Error {
   override name = "FilterFileTampered";
 }
 
-/** This process's user id, from `/proc/self` (no `--allow-sys` needed); `undefined` without it. */
-function ownUid(): number | undefined {
-  try {
-    return Deno.lstatSync("/proc/self").uid ?? undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * Whether `root` is the user's own directory of filter directories: a directory (not a link),
+ * owned by `uid`, open to no one else.
+ */
+function usersOwn(root: string, uid: number | null): boolean {
+  const info = Deno.lstatSync(root);
+  return info.isDirectory && info.uid === uid && (info.mode! & 0o077) === 0;
 }
 
 /**
- * The user's directory of filter directories in `tempDir`, made if missing. `undefined` when the
- * name is taken by something that is not this user's own 0700 directory (another user may have
- * made it first in a shared temporary directory): then no file is used at all.
+ * Makes this server's directory and moves it into the user's one (`mcp-bg-seccomp-u<uid>`, made
+ * if missing). The directory is made first so that its owner tells the user id without
+ * `--allow-sys`. `undefined` when the user's directory's name is taken by anything but the user's
+ * own 0700 directory (another user may have made it first in a shared temporary directory).
  */
-function usersDirectory(tempDir: string): string | undefined {
-  const uid = ownUid();
-  if (uid === undefined) return undefined;
-  const root = join(tempDir, `${FILTER_DIR_PREFIX}u${uid}`);
-  try {
-    Deno.mkdirSync(root, { mode: 0o700 });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-  }
-  const info = Deno.lstatSync(root);
-  if (!info.isDirectory || info.uid !== uid || (info.mode! & 0o077) !== 0) return undefined;
-  return root;
-}
-
-/** Makes this server's directory in the user's one; `undefined` when there is none to use. */
 function makeDirectory(): string | undefined {
   const tempDir = Deno.env.get("TMPDIR") || "/tmp";
-  // Twice: another server may remove the user's directory, found empty, as it exits.
-  for (let attempt = 0;; attempt++) {
-    const root = usersDirectory(tempDir);
-    if (root === undefined) return undefined;
-    try {
-      return Deno.makeTempDirSync({ dir: root, prefix: ownPrefix() });
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound) || attempt > 0) throw error;
+  const made = Deno.makeTempDirSync({ prefix: ownPrefix() });
+  try {
+    Deno.chmodSync(made, 0o700);
+    const uid = Deno.lstatSync(made).uid;
+    const root = join(tempDir, `${FILTER_DIR_PREFIX}u${uid}`);
+    // A few times: another server removes the user's directory when it leaves it empty.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        Deno.mkdirSync(root, { mode: 0o700 });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      }
+      try {
+        if (!usersOwn(root, uid)) break;
+        const own = join(root, basename(made));
+        Deno.renameSync(made, own);
+        return own;
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
     }
+    Deno.removeSync(made, { recursive: true });
+    return undefined;
+  } catch (error) {
+    Deno.removeSync(made, { recursive: true });
+    throw error;
   }
 }
 
 /** The server's private directory for filter files, made on first use; `undefined` when Deno may not write there. */
 export function filterDirectory(): string | undefined {
   if (directory === undefined) {
-    let made: string | undefined;
     try {
-      made = makeDirectory();
-      if (made !== undefined) {
-        Deno.chmodSync(made, 0o700);
-        directoryIno = Deno.lstatSync(made).ino;
-        removeAbandoned(dirname(made), basename(made));
-        const own = made;
-        // Nothing stays on disk once the server is gone (Deno.exit dispatches "unload" too).
-        globalThis.addEventListener("unload", () => removeOwn(own));
-      }
-      directory = made ?? null;
+      const made = makeDirectory();
+      if (made === undefined) return undefined;
+      directoryIno = Deno.lstatSync(made).ino;
+      removeAbandoned(dirname(made), basename(made));
+      // Nothing stays on disk once the server is gone (Deno.exit dispatches "unload" too).
+      globalThis.addEventListener("unload", () => removeOwn(made));
+      directory = made;
     } catch (error) {
       if (
         !(error instanceof Deno.errors.NotCapable) &&
@@ -100,7 +99,6 @@ export function filterDirectory(): string | undefined {
       ) {
         throw error;
       }
-      if (made !== undefined) removeOwn(made);
       directory = null;
     }
   }
