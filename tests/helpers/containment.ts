@@ -52,21 +52,24 @@ export const ESCAPING_JOB =
  * temp directory. Returns how many it removed.
  */
 export function removeFilterDirectoryOf(pid: number): number {
-  const users = join(
-    Deno.env.get("TMPDIR") || "/tmp",
-    `${FILTER_DIR_PREFIX}u${Deno.lstatSync("/proc/self").uid}`,
-  );
+  const tempDir = Deno.env.get("TMPDIR") || "/tmp";
   let removed = 0;
-  try {
-    for (const entry of Deno.readDirSync(users)) {
-      if (!entry.name.startsWith(`${FILTER_DIR_PREFIX}${pid}-`)) continue;
-      Deno.removeSync(join(users, entry.name), { recursive: true });
-      removed++;
+  // In the killed server's user's directory, which need not be the test's (a server run as nobody).
+  for (const users of Deno.readDirSync(tempDir)) {
+    if (!users.isDirectory || !/^\S+-u\d+$/.test(users.name)) continue;
+    if (!users.name.startsWith(FILTER_DIR_PREFIX)) continue;
+    const dir = join(tempDir, users.name);
+    try {
+      for (const entry of Deno.readDirSync(dir)) {
+        if (!entry.name.startsWith(`${FILTER_DIR_PREFIX}${pid}-`)) continue;
+        Deno.removeSync(join(dir, entry.name), { recursive: true });
+        removed++;
+      }
+      // Empty once no server of that user runs: the servers remove it as they exit; so does this.
+      if (removed > 0) Deno.removeSync(dir);
+    } catch {
+      // Another user's directory this test may not read, or another server's is still in it.
     }
-    // Empty once no server runs: the servers remove it as they exit; so does this.
-    Deno.removeSync(users);
-  } catch {
-    // Not there, or another server's directory is still in it.
   }
   return removed;
 }
