@@ -187,7 +187,7 @@ Deno.test({
 
 /** The directory in `tmp` that holds this user's servers' filter directories. */
 function usersDirectory(tmp: string): string {
-  return join(tmp, `mcp-bg-seccomp-u${Deno.lstatSync("/proc/self").uid}`);
+  return join(tmp, `mcp-bg-seccomp-u${Deno.uid()}`);
 }
 
 /** Names in `dir`, none when it does not exist. */
