@@ -14,6 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
     "message_limits.ts",
     "quote.ts",
     "timers.ts",
+    "proc_stat.ts",
     "version.ts",
     "work_slice.ts",
   ],

@@ -11,6 +11,8 @@
  * @module
  */
 
+import { statFields } from "../proc_stat.ts";
+
 /** A process above the server that started it on someone else's behalf. */
 export interface Launcher {
   readonly pid: number;
@@ -60,17 +62,9 @@ export function isLauncher(cmdline: string): boolean {
 
 /** `/proc/<pid>/stat`'s parent pid and start time, or `undefined` when the process is gone. */
 function statOf(pid: number): { parent: number; startTime: string } | undefined {
-  let stat: string;
-  try {
-    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  } catch (error) {
-    // It has exited (or was never there).
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  // Fields after the parenthesised name, which may hold spaces: state, ppid, …, starttime (22nd).
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { parent: Number(fields[1]), startTime: fields[19]! };
+  const fields = statFields(pid);
+  // state, ppid, …, starttime (field 22).
+  return fields && { parent: Number(fields[1]), startTime: fields[19]! };
 }
 
 function commandLineOf(pid: number): string {

@@ -17,6 +17,7 @@ import type { PtyModule } from "./terminal_support.ts";
 import type { CloseOnExec } from "./close_on_exec.ts";
 import { signalOfExitCode } from "./linux_signals.ts";
 import { SpawnError, ToolError } from "../errors.ts";
+import { statFields } from "../proc_stat.ts";
 
 /** A terminal's size in character cells. */
 export interface TerminalSize {
@@ -79,16 +80,14 @@ const DEFAULT_TERM = "xterm-256color";
 
 /** Field `index` (1-based, as in proc(5)) of /proc/<pid>/stat, or `undefined` when unreadable. */
 function statField(pid: number, index: number): number | undefined {
-  let stat: string;
+  let fields: string[] | undefined;
   try {
-    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    fields = statFields(pid);
   } catch {
-    // Gone, no /proc, or no read permission for it: the caller falls back.
+    // No /proc, or no read permission for it: the caller falls back.
     return undefined;
   }
-  // Fields after the parenthesised name (which may hold spaces) start at field 3.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const value = Number(fields[index - 3]);
+  const value = Number(fields?.[index - 3]);
   return Number.isInteger(value) ? value : undefined;
 }
 

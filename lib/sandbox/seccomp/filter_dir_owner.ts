@@ -6,21 +6,14 @@
  * @module
  */
 import { join } from "node:path";
+import { statFields } from "../../proc_stat.ts";
 
 /** The start of every filter directory's name. */
 export const FILTER_DIR_PREFIX = "mcp-bg-seccomp-";
 
 /** The start time of `pid` in clock ticks since boot, or `undefined` when it is gone. */
 function startTime(pid: number | "self"): string | undefined {
-  let stat: string;
-  try {
-    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  // The command name (field 2) may hold spaces and parentheses: count from the last ")".
-  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  return statFields(pid)?.[19];
 }
 
 /** This server's name prefix, `mcp-bg-seccomp-<pid>-<start time>-`; the bare prefix without /proc. */
