@@ -10,7 +10,7 @@ import { TestServer } from "../tests/helpers/mcp_client.ts";
 import { delay } from "../tests/helpers/processes.ts";
 import { containmentAvailability } from "../lib/jobs/containment.ts";
 import { median, percentile, waitEnded } from "./job_latency.ts";
-import { cpuMsOf, flood, timeShell } from "./flood.ts";
+import { bareRead, cpuMsOf, flood, timeShell } from "./flood.ts";
 import { bwrapArguments, OPEN_POLICY } from "../lib/sandbox/containment_policy.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -126,7 +126,7 @@ export async function abReport(
   const visibleOff = pair(), visibleContained = pair();
   const fiftyOff = pair(), fiftyContained = pair();
   const drains = pair(), peaks = pair(), idles = pair(), cats: number[] = [];
-  const sessionCats: number[] = [];
+  const sessionCats: number[] = [], bareReads: number[] = [], bareCpu: number[] = [];
   // Server CPU time (user + system): steadier than wall time on a shared machine.
   const tripCpu = pair(), fiftyOffCpu = pair(), fiftyContainedCpu = pair(), drainCpu = pair();
   const entries = { base, tree: MAIN };
@@ -225,6 +225,10 @@ export async function abReport(
       sessionCats.push(
         await timeShell("setsid -w sh -c 'yes | head -c 200000000 | cat > /dev/null'"),
       );
+      // The floor of any Deno reader: the job's read loop alone, in a bare process.
+      const bare = await bareRead(200_000_000);
+      bareReads.push(bare.ms);
+      bareCpu.push(bare.cpuMs);
     }
   }
 
@@ -294,6 +298,13 @@ export async function abReport(
       `- The same against that pipeline run in its own session (\`setsid -w\`), as a job is ` +
         `(${ms(m(sessionCats))}): ${times(m(drains.base), m(sessionCats))} / ` +
         `${times(m(drains.tree), m(sessionCats))}.`,
+      `- The same pipeline in its own session read by a bare Deno process with the job's read ` +
+        `loop and ring buffer (\`bench/pipe_reader.ts\`, ${ms(m(bareReads))}, its CPU ` +
+        `${ms(m(bareCpu))}; the floor of a Deno reader): ${
+          times(m(drains.base), m(bareReads))
+        } / ` +
+        `${times(m(drains.tree), m(bareReads))}; that reader against \`cat\` in its own session: ` +
+        `${times(m(bareReads), m(sessionCats))}.`,
     );
   }
   if (available && visibleOff.base.length > 0 && fiftyOff.base.length > 0) {

@@ -63,3 +63,30 @@ export async function flood(bytes: number, entry = MAIN): Promise<Flood> {
   const cpuMs = cpuMsOf(server.pid) - cpuBefore;
   return { drainMs, peakRss: memoryOf(server.pid).hwm, idleRss, cpuMs };
 }
+
+/** What the bare Deno reader (`bench/pipe_reader.ts`) measured for one flood. */
+export interface BareRead {
+  /** ms from spawning the pipeline until it was read to its end and reaped. */
+  readonly ms: number;
+  /** The reader's own CPU time (user + system), ms. */
+  readonly cpuMs: number;
+  /** Reads that returned bytes. */
+  readonly reads: number;
+}
+
+/**
+ * Reads a `bytes` flood in a bare Deno process with the job's read loop (`bench/pipe_reader.ts`):
+ * the floor for any Deno reader of that pipe. Timed inside that process, so Deno's start-up is
+ * not counted.
+ */
+export async function bareRead(bytes: number): Promise<BareRead> {
+  const script = new URL("./pipe_reader.ts", import.meta.url).pathname;
+  const { success, stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--cached-only", "-A", script, String(bytes)],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!success) throw new Error("The bare reader failed");
+  return JSON.parse(new TextDecoder().decode(stdout));
+}

@@ -38,7 +38,7 @@ import {
 import { FLOOD_LINES, type WaiterRun, waiterRuns } from "./waiters.ts";
 import { fiftyJobs, median, outputVisible, percentile, waitEnded } from "./job_latency.ts";
 import { containmentRows } from "./containment_overhead.ts";
-import { type Flood, flood, timeShell } from "./flood.ts";
+import { bareRead, type Flood, flood, timeShell } from "./flood.ts";
 import { AB_SIZES, abReport } from "./ab.ts";
 import { checkoutBaseline } from "./baseline_checkout.ts";
 import { serviceFigures, serviceReport } from "./service_bench.ts";
@@ -140,6 +140,8 @@ interface DrainComparison {
   readonly server: number;
   readonly cat: number;
   readonly direct: number;
+  /** A bare Deno process with the job's read loop (`bench/pipe_reader.ts`). */
+  readonly bare: number;
   /** The server at `compare`, when given. */
   readonly other?: number;
 }
@@ -154,16 +156,19 @@ async function drainComparison(
   compare?: string,
 ): Promise<DrainComparison> {
   const server: number[] = [], cat: number[] = [], direct: number[] = [], other: number[] = [];
+  const bare: number[] = [];
   for (let run = 0; run < runs; run++) {
     server.push((await flood(bytes)).drainMs);
     if (compare !== undefined) other.push((await flood(bytes, compare)).drainMs);
     cat.push(await timeShell(`yes | head -c ${bytes} | cat > /dev/null`));
     direct.push(await timeShell(`yes | head -c ${bytes} > /dev/null`));
+    bare.push((await bareRead(bytes)).ms);
   }
   return {
     server: median(server),
     cat: median(cat),
     direct: median(direct),
+    bare: median(bare),
     ...(compare === undefined ? {} : { other: median(other) }),
   };
 }
@@ -393,6 +398,11 @@ async function main(): Promise<void> {
     }
     console.log(`| cat > /dev/null: ${ms(drain.cat)} (server ${ratio(drain.server, drain.cat)})`);
     console.log(`> /dev/null: ${ms(drain.direct)} (server ${ratio(drain.server, drain.direct)})`);
+    console.log(
+      `bare Deno reader (bench/pipe_reader.ts): ${ms(drain.bare)} (server ${
+        ratio(drain.server, drain.bare)
+      }, reader ${ratio(drain.bare, drain.cat)} cat)`,
+    );
     return;
   }
 

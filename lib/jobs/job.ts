@@ -4,6 +4,7 @@
  * @module
  */
 import { OutputBuffer } from "../output/output_buffer.ts";
+import { readPipeInto } from "../output/pipe_reading.ts";
 import type { Executor, ProcessStatus, SpawnedProcess, StdinMode } from "./executor.ts";
 import { JobNotRunningError, StdinClosedError } from "../errors.ts";
 import { raceTimeout } from "../timers.ts";
@@ -69,8 +70,6 @@ export interface JobOptions {
 
 // After the leader exits, output still in the pipes is drained for at most this long.
 const DRAIN_AFTER_EXIT_MS = 250;
-// A pipe holds 64 KiB, so one read never returns more.
-const READ_SIZE = 64 * 1024;
 // Status calls see listening ports at most this old; wait_for_job's port wait looks afresh.
 const LISTENING_MAX_AGE_MS = 1000;
 const encoder = new TextEncoder();
@@ -368,18 +367,11 @@ export class Job {
     buffer: OutputBuffer,
     screen: TerminalScreen | null = null,
   ): Promise<void> {
-    // A BYOB reader refilling one buffer: no fresh chunk (and no garbage) per read.
-    const reader = stream.getReader({ mode: "byob" });
-    let chunk = new Uint8Array(READ_SIZE);
     try {
-      for (;;) {
-        const { value, done } = await reader.read(chunk);
-        if (done || value === undefined) break;
-        buffer.append(value);
-        screen?.write(value);
+      await readPipeInto(stream, buffer, (chunk) => {
+        screen?.write(chunk);
         this.#emit();
-        chunk = new Uint8Array(value.buffer);
-      }
+      });
     } catch (error) {
       // A read error ends this stream only; what was read so far stays in the buffer.
       this.#logger.error(`job ${this.id}: output stream failed`, error);
