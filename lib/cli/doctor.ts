@@ -67,8 +67,10 @@ function limitsLine(config: Config | undefined): string {
   const { available, prlimit } = containmentAvailability();
   if (!available) return `not applied: jobs are not contained; ${cgroupState()}`;
   const how = prlimit === undefined
-    ? "tmp through bwrap --size; prlimit not found on PATH (util-linux), so no other limit applies"
-    : "tmp through bwrap --size, the others through prlimit inside the sandbox";
+    ? "tmp through bwrap --size, the others by the job's dash or bash (ulimit); prlimit not " +
+      "found on PATH (util-linux), so a job no such shell starts runs without them"
+    : "tmp through bwrap --size, the others by the job's dash or bash (ulimit), else prlimit, " +
+      "inside the sandbox";
   const root = granted({ name: "sys", kind: "uid" }) && Deno.uid() === 0
     ? "; processes does not bind: the kernel exempts root from RLIMIT_NPROC"
     : "";

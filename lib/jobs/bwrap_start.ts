@@ -4,6 +4,7 @@
  * bubblewrap and its init keep fds 0-2 open for the sandbox's whole life, so a job that closed
  * its stdin would never break the pipe: the server would write into a void. They close every
  * other descriptor, so the pipe travels past them as fd 4 and the job takes it back as fd 0.
+ * A stdin closed from the start is /dev/null all the way: nothing to hand past them.
  *
  * The filter reaches fd 3 from a file `sh` opens (see filter_file.ts): then `Deno.Command` starts
  * the job with an ordinary `posix_spawn` of `setsid`. Only where no such file can be written (no
@@ -11,10 +12,11 @@
  *
  * @module
  */
-import { basename } from "node:path";
 import type { SpawnSpec } from "./executor.ts";
 import { spawnWithFd3, type StartedChild } from "./extra_fd_spawn.ts";
 import { sessionLauncher } from "./session_launcher.ts";
+import type { JobLimits } from "../sandbox/job_limits.ts";
+import { type ShellDialect, shellDialect, ulimitCommands } from "../sandbox/shell_limits.ts";
 
 /** What starting one job's `bwrap` needs. */
 export interface BwrapStart {
@@ -23,7 +25,11 @@ export interface BwrapStart {
   readonly sh: string;
   /** bubblewrap's arguments for this job (without `--seccomp`). */
   readonly args: readonly string[];
-  /** `prlimit` and its options, or none. */
+  /** The dialect of `sh`'s `ulimit`, when it is a shell that can set the job's limits. */
+  readonly shDialect: ShellDialect | undefined;
+  /** The job's per-process limits, set by the shell that starts the job where it can. */
+  readonly limits: JobLimits;
+  /** `prlimit` and its options, or none: for the limits no shell on the way can set. */
   readonly limited: readonly string[];
   /** The filter's bytes, handed down on fd 3 when there is no file. */
   readonly filter: Uint8Array;
@@ -36,20 +42,32 @@ export interface BwrapStart {
 const HAND_STDIN_PAST_BWRAP = 'exec 4<&0 0</dev/null; exec "$@"';
 // The same, with the filter's file (the first argument) opened as bwrap's fd 3.
 const OPEN_FILTER_AND_HAND_STDIN = 'exec 3<"$1" 4<&0 0</dev/null || exit 126; shift; exec "$@"';
-const TAKE_STDIN_BACK = 'exec 0<&4 4<&-; exec "$@"';
-// Shells whose `-c` line can start by taking the stdin back themselves: one exec fewer.
-const FOLDING_SHELLS = new Set(["dash", "bash"]);
+// A closed stdin is /dev/null already, and bwrap's own is no pipe to break: nothing to hand.
+const OPEN_FILTER = 'exec 3<"$1" || exit 126; shift; exec "$@"';
+const TAKE_STDIN_BACK = "exec 0<&4 4<&-; ";
 
-/** The command bwrap runs: the job, its stdin taken back from fd 4 on the way. */
-function jobSide(spec: SpawnSpec, start: BwrapStart): string[] {
+/**
+ * The command bwrap runs: the job, its limits set and its stdin taken back from fd 4 on the
+ * way, by the job's own `dash`/`bash -c` line where it is one (one exec fewer), else by `sh`;
+ * `prlimit` sets the limits that neither can.
+ */
+function jobSide(spec: SpawnSpec, start: BwrapStart, env: Record<string, string>): string[] {
   const [program, flag, line] = spec.argv;
-  if (
-    spec.argv.length === 3 && flag === "-c" && FOLDING_SHELLS.has(basename(start.programReal))
-  ) {
+  const takeBack = spec.stdin === "closed" ? "" : TAKE_STDIN_BACK;
+  const dialect = shellDialect(start.programReal);
+  if (spec.argv.length === 3 && flag === "-c" && dialect !== undefined) {
+    const ulimits = ulimitCommands(start.limits, { dialect, argv0: program, env });
     // On the same line, so that the shell still counts the job's lines from 1.
-    return [...start.limited, program, "-c", `exec 0<&4 4<&-; ${line}`];
+    if (ulimits !== undefined) return [program, "-c", `${ulimits}${takeBack}${line}`];
+    return [...start.limited, program, "-c", `${takeBack}${line}`];
   }
-  return [start.sh, "-c", TAKE_STDIN_BACK, "sh", ...start.limited, ...spec.argv];
+  const ulimits = start.shDialect === undefined
+    ? undefined
+    : ulimitCommands(start.limits, { dialect: start.shDialect, argv0: start.sh, env });
+  const prefix = ulimits ?? "";
+  const job = ulimits === undefined ? [...start.limited, ...spec.argv] : [...spec.argv];
+  if (prefix === "" && takeBack === "") return job;
+  return [start.sh, "-c", `${prefix}${takeBack}exec "$@"`, "sh", ...job];
 }
 
 /** The job's whole environment: `spec.env` (or the server's) with its additions. */
@@ -61,12 +79,17 @@ function jobEnvironment(spec: SpawnSpec): Record<string, string> {
  * Starts `sh` with `args` in a session of its own, its stdio piped: through the `setsid` program
  * where that works (a `posix_spawn`, see session_launcher.ts), else `detached` (a fork).
  */
-function spawnInSession(sh: string, args: string[], spec: SpawnSpec): Deno.ChildProcess {
+function spawnInSession(
+  sh: string,
+  args: string[],
+  spec: SpawnSpec,
+  env: Record<string, string>,
+): Deno.ChildProcess {
   const setsid = sessionLauncher();
   return new Deno.Command(setsid ?? sh, {
     args: setsid === undefined ? args : ["--", sh, ...args],
     cwd: spec.cwd,
-    env: jobEnvironment(spec),
+    env,
     clearEnv: true,
     stdin: spec.stdin === "closed" ? "null" : "piped",
     stdout: "piped",
@@ -77,27 +100,35 @@ function spawnInSession(sh: string, args: string[], spec: SpawnSpec): Deno.Child
 
 /**
  * Starts `spec` in its sandbox: `sh`, which becomes `bwrap`, whose program is `sh` again, which
- * takes the stdin back and becomes the job (or the job's own `dash`/`bash -c`, which does it).
+ * sets the limits, takes the stdin back and becomes the job (or the job's own `dash`/`bash -c`,
+ * which does both; or the job itself, when there is neither to do).
  *
  * @throws {Error} as `Deno.Command` (or `node:child_process`) throws when `sh` cannot start.
  */
 export function startBwrap(spec: SpawnSpec, start: BwrapStart): StartedChild {
-  const sandboxed = [...start.args, "--seccomp", "3", "--", ...jobSide(spec, start)];
+  const env = jobEnvironment(spec);
+  const sandboxed = [...start.args, "--seccomp", "3", "--", ...jobSide(spec, start, env)];
+  const closed = spec.stdin === "closed";
   if (start.filterFile !== undefined) {
-    return spawnInSession(start.sh, [
-      "-c",
-      OPEN_FILTER_AND_HAND_STDIN,
-      "sh",
-      start.filterFile,
-      start.bwrap,
-      ...sandboxed,
-    ], spec);
+    return spawnInSession(
+      start.sh,
+      [
+        "-c",
+        closed ? OPEN_FILTER : OPEN_FILTER_AND_HAND_STDIN,
+        "sh",
+        start.filterFile,
+        start.bwrap,
+        ...sandboxed,
+      ],
+      spec,
+      env,
+    );
   }
   return spawnWithFd3({
     program: start.sh,
-    args: ["-c", HAND_STDIN_PAST_BWRAP, "sh", start.bwrap, ...sandboxed],
+    args: ["-c", closed ? 'exec "$@"' : HAND_STDIN_PAST_BWRAP, "sh", start.bwrap, ...sandboxed],
     cwd: spec.cwd,
-    env: jobEnvironment(spec),
+    env,
     stdin: spec.stdin === "closed" ? "null" : "pipe",
     fd3: start.filter,
   });

@@ -39,6 +39,7 @@ import {
   hiddenFilterDirectory,
 } from "../sandbox/seccomp/filter_file.ts";
 import { prlimitOptions } from "../sandbox/job_limits.ts";
+import { type ShellDialect, shellDialect } from "../sandbox/shell_limits.ts";
 
 /** What the contained executor needs. */
 export interface ContainedExecutorOptions {
@@ -46,7 +47,10 @@ export interface ContainedExecutorOptions {
   readonly bwrap: string;
   /** A POSIX shell (a path found on `PATH`), which hands the job its stdin past bwrap. */
   readonly sh: string;
-  /** `prlimit`, which sets the policy's per-process limits; without it they are not set. */
+  /**
+   * `prlimit`, which sets the policy's per-process limits where the job's shell cannot (see
+   * shell_limits.ts); without it those are not set.
+   */
   readonly prlimit?: string;
   readonly policy: ContainmentPolicy;
   /** The server's working directory, writable when the policy restricts writes. */
@@ -81,6 +85,15 @@ function refuseUnlessVisible(
   const interpreterHidden = whyHidden(path, options.policy, options.workingDir);
   if (interpreterHidden !== undefined) {
     throw cannot(`${quoted} is where jobs cannot see it: ${interpreterHidden}`);
+  }
+}
+
+/** The `ulimit` dialect of the shell at `path` (its real file's name), if it has a known one. */
+function dialectOf(path: string): ShellDialect | undefined {
+  try {
+    return shellDialect(Deno.realPathSync(path));
+  } catch {
+    return undefined; // a path the server may not resolve: prlimit sets the limits
   }
 }
 
@@ -202,10 +215,12 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
   const rulePathsSeen = new Map<string, ResolvedPath>();
   const filter = jobFilter({ network: options.policy.network });
   // The job's first program sets its limits, which every process it starts inherits.
-  const rlimits = prlimitOptions(options.policy.limits ?? {});
+  const limits = options.policy.limits ?? {};
+  const rlimits = prlimitOptions(limits);
   const limited = options.prlimit === undefined || rlimits.length === 0
     ? []
     : [options.prlimit, ...rlimits, "--"];
+  const shDialect = dialectOf(options.sh);
   return {
     signalMethod: options.signaller.method,
     spawn(spec: SpawnSpec): SpawnedProcess {
@@ -246,6 +261,7 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
           ...options,
           args,
           filterFile: filterPath,
+          limits,
           limited,
         });
       }
@@ -254,7 +270,9 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
         bwrap = startBwrap(spec, {
           ...options,
           args,
+          limits,
           limited,
+          shDialect,
           filter,
           filterFile: filterPath,
           programReal: found.real,

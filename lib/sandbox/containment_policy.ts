@@ -28,7 +28,7 @@ export interface ContainmentPolicy {
   readonly denyRead: readonly string[];
   /** `false`: the job gets its own network namespace with only its own loopback. */
   readonly network: boolean;
-  /** Sizes of the in-memory file systems (`tmp`); the rest is set by `prlimit` inside. */
+  /** Sizes of the in-memory file systems (`tmp`); the rest is set inside (shell_limits.ts). */
   readonly limits?: JobLimits;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Resource limits for contained jobs (`MCP_BG_JOB_LIMITS`): the size of the sandbox's in-memory
  * file systems (its private `/tmp` and `/dev/shm`, bubblewrap's `--size`) and the kernel's
- * per-process limits (`setrlimit`, set by `prlimit` as the sandbox's first program and inherited
- * by every process the job starts).
+ * per-process limits (`setrlimit`, set by the shell that starts the job with `ulimit`, see
+ * shell_limits.ts, or else by `prlimit` as the sandbox's first program, and inherited by every
+ * process the job starts).
  *
  * What each measures: `memory` is RLIMIT_AS, each process's address space (virtual, not
  * resident: a runtime that reserves much more than it uses, like V8 or a JVM, needs a generous
