@@ -2,7 +2,8 @@
  * What the server adds to one contained spawn above bubblewrap itself: the synchronous part of
  * the contained executor's `spawn` (checks, rule paths, mount table, arguments, the spawn call)
  * against spawning bwrap with the same arguments directly, and against `bwrap --bind / / true`,
- * interleaved. `deno run -A bench/spawn_overhead.ts [rounds]`.
+ * interleaved; and the same for a job as a server starts one by default (stdin piped, the default
+ * per-process limits). `deno run -A bench/spawn_overhead.ts [rounds]`.
  *
  * @module
  */
@@ -10,10 +11,11 @@ import { createContainedExecutor } from "../lib/jobs/contained_executor.ts";
 import { containmentAvailability } from "../lib/jobs/containment.ts";
 import { createGroupSignaller } from "../lib/jobs/process_group.ts";
 import { bwrapArguments, OPEN_POLICY } from "../lib/sandbox/containment_policy.ts";
+import { DEFAULT_JOB_LIMITS } from "../lib/sandbox/job_limits.ts";
 import { median, percentile } from "./job_latency.ts";
 
 const rounds = Number(Deno.args[0] ?? 200);
-const { bwrap, sh } = containmentAvailability();
+const { bwrap, sh, prlimit } = containmentAvailability();
 if (bwrap === undefined || sh === undefined) throw new Error("no bwrap here");
 const cwd = Deno.cwd();
 const executor = createContainedExecutor({
@@ -24,6 +26,15 @@ const executor = createContainedExecutor({
   signaller: createGroupSignaller(),
 });
 const spec = { argv: ["true"] as const, cwd, stdin: "closed" as const };
+const byDefault = createContainedExecutor({
+  bwrap,
+  sh,
+  prlimit,
+  policy: { ...OPEN_POLICY, limits: DEFAULT_JOB_LIMITS },
+  workingDir: cwd,
+  signaller: createGroupSignaller(),
+});
+const pipedSpec = { argv: ["true"] as const, cwd, stdin: "pipe" as const };
 
 async function settle(
   child: { stdout: ReadableStream; stderr: ReadableStream; status: Promise<unknown> },
@@ -31,13 +42,27 @@ async function settle(
   await Promise.all([child.stdout.cancel(), child.stderr.cancel(), child.status]);
 }
 
-const samples: Record<string, number[]> = { server: [], direct: [], floor: [], whole: [] };
+const samples: Record<string, number[]> = {
+  server: [],
+  direct: [],
+  floor: [],
+  whole: [],
+  piped: [],
+  pipedWhole: [],
+};
 for (let i = -10; i < rounds; i++) {
   let start = performance.now();
   const spawned = executor.spawn(spec);
   const server = performance.now() - start;
   await settle(spawned);
   const whole = performance.now() - start;
+
+  start = performance.now();
+  const piped = byDefault.spawn(pipedSpec);
+  const pipedMs = performance.now() - start;
+  await piped.stdin!.close();
+  await settle(piped);
+  const pipedWhole = performance.now() - start;
 
   start = performance.now();
   const args = bwrapArguments(OPEN_POLICY, { workingDir: cwd, cwd });
@@ -64,6 +89,8 @@ for (let i = -10; i < rounds; i++) {
   samples.whole!.push(whole);
   samples.direct!.push(directMs);
   samples.floor!.push(floorMs);
+  samples.piped!.push(pipedMs);
+  samples.pipedWhole!.push(pipedWhole);
 }
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 // On a loaded machine the 10th percentile is the closest to the uncontended cost.
@@ -73,3 +100,5 @@ console.log(`executor.spawn(), synchronous part: ${both("server")}`);
 console.log(`bwrapArguments + Deno.Command(bwrap).spawn(): ${both("direct")}`);
 console.log(`Deno.Command("bwrap --bind / / true").spawn(): ${both("floor")}`);
 console.log(`executor.spawn() until bwrap exited: ${both("whole")}`);
+console.log(`the same, stdin piped and the default limits, synchronous part: ${both("piped")}`);
+console.log(`the same until bwrap exited: ${both("pipedWhole")}`);

@@ -51,7 +51,7 @@ const TAKE_STDIN_BACK = "exec 0<&4 4<&-; ";
  * way, by the job's own `dash`/`bash -c` line where it is one (one exec fewer), else by `sh`;
  * `prlimit` sets the limits that neither can.
  */
-function jobSide(spec: SpawnSpec, start: BwrapStart, env: Record<string, string>): string[] {
+function jobSide(spec: SpawnSpec, start: BwrapStart, env: () => Record<string, string>): string[] {
   const [program, flag, line] = spec.argv;
   const takeBack = spec.stdin === "closed" ? "" : TAKE_STDIN_BACK;
   const dialect = shellDialect(start.programReal);
@@ -75,22 +75,24 @@ function jobEnvironment(spec: SpawnSpec): Record<string, string> {
   return { ...(spec.env ?? Deno.env.toObject()), ...spec.envAdditions };
 }
 
+/** {@linkcode jobEnvironment}, made on the first call only: most starts never need it whole. */
+function lazyJobEnvironment(spec: SpawnSpec): () => Record<string, string> {
+  let env: Record<string, string> | undefined;
+  return () => env ??= jobEnvironment(spec);
+}
+
 /**
  * Starts `sh` with `args` in a session of its own, its stdio piped: through the `setsid` program
  * where that works (a `posix_spawn`, see session_launcher.ts), else `detached` (a fork).
  */
-function spawnInSession(
-  sh: string,
-  args: string[],
-  spec: SpawnSpec,
-  env: Record<string, string>,
-): Deno.ChildProcess {
+function spawnInSession(sh: string, args: string[], spec: SpawnSpec): Deno.ChildProcess {
   const setsid = sessionLauncher();
   return new Deno.Command(setsid ?? sh, {
     args: setsid === undefined ? args : ["--", sh, ...args],
     cwd: spec.cwd,
-    env,
-    clearEnv: true,
+    // The server's own environment is added by the runtime, without a copy of it made here.
+    env: spec.env === undefined ? spec.envAdditions : jobEnvironment(spec),
+    clearEnv: spec.env !== undefined,
     stdin: spec.stdin === "closed" ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
@@ -106,7 +108,7 @@ function spawnInSession(
  * @throws {Error} as `Deno.Command` (or `node:child_process`) throws when `sh` cannot start.
  */
 export function startBwrap(spec: SpawnSpec, start: BwrapStart): StartedChild {
-  const env = jobEnvironment(spec);
+  const env = lazyJobEnvironment(spec);
   const sandboxed = [...start.args, "--seccomp", "3", "--", ...jobSide(spec, start, env)];
   const closed = spec.stdin === "closed";
   if (start.filterFile !== undefined) {
@@ -121,14 +123,13 @@ export function startBwrap(spec: SpawnSpec, start: BwrapStart): StartedChild {
         ...sandboxed,
       ],
       spec,
-      env,
     );
   }
   return spawnWithFd3({
     program: start.sh,
     args: ["-c", closed ? 'exec "$@"' : HAND_STDIN_PAST_BWRAP, "sh", start.bwrap, ...sandboxed],
     cwd: spec.cwd,
-    env,
+    env: env(),
     stdin: spec.stdin === "closed" ? "null" : "pipe",
     fd3: start.filter,
   });

@@ -59,7 +59,7 @@ function limitedBash(
   const { BASH_ENV: _unset, ...seen } = env;
   const ulimits = dialect === undefined
     ? undefined
-    : ulimitCommands(options.limits ?? {}, { dialect, argv0: bash.path, env: seen });
+    : ulimitCommands(options.limits ?? {}, { dialect, argv0: bash.path, env: () => seen });
   if (ulimits === undefined) {
     return [...options.limited ?? [], bash.path, "-c", FOREGROUND_SCRIPT];
   }

@@ -22,8 +22,8 @@ export interface LimitingShell {
   readonly dialect: ShellDialect;
   /** Its `argv[0]`: a leading `-` makes a login shell, which reads profiles first. */
   readonly argv0: string;
-  /** The environment it starts with. */
-  readonly env: Readonly<Record<string, string>>;
+  /** The environment it starts with (read only for bash, which acts on some of it). */
+  readonly env: () => Readonly<Record<string, string>>;
 }
 
 interface Spelling {
@@ -51,7 +51,7 @@ export function shellDialect(realPath: string): ShellDialect | undefined {
 function runsNothingFirst(shell: LimitingShell): boolean {
   if (shell.argv0.startsWith("-")) return false;
   if (shell.dialect === "dash") return true;
-  return !Object.keys(shell.env).some((name) =>
+  return !Object.keys(shell.env()).some((name) =>
     name.startsWith("BASH_FUNC_") || BASH_STARTUP_VARIABLES.includes(name)
   );
 }
@@ -66,7 +66,7 @@ function runsNothingFirst(shell: LimitingShell): boolean {
  * ```ts
  * import { ulimitCommands } from "./shell_limits.ts";
  * import assert from "node:assert/strict";
- * const dash = { dialect: "dash", argv0: "sh", env: {} } as const;
+ * const dash = { dialect: "dash", argv0: "sh", env: () => ({}) } as const;
  * assert.equal(ulimitCommands({ processes: 1024 }, dash), "ulimit -p 1024||exit 126;");
  * ```
  */

@@ -19,7 +19,7 @@ const LIMITS = {
 const LIMIT_ROWS = /^Max (cpu time|file size|processes|address space) .*$/gm;
 
 function shell(dialect: ShellDialect, env: Record<string, string> = {}) {
-  return { dialect, argv0: dialect, env };
+  return { dialect, argv0: dialect, env: () => env };
 }
 
 async function limitRows(program: string, args: string[]): Promise<string[]> {
@@ -52,8 +52,14 @@ Deno.test("ulimitCommands: a value the shell cannot say exactly is left to prlim
 
 Deno.test("ulimitCommands: a shell that could run the job's code before the limits gets none", () => {
   const limits = { processes: 40 };
-  assert.equal(ulimitCommands(limits, { dialect: "dash", argv0: "-dash", env: {} }), undefined);
-  assert.equal(ulimitCommands(limits, { dialect: "bash", argv0: "-bash", env: {} }), undefined);
+  assert.equal(
+    ulimitCommands(limits, { dialect: "dash", argv0: "-dash", env: () => ({}) }),
+    undefined,
+  );
+  assert.equal(
+    ulimitCommands(limits, { dialect: "bash", argv0: "-bash", env: () => ({}) }),
+    undefined,
+  );
   for (const name of ["BASH_ENV", "SHELLOPTS", "BASHOPTS", "BASH_FUNC_ulimit%%"]) {
     assert.equal(ulimitCommands(limits, shell("bash", { [name]: "x" })), undefined, name);
     // dash reads none of them (only an interactive dash reads ENV).
