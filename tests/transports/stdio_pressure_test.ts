@@ -45,6 +45,36 @@ Deno.test("a line sent a byte at a time is held in one buffer, not one array per
   assert.ok(peak - before < 48 * MiB, `the isolate's memory grew ${(peak - before) / MiB} MiB`);
 });
 
+Deno.test("a byte stream is read into one reused buffer: lines split across reads arrive whole", async () => {
+  const lines = Array.from({ length: 40 }, (_, id) => line({ jsonrpc: "2.0", id, method: "ping" }));
+  const bytes = encoder.encode(lines.join(""));
+  let sent = 0;
+  const bufferSizes = new Set<number>();
+  // A byte stream like stdin; each read fills the reader's own buffer with 1 to 97 bytes (a
+  // default reader has none to offer here: it would need the stream to allocate each chunk).
+  const input = new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      const view = controller.byobRequest!.view! as Uint8Array;
+      const size = Math.min(bytes.length - sent, 1 + (sent * 31) % 97, view.byteLength);
+      view.set(bytes.subarray(sent, sent + size));
+      sent += size;
+      bufferSizes.add(view.buffer.byteLength);
+      controller.byobRequest!.respond(size);
+      if (sent === bytes.length) controller.close();
+    },
+  });
+  const transport = new StdioTransport({ input, output: new WritableStream() });
+  const received: unknown[] = [];
+  transport.onmessage = (message) => received.push(message);
+  const closed = new Promise<void>((resolve) => transport.onclose = resolve);
+  await transport.start();
+  await closed;
+  assert.deepEqual(received, lines.map((text) => JSON.parse(text)));
+  // Every read filled the transport's one 64 KiB buffer, handed back from read to read.
+  assert.deepEqual([...bufferSizes], [64 * 1024]);
+});
+
 /**
  * This isolate's heap and array buffers: unlike the process's RSS, it leaves out the test files
  * that `deno test --parallel` runs in other workers of the same process.
