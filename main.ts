@@ -19,6 +19,7 @@ import { describeConfig } from "./lib/settings/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
 import { launchersAbove, watchLaunchers } from "./lib/cli/launcher_watch.ts";
 import { makeServerPrivate } from "./lib/sandbox/server_privacy.ts";
+import { loadQuickFileChecks } from "./lib/sandbox/program_path.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
 
@@ -91,6 +92,7 @@ async function main(args: string[]): Promise<number | undefined> {
     log(`ready on ${http.url}; ${describeConfig(config, manager.executor, privacy)}`);
     for (const line of accessLines(access, http.url)) log(line);
     log(`console: ${http.consoleUrl()}`);
+    void loadQuickFileChecks();
     return undefined;
   }
   const web = values.console
@@ -108,7 +110,8 @@ async function main(args: string[]): Promise<number | undefined> {
   endWithLauncher(shutdown);
   const server = createServer(manager, { consoleUrl: web && (() => web.entryUrl()) });
   registerConsoleApp(server, manager);
-  compactOnceInitialized(server);
+  // What start-up can do without is loaded once the client is answered (lazy_modules_test.ts).
+  compactOnceInitialized(server, loadQuickFileChecks);
   await serveStdio(server, shutdown);
   log(`ready on stdio; ${describeConfig(config, manager.executor, privacy)}`);
   if (web !== undefined) log(`console: ${web.entryUrl()}`);

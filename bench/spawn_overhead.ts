@@ -13,6 +13,10 @@ import { createGroupSignaller } from "../lib/jobs/process_group.ts";
 import { bwrapArguments, OPEN_POLICY } from "../lib/sandbox/containment_policy.ts";
 import { DEFAULT_JOB_LIMITS } from "../lib/sandbox/job_limits.ts";
 import { median, percentile } from "./job_latency.ts";
+import { loadQuickFileChecks } from "../lib/sandbox/program_path.ts";
+
+// As in a server once its client is answered: program lookups test files the quick way.
+await loadQuickFileChecks();
 
 const rounds = Number(Deno.args[0] ?? 200);
 const { bwrap, sh, prlimit } = containmentAvailability();

@@ -52,7 +52,9 @@ export function compactHeap(): boolean {
 
 /**
  * Compacts the heap once `server`'s client has initialized (its `initialize` answered, so the
- * pause delays no reply to it), keeping any handler set before.
+ * pause delays no reply to it), keeping any handler set before. `first` is work deferred from
+ * start-up to that moment (loading modules): it runs before the collection, which then also
+ * takes back what loading it left behind.
  *
  * @example Usage
  * ```ts
@@ -62,10 +64,12 @@ export function compactHeap(): boolean {
  * compactOnceInitialized(server);
  * ```
  */
-export function compactOnceInitialized(server: McpServer): void {
+export function compactOnceInitialized(server: McpServer, first?: () => Promise<void>): void {
   const previous = server.server.oninitialized;
   server.server.oninitialized = () => {
     previous?.();
-    compactHeap();
+    if (first === undefined) compactHeap();
+    // Deferred work that fails leaves its feature as it was before start-up deferred it.
+    else void first().catch(() => {}).then(() => compactHeap());
   };
 }

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
 
 /** Where a program was found. */
 export interface ProgramLocation {
@@ -27,9 +26,28 @@ export function resolvePath(base: string, path: string): string {
   return path.startsWith("/") ? path : `${base.replace(/\/+$/, "")}/${path}`;
 }
 
+// `node:fs`, whose loading costs a fresh server about 15 ms, is loaded once the server has
+// answered its client (loadQuickFileChecks); until then a missing file is told by the thrown error.
+let exists: ((path: string) => boolean) | undefined;
+
+/**
+ * Loads the quick test for a missing file that program lookups use from then on; nothing waits
+ * for it at start-up.
+ *
+ * @example Usage
+ * ```ts
+ * import { loadQuickFileChecks, locateProgram } from "./program_path.ts";
+ * await loadQuickFileChecks();
+ * console.log(locateProgram("sh", { cwd: "/", searchPath: "/usr/bin:/bin" })?.path);
+ * ```
+ */
+export async function loadQuickFileChecks(): Promise<void> {
+  exists ??= (await import("node:fs")).existsSync;
+}
+
 function executableFile(path: string): string | undefined {
   // A missing file is the common case on a long PATH: a boolean is 4× cheaper than a thrown error.
-  if (!existsSync(path)) return undefined;
+  if (exists !== undefined && !exists(path)) return undefined;
   try {
     const info = Deno.statSync(path);
     if (!info.isFile || info.mode === null || (info.mode & 0o111) === 0) return undefined;

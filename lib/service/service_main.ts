@@ -12,6 +12,7 @@ import { connectToService } from "./front.ts";
 import { runService } from "./service.ts";
 import { relay } from "../transports/relay.ts";
 import type { Logger } from "../logger.ts";
+import { loadQuickFileChecks } from "../sandbox/program_path.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -66,6 +67,7 @@ export async function runAsService(
       ready: () => {
         Deno.stdout.writeSync(encoder.encode("ready\n"));
         Deno.stdout.close();
+        void loadQuickFileChecks();
       },
     });
   } catch (error) {
