@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
 import type { Readable, Writable } from "node:stream";
 
 /** What to start, and the bytes its fd 3 reads before end-of-file. */
@@ -100,6 +101,20 @@ function statusOf(child: ChildProcess): Promise<Deno.CommandStatus> {
   });
 }
 
+type NodeSpawn = typeof import("node:child_process").spawn;
+let loadedSpawn: NodeSpawn | undefined;
+
+/**
+ * `node:child_process`'s `spawn`, loaded on first use: the module costs a fresh server about
+ * 6 ms of start-up, and only this rare route (no file for the filter) needs it. `require` loads a
+ * built-in module synchronously, as the spawn that needs it is (tests/lazy_modules_test.ts).
+ */
+function nodeSpawn(): NodeSpawn {
+  const require = createRequire(import.meta.url);
+  return loadedSpawn ??= (require("node:child_process") as typeof import("node:child_process"))
+    .spawn;
+}
+
 /**
  * Starts `spec` detached (its own session), with piped stdout and stderr and fd 3 reading
  * `spec.fd3`.
@@ -124,7 +139,7 @@ function statusOf(child: ChildProcess): Promise<Deno.CommandStatus> {
  * ```
  */
 export function spawnWithFd3(spec: ExtraFdSpec): StartedChild {
-  const child = spawn(spec.program, [...spec.args], {
+  const child = nodeSpawn()(spec.program, [...spec.args], {
     cwd: spec.cwd,
     env: spec.env,
     stdio: [spec.stdin === "pipe" ? "pipe" : "ignore", "pipe", "pipe", "pipe"],
