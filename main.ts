@@ -7,7 +7,7 @@
 import { helpText, parseCli } from "./lib/cli/cli.ts";
 import { httpToken, loadConfig, unknownVariableWarnings } from "./lib/settings/config.ts";
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/cli/startup_failure.ts";
-import { managedJobs } from "./lib/service/managed_jobs.ts";
+import { JobManager } from "./lib/jobs/job_table.ts";
 import { createServer } from "./lib/mcp/server.ts";
 import { registerConsoleApp } from "./lib/console/console_app.ts";
 import { compactOnceInitialized } from "./lib/mcp/heap_compaction.ts";
@@ -70,7 +70,10 @@ async function main(args: string[]): Promise<number | undefined> {
     await runFront(config, { env, console: values.console === true, log });
     return 0;
   }
-  const { manager, ledger } = managedJobs(config);
+  // The ledger's modules are loaded only when a state directory asks for one.
+  const { manager, ledger } = config.stateDir === undefined
+    ? { manager: new JobManager(config), ledger: undefined }
+    : (await import("./lib/service/managed_jobs.ts")).managedJobs(config);
   if (ledger !== undefined) log(`ledger: ${ledger.dir}`);
   if (values.http) {
     const { accessLines, httpAccess } = await import("./lib/transports/http_access.ts");

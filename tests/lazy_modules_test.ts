@@ -17,6 +17,7 @@ const LAZY = [
   "lib/service/service_main.ts",
   "lib/service/service.ts",
   "lib/service/stop_service.ts",
+  "lib/service/ledger.ts",
   "lib/sandbox/permissions.ts",
   "lib/transports/http.ts",
   "lib/transports/http_options.ts",
