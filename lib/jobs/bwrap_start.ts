@@ -12,11 +12,12 @@
  *
  * @module
  */
+import { basename } from "node:path";
 import type { SpawnSpec } from "./executor.ts";
 import { spawnWithFd3, type StartedChild } from "./extra_fd_spawn.ts";
 import { sessionLauncher } from "./session_launcher.ts";
 import type { JobLimits } from "../sandbox/job_limits.ts";
-import { type ShellDialect, shellDialect, ulimitCommands } from "../sandbox/shell_limits.ts";
+import { type ShellDialect, ulimitCommands } from "../sandbox/shell_limits.ts";
 
 /** What starting one job's `bwrap` needs. */
 export interface BwrapStart {
@@ -27,6 +28,8 @@ export interface BwrapStart {
   readonly args: readonly string[];
   /** The dialect of `sh`'s `ulimit`, when it is a shell that can set the job's limits. */
   readonly shDialect: ShellDialect | undefined;
+  /** `sh` with every symlink followed: the one file trusted to be the shell `shDialect` says. */
+  readonly shReal: string | undefined;
   /** The job's per-process limits, set by the shell that starts the job where it can. */
   readonly limits: JobLimits;
   /** `prlimit` and its options, or none: for the limits no shell on the way can set. */
@@ -45,25 +48,45 @@ const OPEN_FILTER_AND_HAND_STDIN = 'exec 3<"$1" 4<&0 0</dev/null || exit 126; sh
 // A closed stdin is /dev/null already, and bwrap's own is no pipe to break: nothing to hand.
 const OPEN_FILTER = 'exec 3<"$1" || exit 126; shift; exec "$@"';
 const TAKE_STDIN_BACK = "exec 0<&4 4<&-; ";
+// Shells whose `-c` line can start by taking the stdin back themselves: one exec fewer.
+const FOLDING_SHELLS = new Set(["dash", "bash"]);
+
+// The kernel takes at most 32 pages per argument, its NUL included (MAX_ARG_STRLEN).
+const LONGEST_ARGUMENT = 32 * 4096 - 1;
+const utf8 = new TextEncoder();
+
+/** Whether `text` can be one argument of an `exec`: else a line is not folded but passed as is. */
+function fitsOneArgument(text: string): boolean {
+  return text.length * 3 <= LONGEST_ARGUMENT || utf8.encode(text).length <= LONGEST_ARGUMENT;
+}
 
 /**
  * The command bwrap runs: the job, its limits set and its stdin taken back from fd 4 on the
- * way, by the job's own `dash`/`bash -c` line where it is one (one exec fewer), else by `sh`;
- * `prlimit` sets the limits that neither can.
+ * way. The server's own dash sets the limits where it can: as the job's own `-c` line's shell
+ * when the job is that very file (one exec fewer), else as `sh` before the job; `prlimit` sets
+ * the limits that it cannot. A `dash`/`bash -c` line of any other file still takes its stdin
+ * back itself, behind `prlimit`.
  */
-function jobSide(spec: SpawnSpec, start: BwrapStart, env: () => Record<string, string>): string[] {
+function jobSide(spec: SpawnSpec, start: BwrapStart): string[] {
   const [program, flag, line] = spec.argv;
   const takeBack = spec.stdin === "closed" ? "" : TAKE_STDIN_BACK;
-  const dialect = shellDialect(start.programReal);
-  if (spec.argv.length === 3 && flag === "-c" && dialect !== undefined) {
-    const ulimits = ulimitCommands(start.limits, { dialect, argv0: program, env });
-    // On the same line, so that the shell still counts the job's lines from 1.
-    if (ulimits !== undefined) return [program, "-c", `${ulimits}${takeBack}${line}`];
-    return [...start.limited, program, "-c", `${takeBack}${line}`];
+  const isCommandLine = spec.argv.length === 3 && flag === "-c";
+  if (isCommandLine && start.shDialect !== undefined && start.programReal === start.shReal) {
+    const ulimits = ulimitCommands(start.limits, { dialect: start.shDialect, argv0: program });
+    // Run by its real path, which no job can swap as it could a link or a PATH entry; `program`
+    // stays its $0. On the same line, so that the shell still counts the job's lines from 1.
+    const folded = `${ulimits}${takeBack}${line}`;
+    if (ulimits !== undefined && fitsOneArgument(folded)) {
+      return [start.programReal, "-c", folded, program];
+    }
+  }
+  const folded = `${takeBack}${line}`;
+  if (isCommandLine && FOLDING_SHELLS.has(basename(start.programReal)) && fitsOneArgument(folded)) {
+    return [...start.limited, program, "-c", folded];
   }
   const ulimits = start.shDialect === undefined
     ? undefined
-    : ulimitCommands(start.limits, { dialect: start.shDialect, argv0: start.sh, env });
+    : ulimitCommands(start.limits, { dialect: start.shDialect, argv0: start.sh });
   const prefix = ulimits ?? "";
   const job = ulimits === undefined ? [...start.limited, ...spec.argv] : [...spec.argv];
   if (prefix === "" && takeBack === "") return job;
@@ -75,12 +98,6 @@ function jobEnvironment(spec: SpawnSpec): Record<string, string> {
   return { ...(spec.env ?? Deno.env.toObject()), ...spec.envAdditions };
 }
 
-/** {@linkcode jobEnvironment}, made on the first call only: most starts never need it whole. */
-function lazyJobEnvironment(spec: SpawnSpec): () => Record<string, string> {
-  let env: Record<string, string> | undefined;
-  return () => env ??= jobEnvironment(spec);
-}
-
 /**
  * Starts `sh` with `args` in a session of its own, its stdio piped: through the `setsid` program
  * where that works (a `posix_spawn`, see session_launcher.ts), else `detached` (a fork).
@@ -90,9 +107,10 @@ function spawnInSession(sh: string, args: string[], spec: SpawnSpec): Deno.Child
   return new Deno.Command(setsid ?? sh, {
     args: setsid === undefined ? args : ["--", sh, ...args],
     cwd: spec.cwd,
-    // The server's own environment is added by the runtime, without a copy of it made here.
-    env: spec.env === undefined ? spec.envAdditions : jobEnvironment(spec),
-    clearEnv: spec.env !== undefined,
+    // Always the whole of it: what the runtime would add itself includes what Deno.env cannot
+    // show (a value that is not UTF-8), so no check of the server's could have seen it.
+    env: jobEnvironment(spec),
+    clearEnv: true,
     stdin: spec.stdin === "closed" ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
@@ -108,8 +126,7 @@ function spawnInSession(sh: string, args: string[], spec: SpawnSpec): Deno.Child
  * @throws {Error} as `Deno.Command` (or `node:child_process`) throws when `sh` cannot start.
  */
 export function startBwrap(spec: SpawnSpec, start: BwrapStart): StartedChild {
-  const env = lazyJobEnvironment(spec);
-  const sandboxed = [...start.args, "--seccomp", "3", "--", ...jobSide(spec, start, env)];
+  const sandboxed = [...start.args, "--seccomp", "3", "--", ...jobSide(spec, start)];
   const closed = spec.stdin === "closed";
   if (start.filterFile !== undefined) {
     return spawnInSession(
@@ -129,7 +146,7 @@ export function startBwrap(spec: SpawnSpec, start: BwrapStart): StartedChild {
     program: start.sh,
     args: ["-c", closed ? 'exec "$@"' : HAND_STDIN_PAST_BWRAP, "sh", start.bwrap, ...sandboxed],
     cwd: spec.cwd,
-    env: env(),
+    env: jobEnvironment(spec),
     stdin: spec.stdin === "closed" ? "null" : "pipe",
     fd3: start.filter,
   });

@@ -39,7 +39,7 @@ import {
   hiddenFilterDirectory,
 } from "../sandbox/seccomp/filter_file.ts";
 import { prlimitOptions } from "../sandbox/job_limits.ts";
-import { type ShellDialect, shellDialect } from "../sandbox/shell_limits.ts";
+import { shellDialect } from "../sandbox/shell_limits.ts";
 
 /** What the contained executor needs. */
 export interface ContainedExecutorOptions {
@@ -88,12 +88,12 @@ function refuseUnlessVisible(
   }
 }
 
-/** The `ulimit` dialect of the shell at `path` (its real file's name), if it has a known one. */
-function dialectOf(path: string): ShellDialect | undefined {
+/** `path` with every symlink followed; `undefined` when the server may not resolve it. */
+function realPathOf(path: string): string | undefined {
   try {
-    return shellDialect(Deno.realPathSync(path));
+    return Deno.realPathSync(path);
   } catch {
-    return undefined; // a path the server may not resolve: prlimit sets the limits
+    return undefined; // prlimit sets the limits then
   }
 }
 
@@ -220,7 +220,8 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
   const limited = options.prlimit === undefined || rlimits.length === 0
     ? []
     : [options.prlimit, ...rlimits, "--"];
-  const shDialect = dialectOf(options.sh);
+  const shReal = realPathOf(options.sh);
+  const shDialect = shReal === undefined ? undefined : shellDialect(shReal);
   return {
     signalMethod: options.signaller.method,
     spawn(spec: SpawnSpec): SpawnedProcess {
@@ -261,7 +262,6 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
           ...options,
           args,
           filterFile: filterPath,
-          limits,
           limited,
         });
       }
@@ -273,6 +273,7 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
           limits,
           limited,
           shDialect,
+          shReal,
           filter,
           filterFile: filterPath,
           programReal: found.real,

@@ -15,8 +15,6 @@ import type { GroupSignaller } from "./process_group.ts";
 import { spawnOnTerminal, type TerminalRequest } from "./terminal_process.ts";
 import { signalOfExitCode } from "./linux_signals.ts";
 import { locateProgram } from "../sandbox/program_path.ts";
-import type { JobLimits } from "../sandbox/job_limits.ts";
-import { shellDialect, ulimitCommands } from "../sandbox/shell_limits.ts";
 
 /** What {@linkcode spawnContainedTerminal} needs from the contained executor. */
 export interface ContainedTerminalOptions {
@@ -27,9 +25,7 @@ export interface ContainedTerminalOptions {
   readonly args: readonly string[];
   /** The file holding the job's seccomp filter (see filter_file.ts); none when none could be made. */
   readonly filterFile: string | undefined;
-  /** The job's per-process limits, which bash sets before anything else where it can. */
-  readonly limits?: JobLimits;
-  /** `prlimit` and its options, run before bash when bash cannot set the limits; or none. */
+  /** `prlimit` and its options, run before bash so the job's limits cover it too; or none. */
   readonly limited?: readonly string[];
   readonly signaller: GroupSignaller;
 }
@@ -43,27 +39,10 @@ const PROMPT_VARIABLES = ["PS1", "PS2", "PS4"] as const;
 // The addon passes no descriptor beyond the terminal: sh opens the filter's file as fd 3.
 const FILTER_ON_FD3 = 'exec 3<"$1" || exit 126; shift; exec "$@"';
 
-/** `NAME value` pairs for the prompt variables of the job's environment. */
-function promptArguments(env: Record<string, string>): string[] {
+/** `NAME value` pairs for the prompt variables the job's environment sets. */
+function promptArguments(spec: SpawnSpec): string[] {
+  const env = { ...(spec.env ?? Deno.env.toObject()), ...spec.envAdditions };
   return PROMPT_VARIABLES.flatMap((name) => env[name] === undefined ? [] : [name, env[name]!]);
-}
-
-/** bash's line, and `prlimit` before bash when bash cannot set the limits itself. */
-function limitedBash(
-  bash: { path: string; real: string },
-  env: Record<string, string>,
-  options: ContainedTerminalOptions,
-): string[] {
-  const dialect = shellDialect(bash.real);
-  // bwrap unsets BASH_ENV (below), so bash does not read it.
-  const { BASH_ENV: _unset, ...seen } = env;
-  const ulimits = dialect === undefined
-    ? undefined
-    : ulimitCommands(options.limits ?? {}, { dialect, argv0: bash.path, env: () => seen });
-  if (ulimits === undefined) {
-    return [...options.limited ?? [], bash.path, "-c", FOREGROUND_SCRIPT];
-  }
-  return [bash.path, "-c", `${ulimits}${FOREGROUND_SCRIPT}`];
 }
 
 /**
@@ -91,7 +70,6 @@ export function spawnContainedTerminal(
         "directory)",
     );
   }
-  const env = { ...(spec.env ?? Deno.env.toObject()), ...spec.envAdditions };
   const argv: [string, ...string[]] = [
     options.sh,
     "-c",
@@ -106,9 +84,14 @@ export function spawnContainedTerminal(
     "--unsetenv",
     "BASH_ENV",
     "--",
-    ...limitedBash(bash, env, options),
+    ...options.limited ?? [],
+    bash.path,
+    // Nor ~/.bashrc, which bash reads before its line when SSH_CLIENT is set (Debian's build).
+    "--norc",
+    "-c",
+    FOREGROUND_SCRIPT,
     "bash",
-    ...promptArguments(env),
+    ...promptArguments(spec),
     "--",
     ...spec.argv,
   ];

@@ -43,13 +43,11 @@ export function withoutServerSecrets(env: Record<string, string>): Record<string
 
 /**
  * The environment for jobs when none is given: the server's, without its secrets, and without
- * loader variables under scoped `--allow-run` (passed with `clearEnv`); `undefined` (inherit it
- * as is) only when there is nothing to remove.
+ * loader variables under scoped `--allow-run`, always passed whole (with `clearEnv`). Inheriting
+ * it would pass what `Deno.env` cannot show, a variable whose value is not UTF-8, and so a
+ * secret no check here could see.
  */
-export function defaultJobEnvironment(): Record<string, string> | undefined {
-  const env = Deno.env.toObject();
-  const unscoped = runIsUnscoped();
-  if (unscoped && !SECRET_VARIABLES.some((name) => name in env)) return undefined;
-  const clean = withoutServerSecrets(env);
-  return unscoped ? clean : withoutLoaderVariables(clean);
+export function defaultJobEnvironment(): Record<string, string> {
+  const clean = withoutServerSecrets(Deno.env.toObject());
+  return runIsUnscoped() ? clean : withoutLoaderVariables(clean);
 }

@@ -55,7 +55,8 @@ function size(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)([KMGT]?)B?$/i.exec(text);
   if (match === null) return undefined;
   const bytes = Math.floor(Number(match[1]) * UNITS[match[2]!.toUpperCase()]!);
-  return bytes > 0 ? bytes : undefined;
+  // Past 2^53 a number is no longer exact, and the shell or prlimit would get another value.
+  return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
 function count(text: string): number | undefined {

@@ -1,12 +1,12 @@
 /**
- * The `ulimit` commands that replace `prlimit` in a job's shell: run in the real dash and bash,
- * they leave the same soft and hard limits as `prlimit` with the same limits, and a shell that
- * could run code of the job's first (a login shell, bash with BASH_ENV, functions or options
- * from its environment) or cannot say a value exactly gets none, so that `prlimit` sets them.
+ * The `ulimit` commands that replace `prlimit` in the server's own dash: run in the real dash,
+ * they leave the same soft and hard limits as `prlimit` with the same limits, and a login shell
+ * (which reads profiles first) or a value dash cannot say exactly gets none, so that `prlimit`
+ * sets them. bash is never trusted with them (see shell_limits.ts).
  */
 import assert from "node:assert/strict";
-import { prlimitOptions } from "../../lib/sandbox/job_limits.ts";
-import { type ShellDialect, shellDialect, ulimitCommands } from "../../lib/sandbox/shell_limits.ts";
+import { parseJobLimits, prlimitOptions } from "../../lib/sandbox/job_limits.ts";
+import { shellDialect, ulimitCommands } from "../../lib/sandbox/shell_limits.ts";
 import { run } from "../helpers/processes.ts";
 
 const LIMITS = {
@@ -17,10 +17,7 @@ const LIMITS = {
   tmp: 8 * 1024 ** 2,
 };
 const LIMIT_ROWS = /^Max (cpu time|file size|processes|address space) .*$/gm;
-
-function shell(dialect: ShellDialect, env: Record<string, string> = {}) {
-  return { dialect, argv0: dialect, env: () => env };
-}
+const DASH = { dialect: "dash", argv0: "sh" } as const;
 
 async function limitRows(program: string, args: string[]): Promise<string[]> {
   const result = await run(program, args, { env: {} });
@@ -28,73 +25,53 @@ async function limitRows(program: string, args: string[]): Promise<string[]> {
   return result.stdout.match(LIMIT_ROWS) ?? [];
 }
 
-Deno.test("ulimitCommands: dash and bash spell each limit their own way, cpu soft below hard", () => {
+Deno.test("ulimitCommands: dash's spelling of each limit, cpu soft below hard", () => {
   assert.equal(
-    ulimitCommands(LIMITS, shell("dash")),
+    ulimitCommands(LIMITS, DASH),
     "ulimit -v 204800&&ulimit -p 40&&ulimit -f 32768&&ulimit -t 35&&ulimit -St 30||exit 126;",
   );
-  const { fileSize: _, ...noFileSize } = LIMITS;
-  assert.equal(
-    ulimitCommands(noFileSize, shell("bash")),
-    "ulimit -v 204800&&ulimit -u 40&&ulimit -t 35&&ulimit -St 30||exit 126;",
-  );
   // tmp is bubblewrap's: no per-process limit, nothing to say.
-  assert.equal(ulimitCommands({ tmp: 1024 }, shell("dash")), "");
-  assert.equal(ulimitCommands({}, shell("bash", { BASH_ENV: "/x" })), "");
+  assert.equal(ulimitCommands({ tmp: 1024 }, DASH), "");
 });
 
-Deno.test("ulimitCommands: a value the shell cannot say exactly is left to prlimit", () => {
-  assert.equal(ulimitCommands({ memory: 1000 }, shell("dash")), undefined);
-  assert.equal(ulimitCommands({ fileSize: 1000 }, shell("dash")), undefined);
-  // bash counts -f in 1024 or 512 bytes depending on its POSIX mode.
-  assert.equal(ulimitCommands({ fileSize: 1024 ** 2 }, shell("bash")), undefined);
+Deno.test("ulimitCommands: a value dash cannot say exactly is left to prlimit", () => {
+  assert.equal(ulimitCommands({ memory: 1000 }, DASH), undefined);
+  assert.equal(ulimitCommands({ fileSize: 1000 }, DASH), undefined);
 });
 
-Deno.test("ulimitCommands: a shell that could run the job's code before the limits gets none", () => {
-  const limits = { processes: 40 };
-  assert.equal(
-    ulimitCommands(limits, { dialect: "dash", argv0: "-dash", env: () => ({}) }),
-    undefined,
-  );
-  assert.equal(
-    ulimitCommands(limits, { dialect: "bash", argv0: "-bash", env: () => ({}) }),
-    undefined,
-  );
-  for (const name of ["BASH_ENV", "SHELLOPTS", "BASHOPTS", "BASH_FUNC_ulimit%%"]) {
-    assert.equal(ulimitCommands(limits, shell("bash", { [name]: "x" })), undefined, name);
-    // dash reads none of them (only an interactive dash reads ENV).
-    assert.notEqual(ulimitCommands(limits, shell("dash", { [name]: "x" })), undefined, name);
-  }
-  assert.notEqual(ulimitCommands(limits, shell("bash", { BASH_VERSION: "x" })), undefined);
+Deno.test("ulimitCommands: a login shell, which reads profiles before the line, gets none", () => {
+  assert.equal(ulimitCommands({ processes: 40 }, { dialect: "dash", argv0: "-dash" }), undefined);
 });
 
-Deno.test("shellDialect: only dash and bash, by the real file's name", () => {
+Deno.test("parseJobLimits: a size past 2^53 bytes is refused, not rounded", () => {
+  assert.throws(() => parseJobLimits("memory=16777217T"), RangeError);
+  assert.throws(() => parseJobLimits("file-size=9000000000000000000"), RangeError);
+  assert.equal(parseJobLimits("memory=8191T").memory, 8191 * 1024 ** 4);
+});
+
+Deno.test("shellDialect: only dash, by the real file's name (the caller says which file)", () => {
   assert.equal(shellDialect("/usr/bin/dash"), "dash");
-  assert.equal(shellDialect("/usr/bin/bash"), "bash");
-  for (const other of ["/usr/bin/sh", "/bin/busybox", "/usr/bin/zsh", "/usr/bin/mksh"]) {
+  for (const other of ["/usr/bin/bash", "/usr/bin/sh", "/bin/busybox", "/usr/bin/zsh"]) {
     assert.equal(shellDialect(other), undefined, other);
   }
 });
 
-for (const dialect of ["dash", "bash"] as const) {
-  Deno.test(`ulimitCommands in the real ${dialect} leave the limits prlimit leaves`, async () => {
-    const prlimit = (await run("sh", ["-c", "command -v prlimit"])).stdout.trim();
-    const path = (await run("sh", ["-c", `command -v ${dialect}`])).stdout.trim();
-    if (prlimit === "" || path === "") {
-      console.log(`${dialect} or prlimit is not installed: nothing to compare`);
-      return;
-    }
-    const limits = dialect === "bash" ? { ...LIMITS, fileSize: undefined } : LIMITS;
-    const commands = ulimitCommands(limits, shell(dialect));
-    assert.ok(commands !== undefined);
-    const byShell = await limitRows(path, ["-c", `${commands}exec cat /proc/self/limits`]);
-    const byPrlimit = await limitRows(prlimit, [
-      ...prlimitOptions(limits),
-      "--",
-      "cat",
-      "/proc/self/limits",
-    ]);
-    assert.equal(byShell.length, 4);
-    assert.deepEqual(byShell, byPrlimit);
-  });
-}
+Deno.test("ulimitCommands in the real dash leave the limits prlimit leaves", async () => {
+  const prlimit = (await run("sh", ["-c", "command -v prlimit"])).stdout.trim();
+  const path = (await run("sh", ["-c", "command -v dash"])).stdout.trim();
+  if (prlimit === "" || path === "") {
+    console.log("dash or prlimit is not installed: nothing to compare");
+    return;
+  }
+  const commands = ulimitCommands(LIMITS, DASH);
+  assert.ok(commands !== undefined);
+  const byShell = await limitRows(path, ["-c", `${commands}exec cat /proc/self/limits`]);
+  const byPrlimit = await limitRows(prlimit, [
+    ...prlimitOptions(LIMITS),
+    "--",
+    "cat",
+    "/proc/self/limits",
+  ]);
+  assert.equal(byShell.length, 4);
+  assert.deepEqual(byShell, byPrlimit);
+});
