@@ -19,6 +19,7 @@ import { describeConfig } from "./lib/settings/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
 import { launchersAbove, watchLaunchers } from "./lib/cli/launcher_watch.ts";
 import { makeServerPrivate } from "./lib/sandbox/server_privacy.ts";
+import { keepInheritedDescriptorsFromJobs } from "./lib/jobs/inherited_descriptors.ts";
 import { loadQuickFileChecks } from "./lib/sandbox/program_path.ts";
 
 const log = (line: string) => console.error(`[mcp-background-job] ${line}`);
@@ -55,6 +56,7 @@ async function main(args: string[]): Promise<number | undefined> {
   }
   // Before any job starts: its /proc files are then closed to jobs from the first one on.
   const privacy = makeServerPrivate();
+  keepInheritedDescriptorsFromJobs();
   if (values["stop-service"]) {
     const { stopServices } = await import("./lib/service/stop_service.ts");
     for (const line of await stopServices(env)) console.log(line);

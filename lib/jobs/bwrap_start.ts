@@ -2,8 +2,9 @@
  * Starting a piped contained job's `bwrap`, its seccomp filter on fd 3 and the job's stdin on fd 4.
  *
  * bubblewrap and its init keep fds 0-2 open for the sandbox's whole life, so a job that closed
- * its stdin would never break the pipe: the server would write into a void. They close every
- * other descriptor, so the pipe travels past them as fd 4 and the job takes it back as fd 0.
+ * its stdin would never break the pipe: the server would write into a void. So the pipe travels
+ * past them as fd 4, which they pass on untouched, and the job takes it back as fd 0. (They close
+ * nothing else either: what the server inherited is kept from jobs by inherited_descriptors.ts.)
  * A stdin closed from the start is /dev/null all the way: nothing to hand past them.
  *
  * The filter reaches fd 3 from a file `sh` opens (see filter_file.ts): then `Deno.Command` starts
