@@ -42,7 +42,11 @@ let exists: ((path: string) => boolean) | undefined;
  * ```
  */
 export async function loadQuickFileChecks(): Promise<void> {
-  exists ??= (await import("node:fs")).existsSync;
+  try {
+    exists ??= (await import("node:fs")).existsSync;
+  } catch {
+    // No node:fs (a runtime without it): lookups keep telling a missing file by the error.
+  }
 }
 
 function executableFile(path: string): string | undefined {
