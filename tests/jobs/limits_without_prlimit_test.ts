@@ -1,0 +1,75 @@
+/**
+ * Red-team finding on 9b97fb0: a server whose PATH has dash but no `prlimit` starts a contained
+ * `bash -c` line and every terminal job with none of MCP_BG_JOB_LIMITS, though its own dash sets
+ * them for any other program (the `sh` that starts it) and `--doctor` says "the others by the
+ * job's dash or bash (ulimit)". bash is handed straight to bwrap behind an empty `prlimit` part:
+ * the server's dash, which could set them before it becomes bash, is skipped.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { TestServer } from "../helpers/mcp_client.ts";
+import { CONTAINED, noContainment } from "../helpers/containment.ts";
+
+const ASKED = "memory=200M,cpu=30,file-size=16M";
+const ROWS = {
+  "address space": "209715200 209715200",
+  "cpu time": "30 35",
+  "file size": "16777216 16777216",
+};
+// Absolute paths: the server's PATH below lies in the host's /tmp, which jobs do not see.
+const SHOW = "/usr/bin/cat /proc/self/limits";
+
+/** The soft and hard values of the rows named in `ROWS`, as the job's /proc showed them. */
+function limitRows(stdout: string): Record<string, string> {
+  const rows: Record<string, string> = {};
+  for (const line of stdout.replaceAll("\r", "").split("\n")) {
+    const match = /^Max (\w+(?: \w+)?)\s+(\S+)\s+(\S+)/.exec(line);
+    if (match !== null && match[1]! in ROWS) rows[match[1]!] = `${match[2]} ${match[3]}`;
+  }
+  return rows;
+}
+
+/** A directory with the server's programs (found where this host has them), but no prlimit. */
+async function pathWithoutPrlimit(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "no-prlimit-" });
+  for (const program of ["sh", "dash", "bash", "bwrap", "setsid", "cat"]) {
+    for (const place of ["/usr/bin", "/bin"]) {
+      try {
+        await Deno.symlink(await Deno.realPath(join(place, program)), join(dir, program));
+        break;
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+    }
+  }
+  return dir;
+}
+
+Deno.test({
+  name: "without prlimit on PATH, the server's dash still sets the limits of bash and tty jobs",
+  ignore: noContainment,
+  fn: async () => {
+    const dir = await pathWithoutPrlimit();
+    try {
+      await using server = await TestServer.start({
+        env: { ...CONTAINED, MCP_BG_JOB_LIMITS: ASKED, PATH: dir },
+      });
+      const cases: Record<string, unknown>[] = [
+        { command: SHOW }, // control: the server's dash sets them
+        { command: `/usr/bin/bash -c '${SHOW}'` },
+        { command: `/usr/bin/bash -c '${SHOW}'`, stdin: "closed" },
+        { command: SHOW, tty: true },
+      ];
+      for (const args of cases) {
+        const { job_id } = await server.ok<{ job_id: string }>("execute_command", args);
+        const status = await server.waitForEnd(job_id, 60_000);
+        const output = await server.ok<{ stdout: string }>("get_job_output", { job_id });
+        const where = `${JSON.stringify(args)}: ${JSON.stringify(output)}`;
+        assert.equal(status.status, "completed", where);
+        assert.deepEqual(limitRows(output.stdout), ROWS, where);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
