@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
+import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
+import { AS_NOBODY, ignoreAsNobody, SETPRIV } from "../helpers/as_nobody.ts";
 
 const ASKED = "memory=200M,cpu=30,file-size=16M";
 const ROWS = {
@@ -19,12 +21,12 @@ const ROWS = {
 // Absolute paths: the server's PATH below lies in the host's /tmp, which jobs do not see.
 const SHOW = "/usr/bin/cat /proc/self/limits";
 
-/** The soft and hard values of the rows named in `ROWS`, as the job's /proc showed them. */
-function limitRows(stdout: string): Record<string, string> {
+/** The soft and hard values of the rows named in `expected`, as the job's /proc showed them. */
+function limitRows(stdout: string, expected: Record<string, string>): Record<string, string> {
   const rows: Record<string, string> = {};
   for (const line of stdout.replaceAll("\r", "").split("\n")) {
     const match = /^Max (\w+(?: \w+)?)\s+(\S+)\s+(\S+)/.exec(line);
-    if (match !== null && match[1]! in ROWS) rows[match[1]!] = `${match[2]} ${match[3]}`;
+    if (match !== null && match[1]! in expected) rows[match[1]!] = `${match[2]} ${match[3]}`;
   }
   return rows;
 }
@@ -45,6 +47,24 @@ async function pathWithoutPrlimit(): Promise<string> {
   return dir;
 }
 
+/** Runs each job and checks its limits: the control first, then bash and a terminal job. */
+async function assertLimitsHold(server: TestServer, rows: Record<string, string>): Promise<void> {
+  const cases: Record<string, unknown>[] = [
+    { command: SHOW }, // control: the server's dash sets them
+    { command: `/usr/bin/bash -c '${SHOW}'` },
+    { command: `/usr/bin/bash -c '${SHOW}'`, stdin: "closed" },
+    { command: SHOW, tty: true },
+  ];
+  for (const args of cases) {
+    const { job_id } = await server.ok<{ job_id: string }>("execute_command", args);
+    const status = await server.waitForEnd(job_id, 60_000);
+    const output = await server.ok<{ stdout: string }>("get_job_output", { job_id });
+    const where = `${JSON.stringify(args)}: ${JSON.stringify(output)}`;
+    assert.equal(status.status, "completed", where);
+    assert.deepEqual(limitRows(output.stdout, rows), rows, where);
+  }
+}
+
 Deno.test({
   name: "without prlimit on PATH, the server's dash still sets the limits of bash and tty jobs",
   ignore: noContainment,
@@ -54,22 +74,39 @@ Deno.test({
       await using server = await TestServer.start({
         env: { ...CONTAINED, MCP_BG_JOB_LIMITS: ASKED, PATH: dir },
       });
-      const cases: Record<string, unknown>[] = [
-        { command: SHOW }, // control: the server's dash sets them
-        { command: `/usr/bin/bash -c '${SHOW}'` },
-        { command: `/usr/bin/bash -c '${SHOW}'`, stdin: "closed" },
-        { command: SHOW, tty: true },
-      ];
-      for (const args of cases) {
-        const { job_id } = await server.ok<{ job_id: string }>("execute_command", args);
-        const status = await server.waitForEnd(job_id, 60_000);
-        const output = await server.ok<{ stdout: string }>("get_job_output", { job_id });
-        const where = `${JSON.stringify(args)}: ${JSON.stringify(output)}`;
-        assert.equal(status.status, "completed", where);
-        assert.deepEqual(limitRows(output.stdout), ROWS, where);
-      }
+      await assertLimitsHold(server, ROWS);
     } finally {
       await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "without prlimit on PATH, bash and tty jobs of a server run as nobody get processes too",
+  ignore: noContainment || ignoreAsNobody("limits without prlimit as nobody"),
+  fn: async () => {
+    const dir = await pathWithoutPrlimit();
+    const home = await Deno.makeTempDir({ prefix: "mcp-bg-no-prlimit-nobody-" });
+    try {
+      await Deno.chmod(dir, 0o755);
+      await Deno.chmod(home, 0o777);
+      await using server = await TestServer.start({
+        command: SETPRIV,
+        args: [...AS_NOBODY, Deno.execPath(), ...DENO_RUN, "-A", MAIN],
+        env: {
+          ...CONTAINED,
+          HOME: home,
+          DENO_DIR: `${home}/deno`,
+          MCP_BG_WORKING_DIR: home,
+          MCP_BG_JOB_LIMITS: `${ASKED},processes=40`,
+          PATH: dir,
+        },
+        cwd: home,
+      });
+      await assertLimitsHold(server, { ...ROWS, processes: "40 40" });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+      await Deno.remove(home, { recursive: true });
     }
   },
 });
