@@ -110,3 +110,28 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "--doctor does not say bash sets the job limits with ulimit (it never does since 9b97fb0)",
+  ignore: noContainment,
+  fn: async () => {
+    const dir = await pathWithoutPrlimit();
+    try {
+      for (const path of [dir, Deno.env.get("PATH") ?? ""]) {
+        const output = await new Deno.Command(Deno.execPath(), {
+          args: [...DENO_RUN, "-A", MAIN, "--doctor"],
+          env: { ...CONTAINED, MCP_BG_JOB_LIMITS: ASKED, PATH: path },
+          stdin: "null",
+          stdout: "piped",
+          stderr: "null",
+        }).output();
+        const line = new TextDecoder().decode(output.stdout).split("\n")
+          .find((text) => text.includes("job limits")) ?? "";
+        assert.match(line, /memory=200M/, line);
+        assert.doesNotMatch(line, /dash or bash \(ulimit\)/, `PATH=${path}: ${line}`);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
