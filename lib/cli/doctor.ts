@@ -67,10 +67,11 @@ function limitsLine(config: Config | undefined): string {
   const { available, prlimit } = containmentAvailability();
   if (!available) return `not applied: jobs are not contained; ${cgroupState()}`;
   const how = prlimit === undefined
-    ? "tmp through bwrap --size, the others by the job's dash or bash (ulimit); prlimit not " +
-      "found on PATH (util-linux), so a job no such shell starts runs without them"
-    : "tmp through bwrap --size, the others by the job's dash or bash (ulimit), else prlimit, " +
-      "inside the sandbox";
+    ? "tmp through bwrap --size, the others by the server's sh (ulimit) when it is dash; " +
+      "prlimit not found on PATH (util-linux), so with another sh, or a value dash cannot say, " +
+      "jobs run without them"
+    : "tmp through bwrap --size, the others by the server's sh (ulimit) when it is dash, else " +
+      "by prlimit, inside the sandbox";
   const root = granted({ name: "sys", kind: "uid" }) && Deno.uid() === 0
     ? "; processes does not bind: the kernel exempts root from RLIMIT_NPROC"
     : "";

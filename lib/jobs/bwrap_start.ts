@@ -17,8 +17,6 @@ import { basename } from "node:path";
 import type { SpawnSpec } from "./executor.ts";
 import { spawnWithFd3, type StartedChild } from "./extra_fd_spawn.ts";
 import { sessionLauncher } from "./session_launcher.ts";
-import type { JobLimits } from "../sandbox/job_limits.ts";
-import { type ShellDialect, ulimitCommands } from "../sandbox/shell_limits.ts";
 
 /** What starting one job's `bwrap` needs. */
 export interface BwrapStart {
@@ -27,12 +25,13 @@ export interface BwrapStart {
   readonly sh: string;
   /** bubblewrap's arguments for this job (without `--seccomp`). */
   readonly args: readonly string[];
-  /** The dialect of `sh`'s `ulimit`, when it is a shell that can set the job's limits. */
-  readonly shDialect: ShellDialect | undefined;
-  /** `sh` with every symlink followed: the one file trusted to be the shell `shDialect` says. */
+  /** `sh` with every symlink followed, when it is dash: the one file trusted to set limits. */
   readonly shReal: string | undefined;
-  /** The job's per-process limits, set by the shell that starts the job where it can. */
-  readonly limits: JobLimits;
+  /**
+   * The `ulimit` commands with which that dash sets the job's per-process limits (`""` when there
+   * are none), or `undefined` when it cannot (no dash, or a value it cannot say).
+   */
+  readonly shLimits: string | undefined;
   /** `prlimit` and its options, or none: for the limits no shell on the way can set. */
   readonly limited: readonly string[];
   /** The filter's bytes, handed down on fd 3 when there is no file. */
@@ -64,34 +63,33 @@ function fitsOneArgument(text: string): boolean {
 /**
  * The command bwrap runs: the job, its limits set and its stdin taken back from fd 4 on the
  * way. The server's own dash sets the limits where it can: as the job's own `-c` line's shell
- * when the job is that very file (one exec fewer), else as `sh` before the job; `prlimit` sets
- * the limits that it cannot. A `dash`/`bash -c` line of any other file still takes its stdin
- * back itself, behind `prlimit`.
+ * when the job is that very file (one exec fewer), else as `sh` before the job. Where it cannot,
+ * `prlimit` runs first; then a `dash`/`bash -c` line takes its stdin back itself.
  */
 function jobSide(spec: SpawnSpec, start: BwrapStart): string[] {
   const [program, flag, line] = spec.argv;
   const takeBack = spec.stdin === "closed" ? "" : TAKE_STDIN_BACK;
-  const isCommandLine = spec.argv.length === 3 && flag === "-c";
-  if (isCommandLine && start.shDialect !== undefined && start.programReal === start.shReal) {
-    const ulimits = ulimitCommands(start.limits, { dialect: start.shDialect, argv0: program });
+  // A line that reads as an option (`-x`, `--`, `+x`) must stay one: nothing goes before it.
+  const foldable = spec.argv.length === 3 && flag === "-c" && !/^[-+]/.test(line ?? "");
+  const ulimits = start.shLimits;
+  if (foldable && ulimits !== undefined && start.programReal === start.shReal) {
     // Run by its real path, which no job can swap as it could a link or a PATH entry; `program`
     // stays its $0. On the same line, so that the shell still counts the job's lines from 1.
     const folded = `${ulimits}${takeBack}${line}`;
-    if (ulimits !== undefined && fitsOneArgument(folded)) {
-      return [start.programReal, "-c", folded, program];
-    }
+    if (fitsOneArgument(folded)) return [start.programReal, "-c", folded, program];
   }
+  // The limits no dash of the server's sets: prlimit's, before anything else in the sandbox.
+  const limited = ulimits === undefined ? start.limited : [];
   const folded = `${takeBack}${line}`;
-  if (isCommandLine && FOLDING_SHELLS.has(basename(start.programReal)) && fitsOneArgument(folded)) {
-    return [...start.limited, program, "-c", folded];
+  if (
+    foldable && !ulimits && FOLDING_SHELLS.has(basename(start.programReal)) &&
+    fitsOneArgument(folded)
+  ) {
+    return [...limited, program, "-c", folded];
   }
-  const ulimits = start.shDialect === undefined
-    ? undefined
-    : ulimitCommands(start.limits, { dialect: start.shDialect, argv0: start.sh });
-  const prefix = ulimits ?? "";
-  const job = ulimits === undefined ? [...start.limited, ...spec.argv] : [...spec.argv];
-  if (prefix === "" && takeBack === "") return job;
-  return [start.sh, "-c", `${prefix}${takeBack}exec "$@"`, "sh", ...job];
+  const prefix = `${ulimits ?? ""}${takeBack}`;
+  if (prefix === "") return [...limited, ...spec.argv];
+  return [...limited, start.sh, "-c", `${prefix}exec "$@"`, "sh", ...spec.argv];
 }
 
 /** The job's whole environment: `spec.env` (or the server's) with its additions. */

@@ -39,7 +39,7 @@ import {
   hiddenFilterDirectory,
 } from "../sandbox/seccomp/filter_file.ts";
 import { prlimitOptions } from "../sandbox/job_limits.ts";
-import { shellDialect } from "../sandbox/shell_limits.ts";
+import { shellDialect, ulimitCommands } from "../sandbox/shell_limits.ts";
 
 /** What the contained executor needs. */
 export interface ContainedExecutorOptions {
@@ -222,6 +222,12 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
     : [options.prlimit, ...rlimits, "--"];
   const shReal = realPathOf(options.sh);
   const shDialect = shReal === undefined ? undefined : shellDialect(shReal);
+  // What the server's own dash runs to set the limits; undefined leaves them to prlimit.
+  const shLimits = shDialect === undefined
+    ? undefined
+    : ulimitCommands(limits, { dialect: shDialect, argv0: options.sh });
+  // A terminal job's bash is never trusted with them: the server's dash (or prlimit) goes first.
+  const terminalLimited = shLimits ? [options.sh, "-c", `${shLimits}exec "$@"`, "sh"] : limited;
   return {
     signalMethod: options.signaller.method,
     spawn(spec: SpawnSpec): SpawnedProcess {
@@ -262,7 +268,7 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
           ...options,
           args,
           filterFile: filterPath,
-          limited,
+          limited: terminalLimited,
         });
       }
       let bwrap: StartedChild;
@@ -270,10 +276,9 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
         bwrap = startBwrap(spec, {
           ...options,
           args,
-          limits,
           limited,
-          shDialect,
-          shReal,
+          shReal: shDialect === undefined ? undefined : shReal,
+          shLimits,
           filter,
           filterFile: filterPath,
           programReal: found.real,

@@ -25,7 +25,7 @@ export interface ContainedTerminalOptions {
   readonly args: readonly string[];
   /** The file holding the job's seccomp filter (see filter_file.ts); none when none could be made. */
   readonly filterFile: string | undefined;
-  /** `prlimit` and its options, run before bash so the job's limits cover it too; or none. */
+  /** What sets the job's limits before bash (the server's dash, else prlimit), or none. */
   readonly limited?: readonly string[];
   readonly signaller: GroupSignaller;
 }

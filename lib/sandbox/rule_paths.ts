@@ -19,8 +19,12 @@ export function existing(path: string): ResolvedPath | undefined {
     const real = Deno.realPathSync(path);
     return { real, directory: Deno.statSync(real).isDirectory };
   } catch (error) {
-    // Nothing there (or not reachable by the server): nothing to hide or to open up.
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+    // Nothing there, or not reachable by the server (a HOME it may not enter), nor so by its
+    // jobs, which run as its user: nothing to hide or to open up.
+    if (
+      error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
+      error instanceof Deno.errors.PermissionDenied
+    ) {
       return undefined;
     }
     throw error;
