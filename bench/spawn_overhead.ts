@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { defaultJobEnvironment } from "../lib/jobs/environment.ts";
 import { createContainedExecutor } from "../lib/jobs/contained_executor.ts";
 import { containmentAvailability } from "../lib/jobs/containment.ts";
 import { createGroupSignaller } from "../lib/jobs/process_group.ts";
@@ -29,7 +30,9 @@ const executor = createContainedExecutor({
   workingDir: cwd,
   signaller: createGroupSignaller(),
 });
-const spec = { argv: ["true"] as const, cwd, stdin: "closed" as const };
+// As JobManager gives every job: the server's environment, read once (environment.ts).
+const env = defaultJobEnvironment();
+const spec = { argv: ["true"] as const, cwd, stdin: "closed" as const, env };
 const byDefault = createContainedExecutor({
   bwrap,
   sh,
@@ -38,7 +41,7 @@ const byDefault = createContainedExecutor({
   workingDir: cwd,
   signaller: createGroupSignaller(),
 });
-const pipedSpec = { argv: ["true"] as const, cwd, stdin: "pipe" as const };
+const pipedSpec = { argv: ["true"] as const, cwd, stdin: "pipe" as const, env };
 
 async function settle(
   child: { stdout: ReadableStream; stderr: ReadableStream; status: Promise<unknown> },
