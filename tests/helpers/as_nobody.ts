@@ -7,7 +7,8 @@
  * @module
  */
 import { run } from "./processes.ts";
-import { MAIN } from "./server_entry.ts";
+import { DENO_RUN, MAIN } from "./server_entry.ts";
+import { TestServer } from "./mcp_client.ts";
 
 /** The `setpriv` program, or "" where it is missing. */
 export const SETPRIV = (await run("sh", ["-c", "command -v setpriv"])).stdout.trim();
@@ -35,4 +36,21 @@ export function ignoreAsNobody(what: string): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * Starts this checkout's server as nobody, contained or not as `env` says: `home` is its HOME,
+ * and `work` (default `home`, which nobody must be able to write) its working directory, jobs'
+ * working directory and Deno cache.
+ */
+export function startServerAsNobody(
+  options: { home: string; work?: string; env: Record<string, string> },
+): Promise<TestServer> {
+  const work = options.work ?? options.home;
+  return TestServer.start({
+    command: SETPRIV,
+    args: [...AS_NOBODY, Deno.execPath(), ...DENO_RUN, "-A", MAIN],
+    env: { HOME: options.home, DENO_DIR: `${work}/deno`, MCP_BG_WORKING_DIR: work, ...options.env },
+    cwd: work,
+  });
 }

@@ -10,8 +10,7 @@ import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, jobTree, noContainment } from "../helpers/containment.ts";
 import { killIfAlive, waitUntilGone } from "../helpers/processes.ts";
-import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
-import { AS_NOBODY, ignoreAsNobody, SETPRIV } from "../helpers/as_nobody.ts";
+import { ignoreAsNobody, startServerAsNobody } from "../helpers/as_nobody.ts";
 
 /** The limits every route is tried with, and the rows of /proc/self/limits they make. */
 const ASKED = "memory=200M,processes=40,cpu=30";
@@ -160,17 +159,9 @@ Deno.test({
     const pids: number[] = [];
     try {
       await Deno.chmod(home, 0o777);
-      await using server = await TestServer.start({
-        command: SETPRIV,
-        args: [...AS_NOBODY, Deno.execPath(), ...DENO_RUN, "-A", MAIN],
-        env: {
-          ...CONTAINED,
-          HOME: home,
-          DENO_DIR: `${home}/deno`,
-          MCP_BG_WORKING_DIR: home,
-          MCP_BG_JOB_LIMITS: ASKED,
-        },
-        cwd: home,
+      await using server = await startServerAsNobody({
+        home: home,
+        env: { ...CONTAINED, MCP_BG_JOB_LIMITS: ASKED },
       });
       await assertRoutesHold(server, ROWS);
       // The process limit binds a dash line: the subshell stops starting sleeps at 40 processes.

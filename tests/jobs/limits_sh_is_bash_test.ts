@@ -8,10 +8,8 @@
  * docs say such a server gets "prlimit as the sandbox's first program".
  */
 import assert from "node:assert/strict";
-import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
-import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
-import { AS_NOBODY, ignoreAsNobody, SETPRIV } from "../helpers/as_nobody.ts";
+import { ignoreAsNobody, startServerAsNobody } from "../helpers/as_nobody.ts";
 
 const PROGRAMS = ["bash", "bwrap", "setsid", "cat", "grep", "prlimit", "tr"];
 // Each traced command is preceded by the tracing shell's pid and its process limit.
@@ -32,20 +30,15 @@ Deno.test({
         await Deno.symlink(await Deno.realPath(`/usr/bin/${program}`), `${bin}/${program}`);
       }
       await Deno.symlink(await Deno.realPath("/usr/bin/bash"), `${bin}/sh`);
-      await using server = await TestServer.start({
-        command: SETPRIV,
-        args: [...AS_NOBODY, Deno.execPath(), ...DENO_RUN, "-A", MAIN],
+      await using server = await startServerAsNobody({
+        home: work,
         env: {
           ...CONTAINED,
-          HOME: work,
-          DENO_DIR: `${work}/deno`,
-          MCP_BG_WORKING_DIR: work,
           MCP_BG_JOB_LIMITS: "processes=40",
           PATH: bin,
           SHELLOPTS: "xtrace",
           PS4,
         },
-        cwd: work,
       });
       const { job_id } = await server.ok<{ job_id: string }>("execute_command", {
         command: "cat /proc/self/stat",

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
-import { AS_NOBODY, ignoreAsNobody, SETPRIV } from "../helpers/as_nobody.ts";
+import { ignoreAsNobody, startServerAsNobody } from "../helpers/as_nobody.ts";
 
 const ASKED = "memory=200M,cpu=30,file-size=16M";
 const ROWS = {
@@ -90,18 +90,9 @@ Deno.test({
     try {
       await Deno.chmod(dir, 0o755);
       await Deno.chmod(home, 0o777);
-      await using server = await TestServer.start({
-        command: SETPRIV,
-        args: [...AS_NOBODY, Deno.execPath(), ...DENO_RUN, "-A", MAIN],
-        env: {
-          ...CONTAINED,
-          HOME: home,
-          DENO_DIR: `${home}/deno`,
-          MCP_BG_WORKING_DIR: home,
-          MCP_BG_JOB_LIMITS: `${ASKED},processes=40`,
-          PATH: dir,
-        },
-        cwd: home,
+      await using server = await startServerAsNobody({
+        home: home,
+        env: { ...CONTAINED, MCP_BG_JOB_LIMITS: `${ASKED},processes=40`, PATH: dir },
       });
       await assertLimitsHold(server, { ...ROWS, processes: "40 40" });
     } finally {

@@ -9,7 +9,7 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, jobTree, noContainment } from "../helpers/containment.ts";
 import { killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
 import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
-import { AS_NOBODY, ignoreAsNobody, SETPRIV } from "../helpers/as_nobody.ts";
+import { ignoreAsNobody, startServerAsNobody } from "../helpers/as_nobody.ts";
 
 async function runJob(server: TestServer, command: string) {
   const { job_id } = await server.ok<{ job_id: string }>("execute_command", { command });
@@ -81,23 +81,9 @@ Deno.test({
     const pids: number[] = [];
     try {
       await Deno.chmod(home, 0o777);
-      await using server = await TestServer.start({
-        command: SETPRIV,
-        args: [
-          ...AS_NOBODY,
-          Deno.execPath(),
-          ...DENO_RUN,
-          "-A",
-          MAIN,
-        ],
-        env: {
-          ...CONTAINED,
-          HOME: home,
-          DENO_DIR: `${home}/deno`,
-          MCP_BG_WORKING_DIR: home,
-          MCP_BG_JOB_LIMITS: "processes=40",
-        },
-        cwd: home,
+      await using server = await startServerAsNobody({
+        home: home,
+        env: { ...CONTAINED, MCP_BG_JOB_LIMITS: "processes=40" },
       });
       const id = await server.start(`python3 -c 'import subprocess, time
 started = []

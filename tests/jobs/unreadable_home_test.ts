@@ -7,10 +7,8 @@
  * job of that user could not reach the directory either.
  */
 import assert from "node:assert/strict";
-import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
-import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
-import { AS_NOBODY, ignoreAsNobody, SETPRIV } from "../helpers/as_nobody.ts";
+import { ignoreAsNobody, startServerAsNobody } from "../helpers/as_nobody.ts";
 
 Deno.test({
   name: "a contained server run as nobody whose HOME it cannot enter still starts jobs",
@@ -21,16 +19,10 @@ Deno.test({
     try {
       await Deno.chmod(closedHome, 0o700);
       await Deno.chmod(work, 0o777);
-      await using server = await TestServer.start({
-        command: SETPRIV,
-        args: [...AS_NOBODY, Deno.execPath(), ...DENO_RUN, "-A", MAIN],
-        env: {
-          ...CONTAINED,
-          HOME: closedHome,
-          DENO_DIR: `${work}/deno`,
-          MCP_BG_WORKING_DIR: work,
-        },
-        cwd: work,
+      await using server = await startServerAsNobody({
+        home: closedHome,
+        work,
+        env: { ...CONTAINED },
       });
       const started = await server.call<{ job_id: string }>("execute_command", {
         command: "echo started",
