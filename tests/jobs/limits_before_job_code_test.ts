@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
+import { limitRows } from "../helpers/limit_rows.ts";
 
 const ASKED = "memory=200M,processes=40,cpu=30";
 const ROWS = {
@@ -39,16 +40,6 @@ async function runJob(server: TestServer, args: Record<string, unknown>): Promis
   const status = await server.waitForEnd(job_id, 60_000);
   const output = await server.ok<{ stdout: string; stderr: string }>("get_job_output", { job_id });
   return { status: status.status, ...output };
-}
-
-/** The soft and hard values of the rows named in `expected` within `text`. */
-function limitRows(text: string, expected: Record<string, string>): Record<string, string> {
-  const rows: Record<string, string> = {};
-  for (const line of text.replaceAll("\r", "").split("\n")) {
-    const match = /^Max (\w+(?: \w+)?)\s+(\S+)\s+(\S+)/.exec(line);
-    if (match !== null && match[1]! in expected) rows[match[1]!] = `${match[2]} ${match[3]}`;
-  }
-  return rows;
 }
 
 /** What was printed between the startup markers, or `undefined` when the startup code never ran. */

@@ -11,6 +11,7 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, jobTree, noContainment } from "../helpers/containment.ts";
 import { killIfAlive, waitUntilGone } from "../helpers/processes.ts";
 import { ignoreAsNobody, startServerAsNobody } from "../helpers/as_nobody.ts";
+import { limitRows } from "../helpers/limit_rows.ts";
 
 /** The limits every route is tried with, and the rows of /proc/self/limits they make. */
 const ASKED = "memory=200M,processes=40,cpu=30";
@@ -59,16 +60,6 @@ async function runJob(server: TestServer, args: Record<string, unknown>): Promis
   const status = await server.waitForEnd(job_id, 60_000);
   const output = await server.ok<{ stdout: string; stderr: string }>("get_job_output", { job_id });
   return { status: status.status, ...output };
-}
-
-/** The soft and hard values of the rows named in `expected`, as the job's /proc showed them. */
-function limitRows(stdout: string, expected: Record<string, string>): Record<string, string> {
-  const rows: Record<string, string> = {};
-  for (const line of stdout.replaceAll("\r", "").split("\n")) {
-    const match = /^Max (\w+(?: \w+)?)\s+(\S+)\s+(\S+)/.exec(line);
-    if (match !== null && match[1]! in expected) rows[match[1]!] = `${match[2]} ${match[3]}`;
-  }
-  return rows;
 }
 
 async function assertRoutesHold(

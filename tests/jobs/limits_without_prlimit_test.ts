@@ -11,6 +11,7 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { CONTAINED, noContainment } from "../helpers/containment.ts";
 import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 import { ignoreAsNobody, startServerAsNobody } from "../helpers/as_nobody.ts";
+import { limitRows } from "../helpers/limit_rows.ts";
 
 const ASKED = "memory=200M,cpu=30,file-size=16M";
 const ROWS = {
@@ -20,16 +21,6 @@ const ROWS = {
 };
 // Absolute paths: the server's PATH below lies in the host's /tmp, which jobs do not see.
 const SHOW = "/usr/bin/cat /proc/self/limits";
-
-/** The soft and hard values of the rows named in `expected`, as the job's /proc showed them. */
-function limitRows(stdout: string, expected: Record<string, string>): Record<string, string> {
-  const rows: Record<string, string> = {};
-  for (const line of stdout.replaceAll("\r", "").split("\n")) {
-    const match = /^Max (\w+(?: \w+)?)\s+(\S+)\s+(\S+)/.exec(line);
-    if (match !== null && match[1]! in expected) rows[match[1]!] = `${match[2]} ${match[3]}`;
-  }
-  return rows;
-}
 
 /** A directory with the server's programs (found where this host has them), but no prlimit. */
 async function pathWithoutPrlimit(): Promise<string> {
