@@ -17,6 +17,7 @@ import { basename } from "node:path";
 import type { SpawnSpec } from "./executor.ts";
 import { spawnWithFd3, type StartedChild } from "./extra_fd_spawn.ts";
 import { sessionLauncher } from "./session_launcher.ts";
+import { shellThenProgram } from "../sandbox/shell_limits.ts";
 
 /** What starting one job's `bwrap` needs. */
 export interface BwrapStart {
@@ -25,7 +26,7 @@ export interface BwrapStart {
   readonly sh: string;
   /** bubblewrap's arguments for this job (without `--seccomp`). */
   readonly args: readonly string[];
-  /** `sh` with every symlink followed, when it is dash: the one file trusted to set limits. */
+  /** `sh` with every symlink followed: with `shLimits`, the one file trusted to set limits. */
   readonly shReal: string | undefined;
   /**
    * The `ulimit` commands with which that dash sets the job's per-process limits (`""` when there
@@ -89,7 +90,7 @@ function jobSide(spec: SpawnSpec, start: BwrapStart): string[] {
   }
   const prefix = `${ulimits ?? ""}${takeBack}`;
   if (prefix === "") return [...limited, ...spec.argv];
-  return [...limited, start.sh, "-c", `${prefix}exec "$@"`, "sh", ...spec.argv];
+  return [...limited, ...shellThenProgram(start.sh, prefix), ...spec.argv];
 }
 
 /** The job's whole environment: `spec.env` (or the server's) with its additions. */
@@ -146,7 +147,7 @@ export function startBwrap(spec: SpawnSpec, start: BwrapStart): StartedChild {
     args: ["-c", closed ? 'exec "$@"' : HAND_STDIN_PAST_BWRAP, "sh", start.bwrap, ...sandboxed],
     cwd: spec.cwd,
     env: jobEnvironment(spec),
-    stdin: spec.stdin === "closed" ? "null" : "pipe",
+    stdin: closed ? "null" : "pipe",
     fd3: start.filter,
   });
 }

@@ -39,7 +39,7 @@ import {
   hiddenFilterDirectory,
 } from "../sandbox/seccomp/filter_file.ts";
 import { prlimitOptions } from "../sandbox/job_limits.ts";
-import { shellDialect, ulimitCommands } from "../sandbox/shell_limits.ts";
+import { shellDialect, shellThenProgram, ulimitCommands } from "../sandbox/shell_limits.ts";
 
 /** What the contained executor needs. */
 export interface ContainedExecutorOptions {
@@ -227,7 +227,7 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
     ? undefined
     : ulimitCommands(limits, { dialect: shDialect, argv0: options.sh });
   // A terminal job's bash is never trusted with them: the server's dash (or prlimit) goes first.
-  const terminalLimited = shLimits ? [options.sh, "-c", `${shLimits}exec "$@"`, "sh"] : limited;
+  const terminalLimited = shLimits ? shellThenProgram(options.sh, shLimits) : limited;
   return {
     signalMethod: options.signaller.method,
     spawn(spec: SpawnSpec): SpawnedProcess {
@@ -277,7 +277,7 @@ export function createContainedExecutor(options: ContainedExecutorOptions): Exec
           ...options,
           args,
           limited,
-          shReal: shDialect === undefined ? undefined : shReal,
+          shReal,
           shLimits,
           filter,
           filterFile: filterPath,

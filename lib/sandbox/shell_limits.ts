@@ -65,3 +65,23 @@ export function ulimitCommands(limits: JobLimits, shell: LimitingShell): string 
   // dash's ulimit sets one limit per call.
   return `${commands.map((options) => `ulimit ${options}`).join("&&")}||exit 126;`;
 }
+
+/**
+ * `sh` running `commands` (ending in `;`), then becoming the program that follows it: the way the
+ * server's dash sets the limits (and takes a stdin back) before a program it does not trust.
+ *
+ * @example Usage
+ * ```ts
+ * import { shellThenProgram } from "./shell_limits.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(shellThenProgram("/bin/sh", "ulimit -p 40||exit 126;"), [
+ *   "/bin/sh",
+ *   "-c",
+ *   'ulimit -p 40||exit 126;exec "$@"',
+ *   "sh",
+ * ]);
+ * ```
+ */
+export function shellThenProgram(sh: string, commands: string): string[] {
+  return [sh, "-c", `${commands}exec "$@"`, "sh"];
+}
