@@ -8,14 +8,6 @@
  */
 import { openCloseOnExec } from "./close_on_exec.ts";
 
-/** What {@linkcode keepInheritedDescriptorsFromJobs} did. */
-export interface InheritedDescriptors {
-  /** Descriptors beyond 0-2 that are now close-on-exec. */
-  readonly marked: number;
-  /** Why none could be looked at (no `--allow-ffi`, no read of `/proc/self/fd`), if so. */
-  readonly skipped?: string;
-}
-
 function granted(descriptor: Deno.PermissionDescriptor): boolean {
   return Deno.permissions.querySync(descriptor).state === "granted";
 }
@@ -27,22 +19,20 @@ function granted(descriptor: Deno.PermissionDescriptor): boolean {
  * @example Usage
  * ```ts ignore
  * import { keepInheritedDescriptorsFromJobs } from "./inherited_descriptors.ts";
- * console.error(keepInheritedDescriptorsFromJobs());
+ * keepInheritedDescriptorsFromJobs();
  * ```
  */
-export function keepInheritedDescriptorsFromJobs(): InheritedDescriptors {
-  if (Deno.build.os !== "linux") return { marked: 0, skipped: "not Linux" };
-  if (!granted({ name: "ffi" })) return { marked: 0, skipped: "no --allow-ffi" };
-  if (!granted({ name: "read", path: "/proc/self/fd" })) {
-    return { marked: 0, skipped: "no read of /proc/self/fd" };
-  }
+export function keepInheritedDescriptorsFromJobs(): void {
+  // Without FFI or a view of /proc/self/fd nothing can be marked (SECURITY.md says so).
+  if (Deno.build.os !== "linux" || !granted({ name: "ffi" })) return;
+  if (!granted({ name: "read", path: "/proc/self/fd" })) return;
   let closeOnExec;
   try {
     closeOnExec = openCloseOnExec();
-  } catch (error) {
-    return { marked: 0, skipped: `no C library: ${(error as Error).message}` };
+  } catch {
+    return; // no C library known here
   }
   // Listed first: the listing's own descriptor is closed once the spread is done.
   const open = [...Deno.readDirSync("/proc/self/fd")].map((entry) => Number(entry.name));
-  return { marked: open.filter((fd) => fd > 2 && closeOnExec(fd)).length };
+  for (const fd of open) if (fd > 2) closeOnExec(fd);
 }
