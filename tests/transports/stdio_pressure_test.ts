@@ -17,6 +17,17 @@ function line(message: unknown): string {
   return JSON.stringify(message) + "\n";
 }
 
+/** Every message a transport reading `input` passes on, once the input has ended. */
+async function messagesFrom(input: ReadableStream<Uint8Array>): Promise<unknown[]> {
+  const transport = new StdioTransport({ input, output: new WritableStream() });
+  const received: unknown[] = [];
+  transport.onmessage = (message) => received.push(message);
+  const closed = new Promise<void>((resolve) => transport.onclose = resolve);
+  await transport.start();
+  await closed;
+  return received;
+}
+
 Deno.test("a line sent a byte at a time is held in one buffer, not one array per byte", async () => {
   const bytes = 400_000;
   const request = encoder.encode(line({ jsonrpc: "2.0", id: 7, method: "ping" }));
@@ -34,12 +45,7 @@ Deno.test("a line sent a byte at a time is held in one buffer, not one array per
       }
     },
   });
-  const transport = new StdioTransport({ input, output: new WritableStream() });
-  const received: unknown[] = [];
-  transport.onmessage = (message) => received.push(message);
-  const closed = new Promise<void>((resolve) => transport.onclose = resolve);
-  await transport.start();
-  await closed;
+  const received = await messagesFrom(input);
   assert.deepEqual(received, [{ jsonrpc: "2.0", id: 7, method: "ping" }]);
   // One small array per byte costs about 89 MiB of heap here; one growing buffer, under 2 MiB.
   assert.ok(peak - before < 48 * MiB, `the isolate's memory grew ${(peak - before) / MiB} MiB`);
@@ -64,12 +70,7 @@ Deno.test("a byte stream is read into one reused buffer: lines split across read
       if (sent === bytes.length) controller.close();
     },
   });
-  const transport = new StdioTransport({ input, output: new WritableStream() });
-  const received: unknown[] = [];
-  transport.onmessage = (message) => received.push(message);
-  const closed = new Promise<void>((resolve) => transport.onclose = resolve);
-  await transport.start();
-  await closed;
+  const received = await messagesFrom(input);
   assert.deepEqual(received, lines.map((text) => JSON.parse(text)));
   // Every read filled the transport's one 64 KiB buffer, handed back from read to read.
   assert.deepEqual([...bufferSizes], [64 * 1024]);
