@@ -8,9 +8,10 @@ import { helpText, parseCli } from "./lib/cli/cli.ts";
 import { httpToken, loadConfig, unknownVariableWarnings } from "./lib/settings/config.ts";
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/cli/startup_failure.ts";
 import { JobManager } from "./lib/jobs/job_table.ts";
+import { choiceCanFail } from "./lib/jobs/executor_choice.ts";
 import { createServer } from "./lib/mcp/server.ts";
 import { registerConsoleApp } from "./lib/console/console_app.ts";
-import { compactOnceInitialized } from "./lib/mcp/heap_compaction.ts";
+import { compactOnceSettled } from "./lib/mcp/heap_compaction.ts";
 import { loadShellParser, needsShellParser } from "./lib/sandbox/shell_parser.ts";
 import { loadApprovalDigests } from "./lib/mcp/approval/digest.ts";
 import { installShutdown } from "./lib/jobs/shutdown.ts";
@@ -77,6 +78,9 @@ async function main(args: string[]): Promise<number | undefined> {
     ? { manager: new JobManager(config), ledger: undefined }
     : (await import("./lib/service/managed_jobs.ts")).managedJobs(config);
   if (ledger !== undefined) log(`ledger: ${ledger.dir}`);
+  // A server that may refuse to start on containment finds out before it answers anyone; any
+  // other chooses where jobs run once it is serving (executor_choice.ts).
+  if (choiceCanFail(config)) await manager.ready();
   if (values.http) {
     const { accessLines, httpAccess } = await import("./lib/transports/http_access.ts");
     const { httpOptions } = await import("./lib/transports/http_options.ts");
@@ -94,7 +98,7 @@ async function main(args: string[]): Promise<number | undefined> {
       },
     });
     endWithLauncher(shutdown);
-    log(`ready on ${http.url}; ${describeConfig(config, manager.executor, privacy)}`);
+    log(`ready on ${http.url}; ${describeConfig(config, await manager.ready(), privacy)}`);
     for (const line of accessLines(access, http.url)) log(line);
     log(`console: ${http.consoleUrl()}`);
     void loadQuickFileChecks();
@@ -115,10 +119,11 @@ async function main(args: string[]): Promise<number | undefined> {
   endWithLauncher(shutdown);
   const server = createServer(manager, { consoleUrl: web && (() => web.entryUrl()) });
   registerConsoleApp(server, manager);
-  // What start-up can do without is loaded once the client is answered (lazy_modules_test.ts).
-  compactOnceInitialized(server, loadQuickFileChecks);
+  // What start-up can do without waits until the client's start-up requests are answered
+  // (lazy_modules_test.ts).
+  compactOnceSettled(server, loadQuickFileChecks);
   await serveStdio(server, shutdown);
-  log(`ready on stdio; ${describeConfig(config, manager.executor, privacy)}`);
+  log(`ready on stdio; ${describeConfig(config, await manager.ready(), privacy)}`);
   if (web !== undefined) log(`console: ${web.entryUrl()}`);
   return undefined;
 }

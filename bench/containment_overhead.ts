@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { TestServer } from "../tests/helpers/mcp_client.ts";
+import { startSettled } from "./settled.ts";
 import { containmentAvailability } from "../lib/jobs/containment.ts";
 import { fiftyJobs, median, outputVisible } from "./job_latency.ts";
 
@@ -22,8 +22,8 @@ export async function containmentRows(quick: boolean): Promise<[string, string, 
   const visibleOff: number[] = [], visibleContained: number[] = [];
   const fiftyOff: number[] = [], fiftyContained: number[] = [];
   {
-    await using off = await TestServer.start({ env: OFF });
-    await using contained = await TestServer.start({ env: CONTAINED });
+    await using off = await startSettled({ env: OFF });
+    await using contained = await startSettled({ env: CONTAINED });
     await outputVisible(off, 2); // warm both servers up
     await outputVisible(contained, 2);
     for (let round = 0; round < rounds; round++) {

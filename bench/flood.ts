@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { TestServer } from "../tests/helpers/mcp_client.ts";
 import { memoryOf } from "../tests/helpers/processes.ts";
+import { startSettled } from "./settled.ts";
 import { waitEnded } from "./job_latency.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -47,10 +47,8 @@ export interface Flood {
 
 /** Floods a fresh server with `bytes` of `yes` output; a fresh process so VmHWM is this flood's. */
 export async function flood(bytes: number, entry = MAIN): Promise<Flood> {
-  await using server = await TestServer.start({ entry });
-  // Answered after the client's `initialized` notification, so whatever the server does on it
-  // (it compacts its heap) is done when the idle figure is taken.
-  await server.ok("list_jobs");
+  // The idle figure and the flood are taken from a server past its start-up (settled.ts).
+  await using server = await startSettled({ entry });
   const idleRss = memoryOf(server.pid).rss;
   const cpuBefore = cpuMsOf(server.pid);
   const start = performance.now();

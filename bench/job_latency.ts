@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { TestServer } from "../tests/helpers/mcp_client.ts";
+import { startSettled } from "./settled.ts";
+import type { TestServer } from "../tests/helpers/mcp_client.ts";
 import { delay } from "../tests/helpers/processes.ts";
 
 /** The middle sample. */
@@ -56,7 +57,7 @@ export async function outputVisible(server: TestServer, count: number): Promise<
 export async function fiftyJobs(env: Record<string, string>, runs: number): Promise<number[]> {
   const samples: number[] = [];
   for (let run = 0; run < runs; run++) {
-    await using server = await TestServer.start({ env: { ...env, MCP_BG_MAX_JOBS: "50" } });
+    await using server = await startSettled({ env: { ...env, MCP_BG_MAX_JOBS: "50" } });
     const start = performance.now();
     const ids = await Promise.all(
       Array.from({ length: 50 }, (_, i) => server.start(`sh -c "echo job-${i}"`)),

@@ -23,9 +23,10 @@
  *
  * @module
  */
+import { startSettled } from "./settled.ts";
 import { soakLimits } from "./soak_limits.ts";
 import { parseArgs } from "node:util";
-import { TestServer } from "../tests/helpers/mcp_client.ts";
+import type { TestServer } from "../tests/helpers/mcp_client.ts";
 import { delay, memoryOf } from "../tests/helpers/processes.ts";
 import { renderDrainChart } from "./chart.ts";
 import { soak, soakReport, type SoakSize } from "./soak.ts";
@@ -78,7 +79,7 @@ const CHART_SIZES_MB = quick ? [10, 50] : [10, 50, 200, 400];
 // Small statistics and process helpers
 
 function startServer(entry: string, env: Record<string, string> = {}): Promise<TestServer> {
-  return TestServer.start({ entry, env });
+  return startSettled({ entry, env });
 }
 
 function progress(line: string): void {

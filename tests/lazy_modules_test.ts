@@ -38,6 +38,15 @@ const LAZY = [
   "node:fs",
   // About 6 ms; only a contained job whose filter has no file needs it (extra_fd_spawn.ts).
   "node:child_process",
+  // Containment and its trial sandbox: chosen once the server is serving (executor_choice.ts).
+  "lib/jobs/containment.ts",
+  "lib/jobs/contained_executor.ts",
+  "lib/jobs/contained_terminal.ts",
+  "lib/jobs/bwrap_start.ts",
+  "lib/jobs/extra_fd_spawn.ts",
+  "lib/sandbox/seccomp/filter_file.ts",
+  "lib/sandbox/seccomp/job_filter.ts",
+  "node:module",
 ];
 
 interface GraphModule {

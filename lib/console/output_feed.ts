@@ -66,6 +66,7 @@ class StreamCursor {
  * import { loadConfig } from "../settings/config.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
+ * await manager.ready();
  * const job = manager.start("echo hello");
  * await job.done;
  * const feed = new OutputFeed(job);

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import type { Config } from "../settings/config.ts";
 import { ConfigError } from "../errors.ts";
 import type { Executor } from "./executor.ts";
-import { createLocalExecutor } from "./local_executor.ts";
+import { policyVariables, uncontainedExecutor } from "./executor_choice.ts";
 import { createContainedExecutor } from "./contained_executor.ts";
 import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
 import { bwrapArguments, OPEN_POLICY } from "../sandbox/containment_policy.ts";
@@ -32,7 +32,10 @@ const INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: apt-get install bubblew
 
 let cached: ContainmentAvailability | undefined;
 
-function probe(): ContainmentAvailability {
+/** What is found before trying a sandbox: an answer already, or the programs to try it with. */
+type Found = ContainmentAvailability | { readonly bwrap: string; readonly sh: string };
+
+function findPrograms(): Found {
   if (Deno.build.os !== "linux") {
     return {
       available: false,
@@ -58,16 +61,27 @@ function probe(): ContainmentAvailability {
   if (Deno.permissions.querySync({ name: "run", command: sh }).state !== "granted") {
     return { available: false, reason: "--allow-run does not include sh (it starts bwrap)", bwrap };
   }
-  // One real sandbox, as jobs get it (network off needs one more namespace, so try that too).
+  return { bwrap, sh };
+}
+
+/** One real sandbox, as jobs get it (network off needs one more namespace, so try that too). */
+function trialSandbox(bwrap: string): Deno.Command {
   const args = bwrapArguments({ ...OPEN_POLICY, network: false }, { workingDir: "/", cwd: "/" });
+  return new Deno.Command(bwrap, {
+    args: [...args, "--", "true"],
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  });
+}
+
+function judgeTrial(
+  { bwrap, sh }: { bwrap: string; sh: string },
+  run: () => Deno.CommandOutput,
+): ContainmentAvailability {
   try {
-    const { success, stderr } = new Deno.Command(bwrap, {
-      args: [...args, "--", "true"],
-      clearEnv: true,
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).outputSync();
+    const { success, stderr } = run();
     if (success) {
       const prlimit = locateProgram("prlimit", { cwd: "/", searchPath: Deno.env.get("PATH") ?? "" })
         ?.path;
@@ -78,6 +92,29 @@ function probe(): ContainmentAvailability {
   } catch (error) {
     return { available: false, reason: `bwrap cannot run: ${(error as Error).message}`, bwrap };
   }
+}
+
+function probe(): ContainmentAvailability {
+  const found = findPrograms();
+  if ("available" in found) return found;
+  return judgeTrial(found, () => trialSandbox(found.bwrap).outputSync());
+}
+
+/** {@linkcode containmentAvailability} without blocking the event loop during the trial run. */
+export async function containmentAvailabilityInBackground(): Promise<ContainmentAvailability> {
+  if (cached !== undefined) return cached;
+  const found = findPrograms();
+  if ("available" in found) return cached ??= found;
+  let output: Deno.CommandOutput | Error;
+  try {
+    output = await trialSandbox(found.bwrap).output();
+  } catch (error) {
+    output = error as Error;
+  }
+  return cached ??= judgeTrial(found, () => {
+    if (output instanceof Error) throw output;
+    return output;
+  });
 }
 
 /**
@@ -106,15 +143,6 @@ function serverSecretPaths(): string[] {
   return [...file ? [resolve(Deno.cwd(), file)] : [], ...generated ? [generated] : []];
 }
 
-/** The containment variables the user set, which need containment to mean anything. */
-function policyVariables(config: Config): string[] {
-  const set: string[] = [];
-  if (config.allowWrite !== undefined) set.push("MCP_BG_ALLOW_WRITE");
-  if (config.denyRead !== undefined) set.push("MCP_BG_DENY_READ");
-  if (!config.network) set.push("MCP_BG_NETWORK");
-  return set;
-}
-
 /**
  * The executor `config` asks for: contained (`auto` when available, `required`), or local.
  * Contained jobs cannot see the `hidden` paths (the server's own directories).
@@ -128,9 +156,31 @@ export function createExecutor(
   hidden: readonly string[] = [],
 ): Executor {
   if (config.containment === "off") {
-    return local(signaller, "MCP_BG_CONTAINMENT=off");
+    return uncontainedExecutor("MCP_BG_CONTAINMENT=off", signaller);
   }
-  const availability = containmentAvailability();
+  return executorFor(config, containmentAvailability(), signaller, hidden);
+}
+
+/**
+ * {@linkcode createExecutor} with its trial sandbox run in the background.
+ *
+ * @throws {ConfigError} as `createExecutor` does.
+ */
+export async function createExecutorInBackground(
+  config: Config,
+  hidden: readonly string[] = [],
+): Promise<Executor> {
+  if (config.containment === "off") return uncontainedExecutor("MCP_BG_CONTAINMENT=off");
+  const availability = await containmentAvailabilityInBackground();
+  return executorFor(config, availability, createGroupSignaller(), hidden);
+}
+
+function executorFor(
+  config: Config,
+  availability: ContainmentAvailability,
+  signaller: GroupSignaller,
+  hidden: readonly string[],
+): Executor {
   if (!availability.available) {
     if (config.containment === "required") {
       throw new ConfigError(
@@ -147,7 +197,7 @@ export function createExecutor(
         `no value: containment, which enforces it, is unavailable (${availability.reason})`,
       );
     }
-    return local(signaller, availability.reason);
+    return uncontainedExecutor(availability.reason, signaller);
   }
   const executor = createContainedExecutor({
     bwrap: availability.bwrap!,
@@ -164,8 +214,4 @@ export function createExecutor(
     signaller,
   });
   return { ...executor, containment: { contained: true, reason: availability.reason } };
-}
-
-function local(signaller: GroupSignaller, reason: string): Executor {
-  return { ...createLocalExecutor(signaller), containment: { contained: false, reason } };
 }

@@ -22,7 +22,7 @@ import type { Executor } from "./executor.ts";
 import { createLocalExecutor } from "./local_executor.ts";
 import { OutputBudget } from "./output_budget.ts";
 import { type Logger, stderrLogger } from "../logger.ts";
-import { createExecutor } from "./containment.ts";
+import { chooseExecutor, uncontainedExecutor } from "./executor_choice.ts";
 import { assertRunPermitted } from "./spawn_failure.ts";
 import type { TerminalSupport } from "./terminal_support.ts";
 import { checkTerminalSize, type TerminalSize } from "./terminal_process.ts";
@@ -30,10 +30,13 @@ import { checkTerminalSize, type TerminalSize } from "./terminal_process.ts";
 /** Options for a {@linkcode JobManager} beyond the configuration. */
 export interface JobManagerOptions {
   /**
-   * Where and how jobs run; default: what the configuration's `containment` asks for (see
-   * `createExecutor`), or the local executor when `signaller` is given.
+   * Where and how jobs run; default: what the configuration's `containment` asks for, chosen by
+   * {@linkcode JobManager.ready} (see `chooseExecutor`), or the local executor when `signaller`
+   * is given.
    */
   readonly executor?: Executor;
+  /** Paths contained jobs cannot see, on top of the configuration's (the server's own files). */
+  readonly hidden?: readonly string[];
   /** Run jobs locally, signalling process groups this way (a test hook). */
   readonly signaller?: GroupSignaller;
   /** Milliseconds between SIGTERM and SIGKILL when a job is killed. Default 2000. */
@@ -97,6 +100,7 @@ export type JobEvent = { kind: "started" | "ended" | "dropped"; job: Job };
  * import { loadConfig } from "../settings/config.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
+ * await manager.ready(); // contained when bubblewrap works here
  * const job = manager.start("echo hello");
  * await job.done;
  * assert.equal(job.stdout.text(), "hello\n");
@@ -110,7 +114,9 @@ export class JobManager {
   readonly logger: Logger;
   readonly #jobs = new Map<string, Job>();
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
-  readonly #executor: Executor;
+  #executor: Executor | undefined;
+  #choosing: Promise<Executor> | undefined;
+  readonly #hidden: readonly string[];
   readonly #killGraceMs: number;
   readonly #env: Record<string, string> | undefined;
   readonly #listeners = new Set<(event: JobEvent) => void>();
@@ -121,31 +127,59 @@ export class JobManager {
   #closing = false;
 
   /**
-   * Creates an empty job table enforcing `config`.
-   *
-   * @throws {ConfigError} when the configuration needs containment and it is unavailable.
+   * Creates an empty job table enforcing `config`. Unless `options` gives the executor (or
+   * containment is off), jobs start once {@linkcode ready} has chosen it.
    */
   constructor(config: Config, options: JobManagerOptions = {}) {
     this.config = config;
     this.logger = options.logger ?? stderrLogger;
     this.#executor = options.executor ??
-      (options.signaller === undefined
-        ? createExecutor(config)
-        : createLocalExecutor(options.signaller));
+      (options.signaller !== undefined
+        ? createLocalExecutor(options.signaller)
+        : config.containment === "off"
+        ? uncontainedExecutor("MCP_BG_CONTAINMENT=off")
+        : undefined);
+    this.#hidden = options.hidden ?? [];
     this.#killGraceMs = options.killGraceMs ?? 2000;
     this.#env = options.env ?? defaultJobEnvironment();
     this.#budget = new OutputBudget(config.maxHeldOutput);
     this.#recall = options.recall;
   }
 
-  /** Where and how this manager runs jobs. */
+  /**
+   * Chooses where jobs run, once: contained when the configuration asks for it and bubblewrap
+   * works here (tried once, in the background), else locally. Jobs start only after it.
+   *
+   * @throws {ConfigError} (rejected) when the configuration needs containment and it is
+   * unavailable.
+   */
+  ready(): Promise<Executor> {
+    if (this.#executor !== undefined) return Promise.resolve(this.#executor);
+    return this.#choosing ??= chooseExecutor(this.config, this.#hidden).then((executor) =>
+      this.#executor = executor
+    );
+  }
+
+  /** Whether {@linkcode ready} has chosen the executor: jobs can start now. */
+  get isReady(): boolean {
+    return this.#executor !== undefined;
+  }
+
+  /**
+   * Where and how this manager runs jobs.
+   *
+   * @throws {Error} before {@linkcode ready} has chosen it.
+   */
   get executor(): Executor {
+    if (this.#executor === undefined) {
+      throw new Error("No executor yet: await manager.ready() before starting jobs");
+    }
     return this.#executor;
   }
 
   /** How this manager reaches process groups (see {@linkcode GroupSignaller}). */
   get signalMethod(): GroupSignaller["method"] {
-    return this.#executor.signalMethod;
+    return this.executor.signalMethod;
   }
 
   /** `PATH` as jobs see it, which finds their programs. */
@@ -220,7 +254,7 @@ export class JobManager {
       files: checked.files,
       cwd,
       envAdditions: additions,
-      contained: this.#executor.containment?.contained ?? false,
+      contained: this.executor.containment?.contained ?? false,
       ...(checked.allowlistRefusal && { allowlistRefusal: checked.allowlistRefusal }),
       options,
     };
@@ -263,7 +297,7 @@ export class JobManager {
       ...(prepared.allowlistRefusal && { approvedByPerson }),
       terminal: options.terminal,
       maxOutputSize: this.config.maxOutputSize,
-      executor: this.#executor,
+      executor: this.executor,
       killGraceMs: this.#killGraceMs,
       logger: this.logger,
     });
@@ -323,10 +357,12 @@ export class JobManager {
 
   /**
    * Refuses new jobs, kills every running one (and its group), and waits for them to end; a job
-   * whose kill fails is logged, not waited for.
+   * whose kill fails is logged, not waited for. An executor choice under way is waited for.
    */
   async shutdown(): Promise<void> {
     this.#closing = true;
+    // A choice still under way ends first: its trial sandbox is a process of ours too.
+    await this.#choosing?.catch(() => {});
     const jobs = [...this.#jobs.values()];
     // One job that cannot be signalled must not cut short the wait for all the others.
     const kills = await Promise.allSettled(jobs.map((job) => job.kill("shutdown")));

@@ -68,6 +68,7 @@ export interface WaitOutcome {
  * import { waitForJob } from "./waiting.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
+ * await manager.ready();
  * const job = manager.start(`sh -c "sleep 0.2; echo ready; sleep 5"`);
  * const outcome = await waitForJob(job, { pattern: /ready/, timeoutMs: 10_000 });
  * assert.equal(outcome.reason, "matched");

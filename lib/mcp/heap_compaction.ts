@@ -1,7 +1,7 @@
 /**
  * Giving back the memory start-up needed. Loading and compiling the modules is the busiest
  * allocation the server does until a flood, and V8 grows its young generation for it (to about
- * 9 MiB) and then keeps it; one full collection once the client has initialized shrinks it back to
+ * 9 MiB) and then keeps it; one full collection once the client has initialized (and settled) shrinks it back to
  * its minimum (0.3 MiB). A fresh stdio server then idles about 6 MiB lower, and its peak
  * under a 100 MB flood drops from 104–107 to 92–95 MiB (see BENCHMARKS.md).
  *
@@ -51,25 +51,34 @@ export function compactHeap(): boolean {
 }
 
 /**
- * Compacts the heap once `server`'s client has initialized (its `initialize` answered, so the
- * pause delays no reply to it), keeping any handler set before. `first` is work deferred from
- * start-up to that moment (loading modules): it runs before the collection, which then also
- * takes back what loading it left behind.
+ * How long after the client's `initialized` the deferred start-up work waits, in ms: clients ask
+ * for their lists (`tools/list`, `resources/list`, …) right after it, and a collection in the
+ * middle of those would hold each answer back by tens of milliseconds.
+ */
+export const SETTLE_MS = 500;
+
+/**
+ * Compacts the heap once `server`'s client has initialized and its start-up requests are
+ * answered ({@linkcode SETTLE_MS} later), keeping any handler set before. `first` is work
+ * deferred from start-up to that moment (loading modules): it runs before the collection, which
+ * then also takes back what loading it left behind. The wait keeps no process alive.
  *
  * @example Usage
  * ```ts
- * import { compactOnceInitialized } from "./heap_compaction.ts";
+ * import { compactOnceSettled } from "./heap_compaction.ts";
  * import { McpServer } from "./sdk.ts";
  * const server = new McpServer({ name: "example", version: "1.0.0" });
- * compactOnceInitialized(server);
+ * compactOnceSettled(server);
  * ```
  */
-export function compactOnceInitialized(server: McpServer, first?: () => Promise<void>): void {
+export function compactOnceSettled(server: McpServer, first?: () => Promise<void>): void {
   const previous = server.server.oninitialized;
   server.server.oninitialized = () => {
     previous?.();
-    if (first === undefined) compactHeap();
-    // Deferred work that fails leaves its feature as it was before start-up deferred it.
-    else void first().catch(() => {}).then(() => compactHeap());
+    const timer = setTimeout(() => {
+      // Deferred work that fails leaves its feature as it was before start-up deferred it.
+      void (first?.() ?? Promise.resolve()).catch(() => {}).then(() => compactHeap());
+    }, SETTLE_MS);
+    Deno.unrefTimer(timer);
   };
 }

@@ -28,6 +28,7 @@ export interface JobLogEntry {
  * import { loadConfig } from "../settings/config.ts";
  * import assert from "node:assert/strict";
  * const manager = new JobManager(loadConfig({}, Deno.cwd()));
+ * await manager.ready();
  * const job = manager.start("true");
  * await job.done;
  * assert.equal(describeJobEvent({ kind: "ended", job }).event, "completed");

@@ -6,7 +6,6 @@
 import type { Config } from "../settings/config.ts";
 import { JobManager } from "../jobs/job_table.ts";
 import { Ledger } from "./ledger.ts";
-import { createExecutor } from "../jobs/containment.ts";
 import type { Logger } from "../logger.ts";
 import { stderrLogger } from "../logger.ts";
 
@@ -45,10 +44,9 @@ export function managedJobs(
     totalLimit: config.stateMaxSize,
     logger,
   });
-  const executor = createExecutor(config, undefined, [dir, ...(options.hidden ?? [])]);
   const manager = new JobManager(config, {
     logger,
-    executor,
+    hidden: [dir, ...(options.hidden ?? [])],
     recall: (id) => ledger.recall(id),
   });
   manager.adopt(ledger.restore());

@@ -78,6 +78,8 @@ export async function runService(config: Config, options: ServiceOptions): Promi
     // Contained jobs see neither the socket's folder nor the ledger.
     hidden: [paths.base],
   });
+  // A service waits for no client: it chooses where jobs run (and fails on that) at once.
+  const executor = await manager.ready();
   let watcher: JobWatcher | undefined;
   try {
     watcher = watchJobs(manager);
@@ -130,7 +132,7 @@ export async function runService(config: Config, options: ServiceOptions): Promi
     if (kind !== "dropped") checkIdle();
   });
   checkIdle();
-  log(`service ready on ${paths.socket}; ${describeConfig(config, manager.executor)}`);
+  log(`service ready on ${paths.socket}; ${describeConfig(config, executor)}`);
   if (web !== undefined) log(`console: ${web.entryUrl()}`);
   options.ready();
   let sessions = 0;

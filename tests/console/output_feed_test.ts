@@ -8,6 +8,7 @@ const text = (chunks: ReturnType<OutputFeed["read"]>) =>
 
 Deno.test("OutputFeed starts from the newest window and says how much it passed over", async () => {
   const manager = new JobManager(loadConfig({}, Deno.cwd()));
+  await manager.ready();
   try {
     const job = manager.start("printf '%3000s' ''", { name: "wide" });
     await job.done;
@@ -25,6 +26,7 @@ Deno.test("OutputFeed starts from the newest window and says how much it passed 
 
 Deno.test("OutputFeed never splits a character, even when it jumps ahead", async () => {
   const manager = new JobManager(loadConfig({}, Deno.cwd()));
+  await manager.ready();
   try {
     const job = manager.start("sh -c 'for i in $(seq 500); do printf é; done'");
     await job.done;
@@ -40,6 +42,7 @@ Deno.test("OutputFeed never splits a character, even when it jumps ahead", async
 
 Deno.test("OutputFeed sends stdout and stderr as they arrive, each once", async () => {
   const manager = new JobManager(loadConfig({}, Deno.cwd()));
+  await manager.ready();
   try {
     const job = manager.start("sh -c 'echo out; echo err >&2; read x; echo \"\\033[1mbye\"'");
     const feed = new OutputFeed(job);

@@ -7,6 +7,7 @@ import { createGroupSignaller, type GroupSignaller } from "../../lib/jobs/proces
 Deno.test("a change listener that throws loses no output and does not break the job's end", async () => {
   const logger = new MemoryLogger();
   const manager = new JobManager(loadConfig({}, Deno.cwd()), { logger });
+  await manager.ready();
   try {
     const job = manager.start(`sh -c "echo a; sleep 0.2; echo b"`);
     job.onChange(() => {
@@ -25,6 +26,7 @@ Deno.test("a change listener that throws loses no output and does not break the 
 Deno.test("a job event listener that throws is reported to the injected logger, not the console", async () => {
   const logger = new MemoryLogger();
   const manager = new JobManager(loadConfig({}, Deno.cwd()), { logger });
+  await manager.ready();
   const logError = console.error;
   const printed: unknown[] = [];
   console.error = (...args: unknown[]) => printed.push(args);
@@ -63,6 +65,7 @@ Deno.test("shutdown stops every other job when one job's kill fails", async () =
     killGraceMs: 200,
     logger,
   });
+  await manager.ready();
   const stubborn = manager.start("sleep 60");
   refusedPid = stubborn.pid;
   const others = [1, 2].map(() => manager.start(`sh -c 'trap "" TERM; sleep 60'`));

@@ -34,6 +34,7 @@ Deno.test("listeningIn reads IPv4 and IPv6 LISTEN rows of the given sockets only
 
 Deno.test("listeningSockets finds a port a grandchild opens after a delay, and forgets it when closed", async () => {
   const manager = new JobManager(loadConfig({}, Deno.cwd()));
+  await manager.ready();
   try {
     // sh → sh → deno: the listener is two generations below the job's process.
     const code = "await new Promise((r) => setTimeout(r, 300));" +
@@ -62,6 +63,7 @@ Deno.test("listeningSockets finds a port a grandchild opens after a delay, and f
 
 Deno.test("waitForJob with a port number waits for that port, and ends if the job exits first", async () => {
   const manager = new JobManager(loadConfig({}, Deno.cwd()));
+  await manager.ready();
   try {
     const job = manager.start(`sh -c "sleep 0.3; exit 4"`);
     const outcome = await waitForJob(job, { port: 1, timeoutMs: 20_000, portPollMs: 50 });

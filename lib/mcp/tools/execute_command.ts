@@ -77,12 +77,15 @@ export function startJob(
     if (cols !== undefined || rows !== undefined) {
       throw new ToolError("Invalid cols/rows: they size a tty job's terminal; add tty: true");
     }
-    return start();
+    // A job asked for while a fresh server still chooses its executor waits for that choice;
+    // later ones start at once (a task names its job in its first answer).
+    return manager.isReady ? start() : manager.ready().then(() => start());
   }
-  // The first tty job waits for the terminal modules; a pipe job starts at once (a task names
-  // its job in its first answer).
+  // The first tty job waits for the terminal modules too.
   const size = { cols: cols ?? TERMINAL_COLS.default, rows: rows ?? TERMINAL_ROWS.default };
-  return loadTerminalSupport().then((support) => start({ ...size, support }));
+  return Promise.all([loadTerminalSupport(), manager.ready()]).then(([support]) =>
+    start({ ...size, support })
+  );
 }
 
 // Built once and shared by every session's server: a zod schema costs kilobytes.

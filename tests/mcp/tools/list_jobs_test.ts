@@ -22,6 +22,7 @@ Deno.test("list_jobs cuts a long command, which get_job_status keeps whole", asy
 
 Deno.test("listJobs lists the newest jobs that fit its budget and counts the rest", async () => {
   const manager = new JobManager(loadConfig({}, Deno.cwd()));
+  await manager.ready();
   try {
     for (let i = 0; i < 6; i++) await manager.start(`echo job-${i}`).done;
     const all = listJobs(manager.list());

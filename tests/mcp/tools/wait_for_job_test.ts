@@ -143,6 +143,7 @@ Deno.test("wait_for_job ends when the client cancels the request", async () => {
 
 Deno.test("waitForJob stops listening as soon as its signal aborts", async () => {
   const manager = new JobManager(loadConfig({}, Deno.cwd()));
+  await manager.ready();
   try {
     const job = manager.start("sleep 60");
     const controller = new AbortController();
@@ -162,6 +163,7 @@ Deno.test("waitForJob stops listening as soon as its signal aborts", async () =>
 
 Deno.test("waitForJob reads each byte of a long line without a newline about once, not once per chunk", async () => {
   const manager = new JobManager(loadConfig({ MCP_BG_MAX_OUTPUT_SIZE: "64MB" }, Deno.cwd()));
+  await manager.ready();
   try {
     const total = 20_000_000;
     const job = manager.start(`sh -c "head -c ${total} /dev/zero | tr '\\\\0' x; echo; sleep 60"`);
