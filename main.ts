@@ -16,7 +16,7 @@ import { loadShellParser, needsShellParser } from "./lib/sandbox/shell_parser.ts
 import { loadApprovalDigests } from "./lib/mcp/approval/digest.ts";
 import { installShutdown } from "./lib/jobs/shutdown.ts";
 import { serveStdio } from "./lib/transports/stdio.ts";
-import { describeConfig } from "./lib/settings/describe_config.ts";
+import { describeConfig, type ExecutorSummary } from "./lib/settings/describe_config.ts";
 import { VERSION } from "./lib/version.ts";
 import { launchersAbove, watchLaunchers } from "./lib/cli/launcher_watch.ts";
 import { makeServerPrivate } from "./lib/sandbox/server_privacy.ts";
@@ -98,7 +98,7 @@ async function main(args: string[]): Promise<number | undefined> {
       },
     });
     endWithLauncher(shutdown);
-    log(`ready on ${http.url}; ${describeConfig(config, await manager.ready(), privacy)}`);
+    log(`ready on ${http.url}; ${describeConfig(config, await chosenExecutor(manager), privacy)}`);
     for (const line of accessLines(access, http.url)) log(line);
     log(`console: ${http.consoleUrl()}`);
     void loadQuickFileChecks();
@@ -123,9 +123,22 @@ async function main(args: string[]): Promise<number | undefined> {
   // (lazy_modules_test.ts).
   compactOnceSettled(server, loadQuickFileChecks);
   await serveStdio(server, shutdown);
-  log(`ready on stdio; ${describeConfig(config, await manager.ready(), privacy)}`);
+  log(`ready on stdio; ${describeConfig(config, await chosenExecutor(manager), privacy)}`);
   if (web !== undefined) log(`console: ${web.entryUrl()}`);
   return undefined;
+}
+
+/**
+ * How jobs run, for the ready line. A choice that fails once the server is serving (it cannot
+ * refuse to start then: see `choiceCanFail`) is said here, and each job asked for says it again.
+ */
+async function chosenExecutor(manager: JobManager): Promise<ExecutorSummary> {
+  try {
+    return await manager.ready();
+  } catch (error) {
+    const reason = `jobs cannot start: ${(error as Error).message}`;
+    return { signalMethod: "none", containment: { contained: false, reason } };
+  }
 }
 
 /** Started by `npx` or npm's `deno` wrapper: end when that launcher ends (killed by its pid). */

@@ -147,8 +147,8 @@ export async function abReport(
     for (let round = 0; round < size.starts; round++) {
       await alternate(round, async (side) => {
         starts[side].push((await timeToInitialize(entries[side])).initialized);
-        // The default, `auto`: the tree then also probes bubblewrap (the baseline has no
-        // containment, so the variable means nothing to it).
+        // The default, `auto`: bubblewrap is probed then (by a baseline from before containment
+        // too, `0603bd6`, the variable means nothing).
         const auto = await timeToInitialize(entries[side], AUTO);
         startsAuto[side].push(auto.initialized);
         listedAuto[side].push(auto.listed);

@@ -1,9 +1,9 @@
 /**
  * Giving back the memory start-up needed. Loading and compiling the modules is the busiest
  * allocation the server does until a flood, and V8 grows its young generation for it (to about
- * 9 MiB) and then keeps it; one full collection once the client has initialized (and settled) shrinks it back to
- * its minimum (0.3 MiB). A fresh stdio server then idles about 6 MiB lower, and its peak
- * under a 100 MB flood drops from 104–107 to 92–95 MiB (see BENCHMARKS.md).
+ * 9 MiB) and then keeps it; one full collection once the client has initialized and settled
+ * shrinks it back to its minimum (0.3 MiB). A fresh stdio server then idles about 6 MiB lower,
+ * and its peak under a 100 MB flood drops from 104–107 to 92–95 MiB (see BENCHMARKS.md).
  *
  * V8 takes `--expose-gc` only on its command line, which belongs to the client's configuration;
  * set at run time, the flag still gives every context created afterwards a `gc` function, so the

@@ -41,6 +41,15 @@ export interface TaskToolConfig<Input extends z.ZodType> {
   readonly annotations: Record<string, boolean>;
 }
 
+/** How {@linkcode registerTaskTool} runs a tool beyond its body. */
+export interface TaskToolOptions {
+  /**
+   * Waited for before the task is created: what the body needs to get to its first wait at once
+   * (such as the job manager's executor), so that the first answer can name the task's job.
+   */
+  readonly before?: () => Promise<unknown>;
+}
+
 /**
  * The body of a tool: `extra.signal` fires when the result is no longer wanted — the plain call
  * was cancelled or its connection closed, or the task was cancelled (`tasks/cancel`), or its
@@ -91,10 +100,13 @@ export function registerTaskTool<Input extends z.ZodType>(
   name: string,
   config: TaskToolConfig<Input>,
   body: TaskToolBody<Input>,
+  options: TaskToolOptions = {},
 ): void {
   const handler: ToolTaskHandler<z.ZodType> = {
     createTask: async (args: unknown, extra: CreateTaskRequestHandlerExtra) => {
       const input = args as z.infer<Input>;
+      // A failure here is the body's to report, as its result.
+      await options.before?.().catch(() => {});
       const created = await extra.taskStore.createTask({ ttl: extra.taskRequestedTtl });
       const id = created.taskId;
       if (!tasks.isRequested(id)) {

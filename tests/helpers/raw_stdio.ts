@@ -31,6 +31,18 @@ export class RawStdioServer implements AsyncDisposable {
 
   /** Starts the server with `env` and completes `initialize`. */
   static async start(env: Record<string, string> = {}): Promise<RawStdioServer> {
+    return (await RawStdioServer.startWith(env, [])).server;
+  }
+
+  /**
+   * Starts the server with `env` and sends `initialize`, `initialized` and `requests` in one
+   * write, as a client that does not wait for the answer to `initialize` does. Returns the server
+   * once `initialize` is answered, and the id of each request (read their replies with `reply`).
+   */
+  static async startWith(
+    env: Record<string, string>,
+    requests: readonly { method: string; params?: unknown }[],
+  ): Promise<{ server: RawStdioServer; ids: number[] }> {
     const child = new Deno.Command(Deno.execPath(), {
       args: [...DENO_RUN, "-A", MAIN],
       env: { NO_COLOR: "1", ...env },
@@ -39,13 +51,25 @@ export class RawStdioServer implements AsyncDisposable {
       stderr: "null",
     }).spawn();
     const server = new RawStdioServer(child);
-    await server.request("initialize", {
-      protocolVersion: "2025-06-18",
-      capabilities: {},
-      clientInfo: { name: "raw-tests", version: "1.0.0" },
-    });
-    await server.write({ jsonrpc: "2.0", method: "notifications/initialized" });
-    return server;
+    const initialize = server.#nextId++;
+    const ids = requests.map(() => server.#nextId++);
+    const lines = [
+      {
+        jsonrpc: "2.0",
+        id: initialize,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-06-18",
+          capabilities: {},
+          clientInfo: { name: "raw-tests", version: "1.0.0" },
+        },
+      },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      ...requests.map((request, i) => ({ jsonrpc: "2.0", id: ids[i], ...request })),
+    ];
+    await server.writeRaw(lines.map((line) => JSON.stringify(line) + "\n").join(""));
+    await server.reply(initialize);
+    return { server, ids };
   }
 
   /** The server process id. */

@@ -9,9 +9,11 @@ import { JobManager } from "../../lib/jobs/job_table.ts";
 import { loadConfig } from "../../lib/settings/config.ts";
 import { containmentAvailability } from "../../lib/jobs/containment.ts";
 import { TestServer } from "../helpers/mcp_client.ts";
+import { RawStdioServer } from "../helpers/raw_stdio.ts";
 import { descendantsOf, waitUntilGone } from "../helpers/processes.ts";
 
 const { available } = containmentAvailability();
+const IMMEDIATE_RESPONSE = "io.modelcontextprotocol/model-immediate-response";
 const MODES = available ? ["auto", "required", "off"] : ["auto", "off"];
 
 for (const mode of MODES) {
@@ -38,21 +40,79 @@ for (const mode of MODES) {
     }
   });
 
-  Deno.test(`jobs asked for right after initialize wait for the choice and run as chosen (containment ${mode})`, async () => {
-    await using server = await TestServer.start({ env: { MCP_BG_CONTAINMENT: mode } });
-    // Sent at once, before the server can have finished choosing.
-    const ids = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => server.start(`echo first-${i}`)),
+  Deno.test(`jobs sent with initialize wait for the choice and run as chosen (containment ${mode})`, async () => {
+    const { server, ids } = await RawStdioServer.startWith(
+      { MCP_BG_CONTAINMENT: mode },
+      Array.from({ length: 5 }, (_, i) => ({
+        method: "tools/call",
+        params: { name: "execute_command", arguments: { command: `echo first-${i}` } },
+      })),
     );
+    await using _ = server;
     for (const [i, id] of ids.entries()) {
-      const ended = await server.waitForEnd(id);
-      assert.equal(ended.status, "completed", JSON.stringify(ended));
-      assert.equal(ended.contained, expectContained);
-      const output = await server.ok<{ stdout: string }>("get_job_output", { job_id: id });
-      assert.equal(output.stdout, `first-${i}\n`);
+      const started = await server.reply(id);
+      const jobId = started.result?.structuredContent?.job_id;
+      assert.equal(typeof jobId, "string", JSON.stringify(started));
+      const ended = await server.callTool("wait_for_job", { job_id: jobId, timeout: 20 });
+      const status = ended.result?.structuredContent;
+      assert.equal(status?.status, "completed", JSON.stringify(ended));
+      assert.equal(status?.contained, expectContained);
+      const output = await server.callTool("get_job_output", { job_id: jobId });
+      assert.equal(output.result?.structuredContent?.stdout, `first-${i}\n`);
     }
+  });
+
+  Deno.test(`the ready line says how jobs run (containment ${mode})`, async () => {
+    await using server = await TestServer.start({ env: { MCP_BG_CONTAINMENT: mode } });
     const ready = await server.waitForStderrLine(/ready on stdio;/);
     assert.match(ready.input, expectContained ? /contained=yes/ : /contained=no/);
+  });
+
+  // Sent in the same write as initialize, so they reach the server while it still chooses.
+  Deno.test(`a run_command task sent with initialize names its job in its first answer (containment ${mode})`, async () => {
+    const { server, ids: [task] } = await RawStdioServer.startWith(
+      { MCP_BG_CONTAINMENT: mode },
+      [{
+        method: "tools/call",
+        params: {
+          name: "run_command",
+          arguments: { command: "echo tasked" },
+          task: { ttl: 60_000 },
+        },
+      }],
+    );
+    await using _ = server;
+    const created = await server.reply(task);
+    const immediate = String(created.result?._meta?.[IMMEDIATE_RESPONSE]);
+    const jobId = /^run_command runs as task \S+ on job (\S+);/.exec(immediate)?.[1];
+    assert.ok(jobId !== undefined, immediate);
+    const ended = await server.callTool("wait_for_job", { job_id: jobId, timeout: 20 });
+    assert.equal(
+      ended.result?.structuredContent?.contained,
+      expectContained,
+      JSON.stringify(ended),
+    );
+  });
+
+  Deno.test(`if_running reuse, sent twice with initialize, starts one job (containment ${mode})`, async () => {
+    const reuse = {
+      method: "tools/call",
+      params: {
+        name: "execute_command",
+        arguments: { command: "sleep 30", name: "dev", if_running: "reuse" },
+      },
+    };
+    const { server, ids } = await RawStdioServer.startWith({ MCP_BG_CONTAINMENT: mode }, [
+      reuse,
+      reuse,
+    ]);
+    await using _ = server;
+    const [first, second] = await Promise.all(
+      ids.map(async (id) => (await server.reply(id)).result?.structuredContent),
+    );
+    assert.equal(second.job_id, first.job_id, JSON.stringify([first, second]));
+    assert.equal([first.reused, second.reused].filter(Boolean).length, 1);
+    await server.callTool("kill_job", { job_id: first.job_id });
   });
 }
 

@@ -77,8 +77,8 @@ export function startJob(
     if (cols !== undefined || rows !== undefined) {
       throw new ToolError("Invalid cols/rows: they size a tty job's terminal; add tty: true");
     }
-    // A job asked for while a fresh server still chooses its executor waits for that choice;
-    // later ones start at once (a task names its job in its first answer).
+    // Callers wait for the executor first (a task names its job in its first answer); this
+    // only keeps a caller that did not from failing.
     return manager.isReady ? start() : manager.ready().then(() => start());
   }
   // The first tty job waits for the terminal modules too.
@@ -112,6 +112,9 @@ export function registerExecuteCommand(
     description: describeExecuteCommand(manager.config),
   }, ({ if_running, ...args }, extra) =>
     runTool("execute_command", manager.logger, async () => {
+      // While a fresh server still chooses where jobs run, look for a running job only after it:
+      // two calls in that moment would both find none and start two.
+      if (!manager.isReady) await manager.ready();
       if (if_running === "reuse") {
         if (args.name === undefined) {
           throw new ToolError('Invalid if_running: "reuse" needs a name to find the job by');

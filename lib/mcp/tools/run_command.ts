@@ -84,5 +84,7 @@ export function registerRunCommand(
       }
       return jsonResult(result);
     });
-  registerTaskTool(server, tasks, "run_command", DEFINITION, run);
+  registerTaskTool(server, tasks, "run_command", DEFINITION, run, {
+    before: () => manager.ready(),
+  });
 }
