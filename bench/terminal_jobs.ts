@@ -6,6 +6,7 @@
  * @module
  */
 import { TestServer } from "../tests/helpers/mcp_client.ts";
+import { settle, startSettled } from "./settled.ts";
 import { memoryOf } from "../tests/helpers/processes.ts";
 import { median, percentile, waitEnded } from "./job_latency.ts";
 
@@ -43,6 +44,7 @@ export async function terminalRows(quick: boolean): Promise<[string, string, str
     const [started, server] = await startUp();
     try {
       starts.push(started);
+      await settle(server);
       rssIdle.push(memoryOf(server.pid).rss);
       for (const samples of [firstTty, secondTty]) {
         const t = performance.now();
@@ -75,7 +77,7 @@ export async function terminalRows(quick: boolean): Promise<[string, string, str
   ]);
 
   {
-    await using server = await TestServer.start();
+    await using server = await startSettled();
     const pipe: number[] = [], tty: number[] = [];
     await drain(server, true); // load the addon first
     for (let i = 0; i < runs; i++) {
@@ -107,7 +109,7 @@ export async function terminalRows(quick: boolean): Promise<[string, string, str
   }
 
   {
-    await using server = await TestServer.start({ env: { MCP_BG_MAX_JOBS: "30" } });
+    await using server = await startSettled({ env: { MCP_BG_MAX_JOBS: "30" } });
     const before = memoryOf(server.pid).rss;
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
