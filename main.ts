@@ -9,6 +9,7 @@ import { httpToken, loadConfig, unknownVariableWarnings } from "./lib/settings/c
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureLine } from "./lib/cli/startup_failure.ts";
 import { JobManager } from "./lib/jobs/job_table.ts";
 import { choiceCanFail } from "./lib/jobs/executor_choice.ts";
+import { findContainmentPrograms } from "./lib/jobs/containment_programs.ts";
 import { createServer } from "./lib/mcp/server.ts";
 import { registerConsoleApp } from "./lib/console/console_app.ts";
 import { compactOnceSettled } from "./lib/mcp/heap_compaction.ts";
@@ -78,9 +79,11 @@ async function main(args: string[]): Promise<number | undefined> {
     ? { manager: new JobManager(config), ledger: undefined }
     : (await import("./lib/service/managed_jobs.ts")).managedJobs(config);
   if (ledger !== undefined) log(`ledger: ${ledger.dir}`);
-  // A server that may refuse to start on containment finds out before it answers anyone; any
-  // other chooses where jobs run once it is serving (executor_choice.ts).
+  // A server that may refuse to start on containment finds out before it answers anyone. Any
+  // other looks for bwrap now (a PATH it may not read still fails start-up) and tries a sandbox
+  // once it is serving (executor_choice.ts).
   if (choiceCanFail(config)) await manager.ready();
+  else if (config.containment !== "off") findContainmentPrograms();
   if (values.http) {
     const { accessLines, httpAccess } = await import("./lib/transports/http_access.ts");
     const { httpOptions } = await import("./lib/transports/http_options.ts");

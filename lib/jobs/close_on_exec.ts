@@ -46,3 +46,30 @@ export function openCloseOnExec(): CloseOnExec {
     return (libc.symbols.fcntl(fd, F_GETFD, 0) & FD_CLOEXEC) !== 0;
   };
 }
+
+const CLOSE_RANGE_CLOEXEC = 4;
+
+/**
+ * Opens the C library's `close_range` (glibc 2.34, Linux 5.11) and returns the function that marks
+ * every descriptor from `first` up close-on-exec in one call, or `undefined` where it is missing.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { openMarkAllFrom } from "./close_on_exec.ts";
+ * console.log(openMarkAllFrom()?.(3));
+ * ```
+ */
+export function openMarkAllFrom(): ((first: number) => boolean) | undefined {
+  if (Deno.build.os !== "linux") return undefined;
+  let libc;
+  try {
+    libc = Deno.dlopen(
+      LIBC.linux!,
+      { close_range: { parameters: ["u32", "u32", "i32"], result: "i32" } } as const,
+    );
+  } catch {
+    return undefined; // a C library without close_range
+  }
+  const symbols = libc.symbols;
+  return (first) => symbols.close_range(first, 0xffff_ffff, CLOSE_RANGE_CLOEXEC) === 0;
+}

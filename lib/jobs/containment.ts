@@ -13,59 +13,18 @@ import { createContainedExecutor } from "./contained_executor.ts";
 import { createGroupSignaller, type GroupSignaller } from "./process_group.ts";
 import { bwrapArguments, OPEN_POLICY } from "../sandbox/containment_policy.ts";
 import { locateProgram } from "../sandbox/program_path.ts";
+import { type ContainmentAvailability, findContainmentPrograms } from "./containment_programs.ts";
 import { tokenDirectory } from "../settings/generated_token.ts";
 
-/** Whether containment works on this machine, and the reason either way. */
-export interface ContainmentAvailability {
-  readonly available: boolean;
-  /** One sentence: what works, or what is missing and how to get it. */
-  readonly reason: string;
-  /** The `bwrap` found on `PATH`, when there is one. */
-  readonly bwrap?: string;
-  /** The `sh` found on `PATH`, which starts bwrap with the job's stdin out of its reach. */
-  readonly sh?: string;
-  /** The `prlimit` found on `PATH` (util-linux), which sets a job's limits inside its sandbox. */
-  readonly prlimit?: string;
-}
-
-const INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)";
+export type { ContainmentAvailability };
 
 let cached: ContainmentAvailability | undefined;
 
-/** What is found before trying a sandbox: an answer already, or the programs to try it with. */
-type Found = ContainmentAvailability | { readonly bwrap: string; readonly sh: string };
-
-function findPrograms(): Found {
-  if (Deno.build.os !== "linux") {
-    return {
-      available: false,
-      reason: `containment uses bubblewrap, which needs Linux; on ${Deno.build.os} it is ` +
-        "unavailable (a Seatbelt sandbox for macOS is not built yet)",
-    };
-  }
-  if (Deno.permissions.querySync({ name: "env", variable: "PATH" }).state !== "granted") {
-    return { available: false, reason: "no --allow-env: PATH cannot be read to find bwrap" };
-  }
-  const found = locateProgram("bwrap", { cwd: "/", searchPath: Deno.env.get("PATH") ?? "" });
-  if (found === undefined) {
-    return { available: false, reason: `bwrap not found on PATH: ${INSTALL_HINT}` };
-  }
-  const bwrap = found.path;
-  if (Deno.permissions.querySync({ name: "run", command: bwrap }).state !== "granted") {
-    return { available: false, reason: "--allow-run does not include bwrap", bwrap };
-  }
-  const sh = locateProgram("sh", { cwd: "/", searchPath: Deno.env.get("PATH") ?? "" })?.path;
-  if (sh === undefined) {
-    return { available: false, reason: "sh not found on PATH: it starts bwrap", bwrap };
-  }
-  if (Deno.permissions.querySync({ name: "run", command: sh }).state !== "granted") {
-    return { available: false, reason: "--allow-run does not include sh (it starts bwrap)", bwrap };
-  }
-  return { bwrap, sh };
-}
+/** How long the trial sandbox may take before bubblewrap counts as not working here. */
+export const TRIAL_TIMEOUT_MS = 10_000;
 
 /** One real sandbox, as jobs get it (network off needs one more namespace, so try that too). */
-function trialSandbox(bwrap: string): Deno.Command {
+function trialSandbox(bwrap: string, signal?: AbortSignal): Deno.Command {
   const args = bwrapArguments({ ...OPEN_POLICY, network: false }, { workingDir: "/", cwd: "/" });
   return new Deno.Command(bwrap, {
     args: [...args, "--", "true"],
@@ -73,6 +32,7 @@ function trialSandbox(bwrap: string): Deno.Command {
     stdin: "null",
     stdout: "null",
     stderr: "piped",
+    signal,
   });
 }
 
@@ -95,21 +55,35 @@ function judgeTrial(
 }
 
 function probe(): ContainmentAvailability {
-  const found = findPrograms();
+  const found = findContainmentPrograms();
   if ("available" in found) return found;
   return judgeTrial(found, () => trialSandbox(found.bwrap).outputSync());
 }
 
-/** {@linkcode containmentAvailability} without blocking the event loop during the trial run. */
-export async function containmentAvailabilityInBackground(): Promise<ContainmentAvailability> {
+/**
+ * {@linkcode containmentAvailability} without blocking the event loop during the trial run,
+ * which is stopped after {@linkcode TRIAL_TIMEOUT_MS} (bubblewrap then counts as not working)
+ * or when `signal` aborts (the answer is then not kept: a later call tries again).
+ */
+export async function containmentAvailabilityInBackground(
+  signal?: AbortSignal,
+): Promise<ContainmentAvailability> {
   if (cached !== undefined) return cached;
-  const found = findPrograms();
+  const found = findContainmentPrograms();
   if ("available" in found) return cached ??= found;
+  const timeout = AbortSignal.timeout(TRIAL_TIMEOUT_MS);
   let output: Deno.CommandOutput | Error;
   try {
-    output = await trialSandbox(found.bwrap).output();
+    const stop = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+    output = await trialSandbox(found.bwrap, stop).output();
   } catch (error) {
-    output = error as Error;
+    output = timeout.aborted
+      ? new Error(`it made no sandbox within ${TRIAL_TIMEOUT_MS / 1000} s`)
+      : error as Error;
+  }
+  if (signal?.aborted && !timeout.aborted) {
+    // Stopped by the caller (the server is shutting down): no answer to keep.
+    return { available: false, reason: "bwrap was not tried: the server stopped first", ...found };
   }
   return cached ??= judgeTrial(found, () => {
     if (output instanceof Error) throw output;
@@ -162,16 +136,18 @@ export function createExecutor(
 }
 
 /**
- * {@linkcode createExecutor} with its trial sandbox run in the background.
+ * {@linkcode createExecutor} with its trial sandbox run in the background; `signal` stops the
+ * trial (see {@linkcode containmentAvailabilityInBackground}).
  *
  * @throws {ConfigError} as `createExecutor` does.
  */
 export async function createExecutorInBackground(
   config: Config,
   hidden: readonly string[] = [],
+  signal?: AbortSignal,
 ): Promise<Executor> {
   if (config.containment === "off") return uncontainedExecutor("MCP_BG_CONTAINMENT=off");
-  const availability = await containmentAvailabilityInBackground();
+  const availability = await containmentAvailabilityInBackground(signal);
   return executorFor(config, availability, createGroupSignaller(), hidden);
 }
 

@@ -35,7 +35,8 @@ export function uncontainedExecutor(reason: string, signaller?: GroupSignaller):
 
 /**
  * The executor `config` asks for (see `createExecutor` in `containment.ts`), loading containment
- * only when it may be used. Contained jobs cannot see the `hidden` paths.
+ * only when it may be used. Contained jobs cannot see the `hidden` paths. `signal` stops the trial
+ * sandbox (a server shutting down does not wait for it).
  *
  * @throws {ConfigError} (rejected) when containment is required, or a rule is set, and
  * containment is unavailable.
@@ -43,8 +44,9 @@ export function uncontainedExecutor(reason: string, signaller?: GroupSignaller):
 export async function chooseExecutor(
   config: Config,
   hidden: readonly string[] = [],
+  signal?: AbortSignal,
 ): Promise<Executor> {
   if (config.containment === "off") return uncontainedExecutor("MCP_BG_CONTAINMENT=off");
   const { createExecutorInBackground } = await import("./containment.ts");
-  return await createExecutorInBackground(config, hidden);
+  return await createExecutorInBackground(config, hidden, signal);
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { openCloseOnExec } from "./close_on_exec.ts";
+import { openCloseOnExec, openMarkAllFrom } from "./close_on_exec.ts";
 
 function granted(descriptor: Deno.PermissionDescriptor): boolean {
   return Deno.permissions.querySync(descriptor).state === "granted";
@@ -23,16 +23,22 @@ function granted(descriptor: Deno.PermissionDescriptor): boolean {
  * ```
  */
 export function keepInheritedDescriptorsFromJobs(): void {
-  // Without FFI or a view of /proc/self/fd nothing can be marked (SECURITY.md says so).
+  // Without FFI nothing can be marked (SECURITY.md says so).
   if (Deno.build.os !== "linux" || !granted({ name: "ffi" })) return;
-  if (!granted({ name: "read", path: "/proc/self/fd" })) return;
+  // One call where the kernel and C library have close_range: no view of /proc needed.
+  if (openMarkAllFrom()?.(3) === true) return;
   let closeOnExec;
   try {
     closeOnExec = openCloseOnExec();
   } catch {
     return; // no C library known here
   }
-  // Listed first: the listing's own descriptor is closed once the spread is done.
-  const open = [...Deno.readDirSync("/proc/self/fd")].map((entry) => Number(entry.name));
+  let open: number[];
+  try {
+    // Listed first: the listing's own descriptor is closed once the spread is done.
+    open = [...Deno.readDirSync("/proc/self/fd")].map((entry) => Number(entry.name));
+  } catch {
+    return; // /proc/self/fd needs -A under Deno's permissions, or there is no /proc
+  }
   for (const fd of open) if (fd > 2) closeOnExec(fd);
 }

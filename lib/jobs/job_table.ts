@@ -116,6 +116,7 @@ export class JobManager {
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   #executor: Executor | undefined;
   #choosing: Promise<Executor> | undefined;
+  readonly #stopChoice = new AbortController();
   readonly #hidden: readonly string[];
   readonly #killGraceMs: number;
   readonly #env: Record<string, string> | undefined;
@@ -155,9 +156,8 @@ export class JobManager {
    */
   ready(): Promise<Executor> {
     if (this.#executor !== undefined) return Promise.resolve(this.#executor);
-    return this.#choosing ??= chooseExecutor(this.config, this.#hidden).then((executor) =>
-      this.#executor = executor
-    );
+    return this.#choosing ??= chooseExecutor(this.config, this.#hidden, this.#stopChoice.signal)
+      .then((executor) => this.#executor = executor);
   }
 
   /** Whether {@linkcode ready} has chosen the executor: jobs can start now. */
@@ -361,7 +361,8 @@ export class JobManager {
    */
   async shutdown(): Promise<void> {
     this.#closing = true;
-    // A choice still under way ends first: its trial sandbox is a process of ours too.
+    // A choice still under way ends first, its trial sandbox stopped: a process of ours too.
+    this.#stopChoice.abort();
     await this.#choosing?.catch(() => {});
     const jobs = [...this.#jobs.values()];
     // One job that cannot be signalled must not cut short the wait for all the others.

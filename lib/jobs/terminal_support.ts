@@ -77,8 +77,15 @@ async function load(): Promise<TerminalSupport> {
  * @throws {TerminalUnavailableError} when they cannot load here, saying why.
  */
 export function loadTerminalSupport(): Promise<TerminalSupport> {
-  loading ??= load();
+  loading ??= load().then((support) => loaded = support);
   return loading;
+}
+
+let loaded: TerminalSupport | undefined;
+
+/** The terminal modules once {@linkcode loadTerminalSupport} has loaded them, else `undefined`. */
+export function loadedTerminalSupport(): TerminalSupport | undefined {
+  return loaded;
 }
 
 /** Whether the terminal modules were ever loaded in this process (for start-up measurements). */

@@ -57,8 +57,12 @@ function executableFile(path: string): string | undefined {
     if (!info.isFile || info.mode === null || (info.mode & 0o111) === 0) return undefined;
     return Deno.realPathSync(path);
   } catch (error) {
-    // Missing, a dangling link, or unreadable: not a program we can run.
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
+    // Missing, a dangling link, unreadable, or below a file (a PATH entry that is a file): not a
+    // program we can run, as `existsSync` says once it is loaded.
+    if (
+      error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied ||
+      error instanceof Deno.errors.NotADirectory
+    ) {
       return undefined;
     }
     throw error;

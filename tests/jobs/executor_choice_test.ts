@@ -114,6 +114,43 @@ for (const mode of MODES) {
     assert.equal([first.reused, second.reused].filter(Boolean).length, 1);
     await server.callTool("kill_job", { job_id: first.job_id });
   });
+
+  Deno.test(`a PATH entry that is a file does not fail jobs sent with initialize (containment ${mode})`, async () => {
+    // Before node:fs is loaded (after start-up), a lookup below a file must read as "not there".
+    const { server, ids: [start] } = await RawStdioServer.startWith(
+      { MCP_BG_CONTAINMENT: mode, PATH: `/etc/passwd:${Deno.env.get("PATH")}` },
+      [{
+        method: "tools/call",
+        params: { name: "execute_command", arguments: { command: "echo through" } },
+      }],
+    );
+    await using _ = server;
+    const started = await server.reply(start);
+    const jobId = started.result?.structuredContent?.job_id;
+    assert.equal(typeof jobId, "string", JSON.stringify(started));
+    const output = await server.callTool("wait_for_job", { job_id: jobId, timeout: 20 });
+    assert.equal(output.result?.structuredContent?.status, "completed", JSON.stringify(output));
+  });
+
+  Deno.test(`if_running reuse of a tty job, sent twice with initialize, starts one job (containment ${mode})`, async () => {
+    const reuse = {
+      method: "tools/call",
+      params: {
+        name: "execute_command",
+        arguments: { command: "sleep 30", name: "tty-dev", tty: true, if_running: "reuse" },
+      },
+    };
+    const { server, ids } = await RawStdioServer.startWith({ MCP_BG_CONTAINMENT: mode }, [
+      reuse,
+      reuse,
+    ]);
+    await using _ = server;
+    const [first, second] = await Promise.all(
+      ids.map(async (id) => (await server.reply(id)).result?.structuredContent),
+    );
+    assert.equal(second.job_id, first.job_id, JSON.stringify([first, second]));
+    await server.callTool("kill_job", { job_id: first.job_id });
+  });
 }
 
 Deno.test("a server whose client leaves during the executor choice leaves no process behind", async () => {

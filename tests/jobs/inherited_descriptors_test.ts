@@ -20,32 +20,37 @@ function extraDescriptors(listing: string): string[] {
   });
 }
 
+// -A, and the flags one by one (under which Deno keeps /proc/self/fd from the server).
+const PERMISSIONS = [["-A"], ["--allow-env", "--allow-read", "--allow-run", "--allow-ffi"]];
+
 for (const contained of [true, false]) {
-  Deno.test({
-    name: `descriptors the server inherited reach no job (${
-      contained ? "contained" : "uncontained"
-    })`,
-    ignore: contained && noContainment,
-    fn: async () => {
-      await using server = await TestServer.start({
-        command: "bash",
-        args: ["-c", LEAVE_OPEN, "bash", Deno.execPath(), ...DENO_RUN, "-A", MAIN],
-        env: contained ? { ...CONTAINED } : {},
-      });
-      // Not readable for a non-root run: the server is non-dumpable, so its fd/ is root's.
-      const serverFds = await Array.fromAsync(Deno.readDir(`/proc/${server.pid}/fd`)).catch(
-        () => undefined,
-      );
-      if (serverFds !== undefined) {
-        assert.ok(serverFds.some((entry) => entry.name === "12"), "the server holds what it got");
-      }
-      const { job_id } = await server.ok<{ job_id: string }>("execute_command", {
-        command: "ls -l /proc/self/fd/",
-      });
-      const status = await server.waitForEnd(job_id, 60_000);
-      const output = await server.ok<{ stdout: string }>("get_job_output", { job_id });
-      assert.equal(status.status, "completed", JSON.stringify(output));
-      assert.deepEqual(extraDescriptors(output.stdout), [], output.stdout);
-    },
-  });
+  for (const permissions of PERMISSIONS) {
+    Deno.test({
+      name: `descriptors the server inherited reach no job (${
+        contained ? "contained" : "uncontained"
+      }, ${permissions.join(" ")})`,
+      ignore: contained && noContainment,
+      fn: async () => {
+        await using server = await TestServer.start({
+          command: "bash",
+          args: ["-c", LEAVE_OPEN, "bash", Deno.execPath(), ...DENO_RUN, ...permissions, MAIN],
+          env: contained ? { ...CONTAINED } : {},
+        });
+        // Not readable for a non-root run: the server is non-dumpable, so its fd/ is root's.
+        const serverFds = await Array.fromAsync(Deno.readDir(`/proc/${server.pid}/fd`)).catch(
+          () => undefined,
+        );
+        if (serverFds !== undefined) {
+          assert.ok(serverFds.some((entry) => entry.name === "12"), "the server holds what it got");
+        }
+        const { job_id } = await server.ok<{ job_id: string }>("execute_command", {
+          command: "ls -l /proc/self/fd/",
+        });
+        const status = await server.waitForEnd(job_id, 60_000);
+        const output = await server.ok<{ stdout: string }>("get_job_output", { job_id });
+        assert.equal(status.status, "completed", JSON.stringify(output));
+        assert.deepEqual(extraDescriptors(output.stdout), [], output.stdout);
+      },
+    });
+  }
 }

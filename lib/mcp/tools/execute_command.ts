@@ -15,7 +15,7 @@ import { describeExecuteCommand } from "../command_description.ts";
 import { askChannel, startWithApproval } from "../approval/approved_start.ts";
 import type { SessionApprovals } from "../approval/session_approvals.ts";
 import type { TaskProgress, TaskToolExtra } from "../task_tool.ts";
-import { loadTerminalSupport } from "../../jobs/terminal_support.ts";
+import { loadedTerminalSupport, loadTerminalSupport } from "../../jobs/terminal_support.ts";
 import { TERMINAL_COLS, TERMINAL_ROWS } from "../../jobs/terminal_process.ts";
 import type { StartOptions } from "../../jobs/job_table.ts";
 
@@ -81,8 +81,10 @@ export function startJob(
     // only keeps a caller that did not from failing.
     return manager.isReady ? start() : manager.ready().then(() => start());
   }
-  // The first tty job waits for the terminal modules too.
+  // The first tty job waits for the terminal modules too; later ones start at once.
   const size = { cols: cols ?? TERMINAL_COLS.default, rows: rows ?? TERMINAL_ROWS.default };
+  const support = loadedTerminalSupport();
+  if (support !== undefined && manager.isReady) return start({ ...size, support });
   return Promise.all([loadTerminalSupport(), manager.ready()]).then(([support]) =>
     start({ ...size, support })
   );
@@ -112,9 +114,12 @@ export function registerExecuteCommand(
     description: describeExecuteCommand(manager.config),
   }, ({ if_running, ...args }, extra) =>
     runTool("execute_command", manager.logger, async () => {
-      // While a fresh server still chooses where jobs run, look for a running job only after it:
-      // two calls in that moment would both find none and start two.
+      // Look for a running job only once nothing is left to wait for before the start (the
+      // executor's choice, the terminal modules): two calls in that moment would both find none
+      // and start two.
       if (!manager.isReady) await manager.ready();
+      // A terminal that cannot load is refused by startJob, after a reuse found nothing.
+      if (args.tty) await loadTerminalSupport().catch(() => {});
       if (if_running === "reuse") {
         if (args.name === undefined) {
           throw new ToolError('Invalid if_running: "reuse" needs a name to find the job by');
