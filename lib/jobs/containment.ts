@@ -77,11 +77,14 @@ export async function containmentAvailabilityInBackground(
     const stop = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
     output = await trialSandbox(found.bwrap, stop).output();
   } catch (error) {
-    output = timeout.aborted
-      ? new Error(`it made no sandbox within ${TRIAL_TIMEOUT_MS / 1000} s`)
-      : error as Error;
+    output = error as Error;
   }
-  if (signal?.aborted && !timeout.aborted) {
+  // An aborted run resolves (the trial killed), or rejects when aborted before it started.
+  if (timeout.aborted) {
+    const reason = `bwrap made no sandbox within ${TRIAL_TIMEOUT_MS / 1000} s`;
+    return cached ??= { available: false, reason, bwrap: found.bwrap };
+  }
+  if (signal?.aborted) {
     // Stopped by the caller (the server is shutting down): no answer to keep.
     return { available: false, reason: "bwrap was not tried: the server stopped first", ...found };
   }

@@ -57,15 +57,11 @@ function executableFile(path: string): string | undefined {
     if (!info.isFile || info.mode === null || (info.mode & 0o111) === 0) return undefined;
     return Deno.realPathSync(path);
   } catch (error) {
-    // Missing, a dangling link, unreadable, or below a file (a PATH entry that is a file): not a
-    // program we can run, as `existsSync` says once it is loaded.
-    if (
-      error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied ||
-      error instanceof Deno.errors.NotADirectory
-    ) {
-      return undefined;
-    }
-    throw error;
+    // Missing, a dangling link or a loop, unreadable, below a file (a PATH entry that is a file):
+    // not a program we can run, as `existsSync` says once it is loaded. Only Deno's own refusal
+    // (a path outside --allow-read) is told, so that start-up can say which flag is missing.
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    return undefined;
   }
 }
 

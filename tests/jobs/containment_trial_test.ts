@@ -8,6 +8,25 @@ import { TestServer } from "../helpers/mcp_client.ts";
 import { delay, isAlive, killIfAlive, run, waitUntilGone } from "../helpers/processes.ts";
 import { DENO_RUN, MAIN } from "../helpers/server_entry.ts";
 
+/** A directory whose `bwrap` records its pid in `pid` and then hangs, for the front of PATH. */
+async function hangingBwrap(): Promise<{ dir: string; pidFile: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "mcp-bg-hung-bwrap-" });
+  const pidFile = `${dir}/pid`;
+  await Deno.writeTextFile(`${dir}/bwrap`, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 120\n`);
+  await Deno.chmod(`${dir}/bwrap`, 0o755);
+  return { dir, pidFile };
+}
+
+/** The pid the hanging bwrap wrote, once it has started. */
+async function trialPidOf(pidFile: string): Promise<number> {
+  for (let i = 0; i < 400; i++) {
+    const text = await Deno.readTextFile(pidFile).catch(() => "");
+    if (text.endsWith("\n")) return Number(text);
+    await delay(50);
+  }
+  throw new Error("the trial sandbox never started");
+}
+
 Deno.test("containment auto with a PATH entry the server may not read stops at start-up (exit 2)", async () => {
   const hidden = await Deno.makeTempDir({ prefix: "mcp-bg-unreadable-path-" });
   try {
@@ -27,24 +46,15 @@ Deno.test("containment auto with a PATH entry the server may not read stops at s
 });
 
 Deno.test("a trial sandbox that never ends does not keep the server from stopping, nor outlives it", async () => {
-  // A `bwrap` first on PATH that records its pid and then hangs.
-  const dir = await Deno.makeTempDir({ prefix: "mcp-bg-hung-bwrap-" });
-  const pidFile = `${dir}/pid`;
-  await Deno.writeTextFile(`${dir}/bwrap`, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 120\n`);
-  await Deno.chmod(`${dir}/bwrap`, 0o755);
+  const { dir, pidFile } = await hangingBwrap();
   let trialPid: number | undefined;
   const server = await TestServer.start({
     env: { MCP_BG_CONTAINMENT: "auto", PATH: `${dir}:${Deno.env.get("PATH")}` },
   });
   const serverPid = server.pid;
   try {
-    // The trial starts once the server serves; its pid file says it is running.
-    for (let i = 0; trialPid === undefined && i < 400; i++) {
-      const text = await Deno.readTextFile(pidFile).catch(() => "");
-      if (text.endsWith("\n")) trialPid = Number(text);
-      else await delay(50);
-    }
-    assert.ok(trialPid !== undefined && isAlive(trialPid), "the trial sandbox never started");
+    trialPid = await trialPidOf(pidFile);
+    assert.ok(isAlive(trialPid));
     // Closing stdin ends the server, which stops the trial instead of waiting for it.
     await server.close();
     await waitUntilGone(serverPid, 10_000);
@@ -52,6 +62,27 @@ Deno.test("a trial sandbox that never ends does not keep the server from stoppin
   } finally {
     if (trialPid !== undefined) killIfAlive(trialPid);
     killIfAlive(serverPid);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a trial sandbox that never ends is stopped after 10 s: jobs run uncontained and the ready line says why", async () => {
+  const { dir, pidFile } = await hangingBwrap();
+  let trialPid: number | undefined;
+  await using server = await TestServer.start({
+    env: { MCP_BG_CONTAINMENT: "auto", PATH: `${dir}:${Deno.env.get("PATH")}` },
+  });
+  try {
+    trialPid = await trialPidOf(pidFile);
+    const ready = await server.waitForStderrLine(/ready on stdio;/, 60_000);
+    assert.match(ready.input, /contained=no \(bwrap made no sandbox within 10 s\)/);
+    await waitUntilGone(trialPid, 10_000);
+    const id = await server.start("echo after");
+    const ended = await server.waitForEnd(id);
+    assert.equal(ended.status, "completed");
+    assert.equal(ended.contained, false);
+  } finally {
+    if (trialPid !== undefined) killIfAlive(trialPid);
     await Deno.remove(dir, { recursive: true });
   }
 });
