@@ -44,10 +44,20 @@ async function assertLimitsHold(server: TestServer, rows: Record<string, string>
     { command: SHOW }, // control: the server's dash sets them
     { command: `/usr/bin/bash -c '${SHOW}'` },
     { command: `/usr/bin/bash -c '${SHOW}'`, stdin: "closed" },
-    { command: SHOW, tty: true },
+    // A terminal program that exits at once can lose its last output on a loaded machine (the
+    // terminal addon waits 200 ms for it): this one waits for a line once it has printed.
+    { command: `/usr/bin/sh -c '${SHOW}; read line'`, tty: true },
   ];
   for (const args of cases) {
     const { job_id } = await server.ok<{ job_id: string }>("execute_command", args);
+    if (args.tty) {
+      await server.waitForOutput(
+        job_id,
+        ({ stdout }) => stdout.includes("Max realtime timeout"),
+        60_000,
+      );
+      await server.ok("interact_with_job", { job_id, input: "" });
+    }
     const status = await server.waitForEnd(job_id, 60_000);
     const output = await server.ok<{ stdout: string }>("get_job_output", { job_id });
     const where = `${JSON.stringify(args)}: ${JSON.stringify(output)}`;
