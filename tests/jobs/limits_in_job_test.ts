@@ -55,8 +55,17 @@ interface Ran {
   stderr: string;
 }
 
-async function runJob(server: TestServer, args: Record<string, unknown>): Promise<Ran> {
+async function runJob(
+  server: TestServer,
+  args: Record<string, unknown>,
+  /** For a job that reads a line once it has printed this: read before it exits, then sent. */
+  printedLast?: string,
+): Promise<Ran> {
   const { job_id } = await server.ok<{ job_id: string }>("execute_command", args);
+  if (printedLast !== undefined) {
+    await server.waitForOutput(job_id, ({ stdout }) => stdout.includes(printedLast), 60_000);
+    await server.ok("interact_with_job", { job_id, input: "" });
+  }
   const status = await server.waitForEnd(job_id, 60_000);
   const output = await server.ok<{ stdout: string; stderr: string }>("get_job_output", { job_id });
   return { status: status.status, ...output };
@@ -79,7 +88,10 @@ async function assertRoutesHold(
     }
   }
   for (const command of [SHOW, raiseInPython("AS NPROC CPU")]) {
-    const ran = await runJob(server, { command, tty: true });
+    // SHOW's output is what is checked: read before the program exits (see runJob).
+    const ran = command === SHOW
+      ? await runJob(server, { command: `sh -c '${SHOW}; read line'`, tty: true }, "Max realtime")
+      : await runJob(server, { command, tty: true });
     const where = `on a terminal: ${JSON.stringify(ran)}`;
     assert.equal(ran.status, "completed", where);
     assert.doesNotMatch(ran.stdout, /raised/, where);
@@ -125,7 +137,11 @@ Deno.test({
         },
       });
       for (const tty of [false, true]) {
-        const ran = await runJob(server, { command: `bash -c 'echo line-ran'`, tty });
+        // A terminal program that exits at once can lose its last output on a loaded machine
+        // (the terminal addon waits 200 ms for it): the tty one waits for a line after it.
+        const ran = tty
+          ? await runJob(server, { command: `bash -c 'echo line-ran; read line'`, tty }, "line-ran")
+          : await runJob(server, { command: `bash -c 'echo line-ran'`, tty });
         const where = JSON.stringify(ran);
         assert.equal(ran.status, "completed", where);
         assert.doesNotMatch(ran.stdout, /hijacked/, where);
