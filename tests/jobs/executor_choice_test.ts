@@ -94,26 +94,28 @@ for (const mode of MODES) {
     );
   });
 
-  Deno.test(`if_running reuse, sent twice with initialize, starts one job (containment ${mode})`, async () => {
-    const reuse = {
-      method: "tools/call",
-      params: {
-        name: "execute_command",
-        arguments: { command: "sleep 30", name: "dev", if_running: "reuse" },
-      },
-    };
-    const { server, ids } = await RawStdioServer.startWith({ MCP_BG_CONTAINMENT: mode }, [
-      reuse,
-      reuse,
-    ]);
-    await using _ = server;
-    const [first, second] = await Promise.all(
-      ids.map(async (id) => (await server.reply(id)).result?.structuredContent),
-    );
-    assert.equal(second.job_id, first.job_id, JSON.stringify([first, second]));
-    assert.equal([first.reused, second.reused].filter(Boolean).length, 1);
-    await server.callTool("kill_job", { job_id: first.job_id });
-  });
+  for (const tty of [false, true]) {
+    Deno.test(`if_running reuse${tty ? " of a tty job" : ""}, sent twice with initialize, starts one job (containment ${mode})`, async () => {
+      const reuse = {
+        method: "tools/call",
+        params: {
+          name: "execute_command",
+          arguments: { command: "sleep 30", name: "dev", tty, if_running: "reuse" },
+        },
+      };
+      const { server, ids } = await RawStdioServer.startWith({ MCP_BG_CONTAINMENT: mode }, [
+        reuse,
+        reuse,
+      ]);
+      await using _ = server;
+      const [first, second] = await Promise.all(
+        ids.map(async (id) => (await server.reply(id)).result?.structuredContent),
+      );
+      assert.equal(second.job_id, first.job_id, JSON.stringify([first, second]));
+      assert.equal([first.reused, second.reused].filter(Boolean).length, 1);
+      await server.callTool("kill_job", { job_id: first.job_id });
+    });
+  }
 
   Deno.test(`PATH entries below a file or in a link loop do not fail jobs sent with initialize (containment ${mode})`, async () => {
     // Before node:fs is loaded (after start-up), a lookup there must read as "not there".
@@ -142,26 +144,6 @@ for (const mode of MODES) {
     } finally {
       await Deno.remove(loop, { recursive: true });
     }
-  });
-
-  Deno.test(`if_running reuse of a tty job, sent twice with initialize, starts one job (containment ${mode})`, async () => {
-    const reuse = {
-      method: "tools/call",
-      params: {
-        name: "execute_command",
-        arguments: { command: "sleep 30", name: "tty-dev", tty: true, if_running: "reuse" },
-      },
-    };
-    const { server, ids } = await RawStdioServer.startWith({ MCP_BG_CONTAINMENT: mode }, [
-      reuse,
-      reuse,
-    ]);
-    await using _ = server;
-    const [first, second] = await Promise.all(
-      ids.map(async (id) => (await server.reply(id)).result?.structuredContent),
-    );
-    assert.equal(second.job_id, first.job_id, JSON.stringify([first, second]));
-    await server.callTool("kill_job", { job_id: first.job_id });
   });
 }
 
